@@ -1,0 +1,1 @@
+"""Agent-based simulation of reverse-mentoring programs in an organisation."""
