@@ -1,0 +1,87 @@
+"""ProgramDesign: one reverse-mentoring program, as a frozen set of knobs (MODEL.md section 7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sim.schema import param
+
+PAIRING_RULES = ("random", "cross_department", "same_department", "skill_gap")
+
+
+@dataclass(frozen=True)
+class ProgramDesign:
+    """A reverse-mentoring program design. Immutable: use `with_changes` to vary one.
+
+    Attributes:
+        name: the design's name in tables and figures.
+        start_week: weeks after the scenario's launch at which the program starts.
+        mentee_levels: org levels whose seniors may be mentees; None means every senior level.
+        coverage: fraction of the eligible seniors enrolled as mentees at each intake.
+        min_mentor_tenure_weeks: juniors need this much tenure to mentor.
+        pairing: who pairs with whom (random, cross_department, same_department, skill_gap).
+        cadence_weeks: weeks between scheduled sessions.
+        session_hours: length of one session.
+        duration_weeks: weeks each intake's pairs run; None means ongoing.
+        intake_every_weeks: start a new intake at this interval; None means one intake.
+        commitment: probability a scheduled formal session happens.
+        formal: formal program (True) or informal coffee chats (False).
+        informal_factor: attendance multiplier for an informal program.
+        max_missed: consecutive missed sessions that end a pair.
+        rematch: give a mentee whose pair ended a new mentor at the next session.
+        topic_focus: how focused sessions are on agreed digital topics (0..1).
+        mentor_training: mentors are trained (raises session quality).
+        two_way: mentors also learn the business from their mentee.
+        admin_cost_per_pair: administration cost of forming one pair.
+    """
+
+    name: str = param("program", "the design's name in tables and figures")
+    start_week: int = param(0, "weeks after the launch date at which the program starts", lo=0,
+                            unit="weeks")
+    mentee_levels: tuple[int, ...] | None = param(
+        (0, 1), "org levels whose seniors may be mentees (0 = top); \"all\" for every senior level"
+    )
+    coverage: float = param(1.0, "fraction of eligible seniors enrolled at each intake", lo=0, hi=1)
+    min_mentor_tenure_weeks: int = param(52, "tenure a junior needs to mentor", lo=0, unit="weeks")
+    pairing: str = param("random", "who pairs with whom", choices=PAIRING_RULES)
+    cadence_weeks: int = param(2, "weeks between scheduled sessions", lo=1, hi=52, unit="weeks")
+    session_hours: float = param(1.0, "length of one session", lo=0, hi=40, unit="hours")
+    duration_weeks: int | None = param(
+        17, "weeks each intake runs (about 4 months); \"ongoing\" for no end", lo=1, unit="weeks"
+    )
+    intake_every_weeks: int | None = param(
+        None, "start a new intake at this interval; \"never\" for a single intake", lo=1,
+        unit="weeks",
+    )
+    commitment: float = param(0.9, "probability a scheduled (formal) session happens", lo=0, hi=1)
+    formal: bool = param(True, "formal program (true) or informal coffee chats (false)")
+    informal_factor: float = param(0.5, "attendance multiplier when informal", lo=0, hi=1)
+    max_missed: int = param(3, "consecutive missed sessions that end a pair", lo=1)
+    rematch: bool = param(True, "a mentee whose pair ended gets a new mentor")
+    topic_focus: float = param(0.5, "focus of sessions on agreed digital topics", lo=0, hi=1)
+    mentor_training: bool = param(False, "mentors are trained (session quality x1.2)")
+    two_way: bool = param(False, "mentors also learn the business from their mentee")
+    admin_cost_per_pair: float = param(300.0, "administration cost of forming one pair", lo=0,
+                                       unit="currency")
+
+    @property
+    def attendance(self) -> float:
+        """Probability that one scheduled session is held."""
+        return self.commitment * (1.0 if self.formal else self.informal_factor)
+
+    def with_changes(self, **changes: object) -> ProgramDesign:
+        """A copy of this design with some knobs changed."""
+        return replace(self, **changes)
+
+
+def default_program() -> ProgramDesign:
+    """The built-in design of `sim run`: formal, 1 h every 2 weeks, focused, ongoing, all seniors."""
+    return ProgramDesign(
+        name="program",
+        mentee_levels=None,
+        formal=True,
+        session_hours=1.0,
+        cadence_weeks=2,
+        topic_focus=1.0,
+        duration_weeks=None,
+    )

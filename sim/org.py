@@ -1,0 +1,223 @@
+"""The org graph: positions, levels, departments and org ties (MODEL.md sections 2 and 5).
+
+An `Org` holds the fixed structure as per-position numpy arrays plus a scipy.sparse
+adjacency of org ties, which the weekly submodels use. The networkx graph (node attributes
+level, role, department, manager; edge attribute kind) is built from the same arrays for
+Mesa's `Network` and for anyone who wants networkx's algorithms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from sim.scenario import OrgSpec
+
+TIE_KINDS = ("reports_to", "team", "informal")
+
+
+@dataclass(frozen=True)
+class Org:
+    """The fixed structure of an organisation.
+
+    Attributes:
+        parent: each position's manager position, -1 for the root.
+        level: depth from the root (0 = top).
+        department: department code (0 = the root's own; 1.. = level-1 subtrees).
+        edges: org ties as an (E, 2) array of position pairs (i < j), each listed once.
+        edge_kind: index into TIE_KINDS for each edge (the strongest kind if several).
+    """
+
+    parent: np.ndarray
+    level: np.ndarray
+    department: np.ndarray
+    edges: np.ndarray
+    edge_kind: np.ndarray
+    department_names: tuple[str, ...] = field(default=())
+
+    @property
+    def size(self) -> int:
+        """Number of positions."""
+        return len(self.parent)
+
+    @cached_property
+    def is_senior(self) -> np.ndarray:
+        """True for positions with reports (Senior role), False for Junior positions."""
+        reports = np.bincount(self.parent[self.parent >= 0], minlength=self.size)
+        return reports > 0
+
+    @cached_property
+    def grandparent(self) -> np.ndarray:
+        """Each position's manager's manager, -1 where there is none."""
+        gp = np.full(self.size, -1, dtype=np.int64)
+        has = self.parent >= 0
+        gp[has] = self.parent[self.parent[has]]
+        return gp
+
+    @property
+    def n_departments(self) -> int:
+        """Number of departments."""
+        return int(self.department.max()) + 1
+
+    @cached_property
+    def adjacency(self) -> sp.csr_matrix:
+        """Symmetric 0/1 adjacency of org ties (float64, CSR), for whole-array contagion."""
+        n = self.size
+        i, j = self.edges[:, 0], self.edges[:, 1]
+        data = np.ones(2 * len(i))
+        a = sp.csr_matrix((data, (np.r_[i, j], np.r_[j, i])), shape=(n, n))
+        a.sum_duplicates()
+        return a
+
+    @cached_property
+    def senior_edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Directed (i, j) pairs of org ties between two Senior positions, both directions."""
+        i, j = self.edges[:, 0], self.edges[:, 1]
+        both = self.is_senior[i] & self.is_senior[j]
+        i, j = i[both], j[both]
+        return np.r_[i, j], np.r_[j, i]
+
+    def to_networkx(self) -> nx.Graph:
+        """The org graph with node attributes level, role, department, manager and edge kind."""
+        g = nx.Graph()
+        roles = np.where(self.is_senior, "Senior", "Junior")
+        g.add_nodes_from(
+            (
+                int(p),
+                {
+                    "level": int(self.level[p]),
+                    "role": str(roles[p]),
+                    "department": int(self.department[p]),
+                    "manager": int(self.parent[p]) if self.parent[p] >= 0 else None,
+                },
+            )
+            for p in range(self.size)
+        )
+        g.add_edges_from(
+            (int(a), int(b), {"kind": TIE_KINDS[k]})
+            for (a, b), k in zip(self.edges, self.edge_kind, strict=True)
+        )
+        return g
+
+
+def levels_from_parents(parent: np.ndarray) -> np.ndarray:
+    """Depth of each position, given parents that come before their children."""
+    level = np.zeros(len(parent), dtype=np.int64)
+    has = parent >= 0
+    # Parents precede children, so each pass fixes at least one more level of the tree.
+    while True:
+        new = np.where(has, level[np.maximum(parent, 0)] + 1, 0)
+        if np.array_equal(new, level):
+            return level
+        level = new
+
+
+def departments_from_parents(parent: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """Department codes: 0 for the root, 1..k for each level-1 subtree in position order."""
+    dept = np.zeros(len(parent), dtype=np.int64)
+    top = np.flatnonzero(level == 1)
+    dept[top] = np.arange(1, len(top) + 1)
+    for lv in range(2, int(level.max()) + 1 if len(level) else 0):
+        at = np.flatnonzero(level == lv)
+        dept[at] = dept[parent[at]]
+    return dept
+
+
+def generate_parents(size: int, span: int, jitter: int, rng: np.random.Generator) -> np.ndarray:
+    """A breadth-first tree: each manager in turn takes span +- jitter reports until `size`."""
+    spans = span + rng.integers(-jitter, jitter + 1, size=size)
+    spans = np.maximum(spans, 1)
+    ends = np.cumsum(spans)
+    children = np.arange(size - 1)
+    parent = np.empty(size, dtype=np.int64)
+    parent[0] = -1
+    # Child c (0-based among non-roots) belongs to the first manager whose cumulative span exceeds c.
+    parent[1:] = np.searchsorted(ends, children, side="right")
+    return parent
+
+
+def team_ties(parent: np.ndarray, max_span: int) -> np.ndarray:
+    """Pairs of positions with the same manager (children of a manager are contiguous)."""
+    n = len(parent)
+    pairs = []
+    for offset in range(1, max_span):
+        a = np.arange(1, n - offset)
+        b = a + offset
+        same = parent[a] == parent[b]
+        pairs.append(np.column_stack([a[same], b[same]]))
+    return np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
+
+
+def informal_ties(
+    department: np.ndarray, per_person: int, within: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Each person's informal ties: a share `within` inside the department, the rest anywhere."""
+    n = len(department)
+    if per_person == 0 or n < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    order = np.argsort(department, kind="stable")
+    counts = np.bincount(department)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    source = np.repeat(np.arange(n), per_person)
+    inside = rng.random(len(source)) < within
+    pick = rng.random(len(source))
+    dept = department[source]
+    target_inside = order[starts[dept] + (pick * counts[dept]).astype(np.int64)]
+    target_anywhere = (pick * n).astype(np.int64)
+    target = np.where(inside, target_inside, target_anywhere)
+    keep = target != source
+    return np.column_stack([source[keep], target[keep]])
+
+
+def build_org(
+    parent: np.ndarray,
+    spec: OrgSpec,
+    rng: np.random.Generator,
+    department: np.ndarray | None = None,
+    department_names: tuple[str, ...] = (),
+) -> Org:
+    """The Org of a given tree, with team and informal ties drawn from `rng`.
+
+    Args:
+        parent: manager of each position, -1 for the root; parents precede children.
+        spec: tie counts.
+        rng: the org stream.
+        department: department codes (default: the root and the level-1 subtrees).
+        department_names: display names of departments, if known.
+    """
+    level = levels_from_parents(parent)
+    if department is None:
+        department = departments_from_parents(parent, level)
+    n = len(parent)
+    reports = np.column_stack([np.arange(1, n), parent[1:]]) if n > 1 else np.empty((0, 2))
+    max_span = int(np.bincount(parent[parent >= 0]).max()) if n > 1 else 1
+    kinds = [
+        (reports.astype(np.int64), 0),
+        (team_ties(parent, max_span), 1),
+        (informal_ties(department, spec.informal_ties, spec.informal_within_department, rng), 2),
+    ]
+    pairs = np.concatenate([p for p, _ in kinds])
+    kind = np.concatenate([np.full(len(p), k, dtype=np.int8) for p, k in kinds])
+    pairs = np.sort(pairs, axis=1)
+    # Keep each tie once, with its strongest kind (reports_to < team < informal in code order).
+    order = np.lexsort((kind, pairs[:, 1], pairs[:, 0]))
+    pairs, kind = pairs[order], kind[order]
+    first = np.r_[True, np.any(pairs[1:] != pairs[:-1], axis=1)]
+    return Org(
+        parent=parent,
+        level=level,
+        department=department,
+        edges=pairs[first],
+        edge_kind=kind[first],
+        department_names=department_names,
+    )
+
+
+def generate_org(spec: OrgSpec, rng: np.random.Generator) -> Org:
+    """A generated organisation of `spec.size` positions (MODEL.md section 5)."""
+    parent = generate_parents(spec.size, spec.span, spec.span_jitter, rng)
+    return build_org(parent, spec, rng)

@@ -1,0 +1,135 @@
+"""Per-position state arrays of the people who hold the positions (MODEL.md section 2).
+
+Everything a weekly submodel reads or writes about people lives in one `People` object as
+numpy arrays indexed by position; a vacant position keeps stale values that are masked by
+`filled`. Mesa agents read and write these arrays through properties (`sim.agents`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.org import Org
+from sim.scenario import Workforce
+
+GENERATIONS = ("Boomer", "Gen X", "Millennial", "Gen Z")
+# First birth year of each generation after Boomers (Boomer <= 1964).
+_GENERATION_STARTS = np.array([1965, 1981, 1997])
+
+
+def generation_of(birth_year: np.ndarray) -> np.ndarray:
+    """Generation code (index into GENERATIONS) of each birth year."""
+    return np.searchsorted(_GENERATION_STARTS, birth_year, side="right").astype(np.int8)
+
+
+def beta_draw(mean: float, sd: float, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Beta draws with the given mean and standard deviation (sd capped to a valid Beta)."""
+    var = min(sd * sd, 0.99 * mean * (1 - mean))
+    common = mean * (1 - mean) / var - 1
+    return rng.beta(mean * common, (1 - mean) * common, size=size)
+
+
+@dataclass
+class People:
+    """State of the people in every position; values at vacant positions are meaningless."""
+
+    filled: np.ndarray
+    digital: np.ndarray
+    business: np.ndarray
+    business_initial: np.ndarray
+    engagement: np.ndarray
+    e0: np.ndarray
+    exposure: np.ndarray
+    openness: np.ndarray
+    birth_year: np.ndarray
+    generation: np.ndarray
+    tenure: np.ndarray
+    exit_risk: np.ndarray
+    person_id: np.ndarray
+    vacant_since: np.ndarray
+    last_session_week: np.ndarray
+    next_person_id: int
+
+    @property
+    def size(self) -> int:
+        """Number of positions."""
+        return len(self.filled)
+
+
+def ages_for(org: Org, positions: np.ndarray, wf: Workforce, rng: np.random.Generator):
+    """Ages by role and level: juniors, managers and executives each uniform in their range."""
+    senior = org.is_senior[positions]
+    executive = senior & (org.level[positions] < wf.executive_levels)
+    lo = np.select([executive, senior], [wf.executive_age[0], wf.manager_age[0]], wf.junior_age[0])
+    hi = np.select([executive, senior], [wf.executive_age[1], wf.manager_age[1]], wf.junior_age[1])
+    return lo + rng.random(len(positions)) * (hi - lo)
+
+
+def initial_people(org: Org, wf: Workforce, year: int, rng: np.random.Generator) -> People:
+    """Every position filled with draws from MODEL.md section 5."""
+    n = org.size
+    senior = org.is_senior
+    by_role = lambda j, s: np.where(senior, s, j)  # noqa: E731 - tiny local helper
+    sd = wf.sd
+    digital = by_role(beta_draw(wf.junior_digital, sd, n, rng), beta_draw(wf.senior_digital, sd, n, rng))
+    business = by_role(
+        beta_draw(wf.junior_business, sd, n, rng), beta_draw(wf.senior_business, sd, n, rng)
+    )
+    e0 = by_role(beta_draw(wf.junior_e0, sd, n, rng), beta_draw(wf.senior_e0, sd, n, rng))
+    openness = beta_draw(wf.openness, sd, n, rng)
+    age = ages_for(org, np.arange(n), wf, rng)
+    mean_tenure = by_role(wf.junior_tenure_years, wf.senior_tenure_years) * 52
+    tenure = np.round(rng.exponential(1.0, n) * mean_tenure)
+    # Nobody has worked here since before they were 18.
+    tenure = np.minimum(tenure, np.floor((age - 18) * 52)).astype(np.int64)
+    birth_year = (year - np.floor(age)).astype(np.int64)
+    return People(
+        filled=np.ones(n, dtype=bool),
+        digital=digital,
+        business=business,
+        business_initial=business.copy(),
+        engagement=e0.copy(),
+        e0=e0,
+        exposure=digital.copy(),
+        openness=openness,
+        birth_year=birth_year,
+        generation=generation_of(birth_year),
+        tenure=tenure,
+        exit_risk=np.zeros(n),
+        person_id=np.arange(n, dtype=np.int64),
+        vacant_since=np.full(n, -1, dtype=np.int64),
+        last_session_week=np.full(n, -(10**9), dtype=np.int64),
+        next_person_id=n,
+    )
+
+
+def hire_into(
+    people: People, org: Org, positions: np.ndarray, wf: Workforce, year: int,
+    rng: np.random.Generator,
+) -> None:
+    """Fill vacant `positions` with new hires (MODEL.md section 7, Hiring)."""
+    k = len(positions)
+    if k == 0:
+        return
+    senior = org.is_senior[positions]
+    people.digital[positions] = np.where(senior, wf.hire_senior_digital, wf.hire_junior_digital)
+    business = np.where(senior, wf.hire_senior_business, wf.hire_junior_business)
+    people.business[positions] = business
+    people.business_initial[positions] = business
+    people.engagement[positions] = wf.hire_engagement
+    e0_j = beta_draw(wf.junior_e0, wf.sd, k, rng)
+    e0_s = beta_draw(wf.senior_e0, wf.sd, k, rng)
+    people.e0[positions] = np.where(senior, e0_s, e0_j)
+    people.openness[positions] = beta_draw(wf.openness, wf.sd, k, rng)
+    people.exposure[positions] = people.digital[positions]
+    age = ages_for(org, positions, wf, rng)
+    people.birth_year[positions] = (year - np.floor(age)).astype(np.int64)
+    people.generation[positions] = generation_of(people.birth_year[positions])
+    people.tenure[positions] = 0
+    people.filled[positions] = True
+    people.vacant_since[positions] = -1
+    people.last_session_week[positions] = -(10**9)
+    people.person_id[positions] = people.next_person_id + np.arange(k)
+    people.next_person_id += k

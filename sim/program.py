@@ -1,0 +1,319 @@
+"""The live reverse-mentoring program: intakes, pairing, sessions, misses, re-matching.
+
+`Program` holds a design's live state (MODEL.md section 7, Program). Pairs are kept in
+small numpy arrays (one row per pair ever formed); mentoring ties are also a networkx
+graph of their own (`Program.ties`), apart from the org ties, so ending one never touches
+an org tie. Python loops run over pairs being formed, never over the whole workforce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+
+from sim.design import ProgramDesign
+from sim.dynamics import session_quality, transfer_in_sessions
+from sim.org import Org
+from sim.people import People
+from sim.scenario import SessionParams
+
+
+@dataclass
+class Intake:
+    """One cohort of pairs that starts together and, with a duration, ends together."""
+
+    number: int
+    start: int
+    end: int | None
+    mentor_positions: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    mentor_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    retention: float = float("nan")
+
+    def running(self, week: int) -> bool:
+        """True while the intake's pairs may meet."""
+        return week >= self.start and (self.end is None or week < self.end)
+
+
+class PairTable:
+    """Every pair ever formed: columns as growable numpy arrays."""
+
+    COLUMNS = ("mentor", "mentee", "intake", "sessions", "misses", "formed", "ended")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self._cols = {c: np.zeros(16, dtype=np.int64) for c in self.COLUMNS}
+        self.active = np.zeros(16, dtype=bool)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        cols = self.__dict__.get("_cols", {})
+        if name in cols:
+            return cols[name][: self.n]
+        raise AttributeError(name)
+
+    def add(self, mentors: np.ndarray, mentees: np.ndarray, intake: int, week: int) -> np.ndarray:
+        """Append pairs; returns their row numbers."""
+        k = len(mentors)
+        while self.n + k > len(self.active):
+            for c in self.COLUMNS:
+                self._cols[c] = np.resize(self._cols[c], 2 * len(self._cols[c]))
+            self.active = np.resize(self.active, 2 * len(self.active))
+        rows = np.arange(self.n, self.n + k)
+        self._cols["mentor"][rows] = mentors
+        self._cols["mentee"][rows] = mentees
+        self._cols["intake"][rows] = intake
+        self._cols["sessions"][rows] = 0
+        self._cols["misses"][rows] = 0
+        self._cols["formed"][rows] = week
+        self._cols["ended"][rows] = -1
+        self.active[rows] = True
+        self.n += k
+        return rows
+
+    def column(self, name: str) -> np.ndarray:
+        """The full backing array of a column (writable)."""
+        return self._cols[name]
+
+    def active_rows(self) -> np.ndarray:
+        """Row numbers of pairs still meeting."""
+        return np.flatnonzero(self.active[: self.n])
+
+
+def greedy_match(
+    mentees: np.ndarray, pool: np.ndarray, allowed: Callable[[int, int], bool]
+) -> list[tuple[int, int]]:
+    """Give each mentee, in order, the first unused mentor in `pool` order that is allowed."""
+    used = np.zeros(len(pool), dtype=bool)
+    first_free = 0
+    pairs = []
+    for s in mentees:
+        i = first_free
+        while i < len(pool):
+            if not used[i] and allowed(int(s), int(pool[i])):
+                used[i] = True
+                pairs.append((int(pool[i]), int(s)))
+                break
+            i += 1
+        while first_free < len(pool) and used[first_free]:
+            first_free += 1
+    return pairs
+
+
+def match_mentors(
+    mentees: np.ndarray,
+    pool: np.ndarray,
+    rule: str,
+    org: Org,
+    people: People,
+    rng: np.random.Generator,
+) -> list[tuple[int, int]]:
+    """Pair mentees with mentors from the pool by the pairing rule; returns (mentor, mentee).
+
+    A mentor is never the mentee's direct or skip-level report; a mentee with no allowed
+    mentor left is simply not in the result.
+    """
+    parent, grand, dept = org.parent, org.grandparent, org.department
+
+    def not_a_report(s: int, j: int) -> bool:
+        return parent[j] != s and grand[j] != s
+
+    if rule == "skill_gap":
+        # Largest gap first: the least digital mentees meet the most digital mentors.
+        order_s = mentees[np.lexsort((mentees, people.digital[mentees]))]
+        order_j = pool[np.lexsort((pool, -people.digital[pool]))]
+        return greedy_match(order_s, order_j, not_a_report)
+    order_s = rng.permutation(mentees)
+    order_j = rng.permutation(pool)
+    if rule == "random":
+        return greedy_match(order_s, order_j, not_a_report)
+    if rule == "cross_department":
+        return greedy_match(
+            order_s, order_j, lambda s, j: dept[s] != dept[j] and not_a_report(s, j)
+        )
+    if rule == "same_department":
+        pairs = []
+        for d in np.unique(dept[order_s]):
+            pairs += greedy_match(order_s[dept[order_s] == d], order_j[dept[order_j] == d],
+                                  not_a_report)
+        return pairs
+    raise ValueError(f"unknown pairing rule {rule!r}")
+
+
+class Program:
+    """A design's live state inside one model run."""
+
+    def __init__(
+        self,
+        design: ProgramDesign,
+        org: Org,
+        people: People,
+        launch_week: int,
+        rng: np.random.Generator,
+        sessions: SessionParams,
+    ) -> None:
+        self.design = design
+        self.org = org
+        self.people = people
+        self.rng = rng
+        self.sp = sessions
+        self.first_week = launch_week + design.start_week + 1
+        self.pairs = PairTable()
+        self.intakes: list[Intake] = []
+        self.partner = np.full(org.size, -1, dtype=np.int64)
+        self.pair_of = np.full(org.size, -1, dtype=np.int64)
+        self.enrolled = np.full(org.size, -1, dtype=np.int64)
+        self.ties = nx.Graph()
+        self.sessions_held = 0
+        self.hours = 0.0
+        self.pairs_formed = 0
+        if design.mentee_levels is None:
+            self.mentee_level_mask = org.is_senior.copy()
+        else:
+            self.mentee_level_mask = org.is_senior & np.isin(org.level, design.mentee_levels)
+
+    # --- schedule ---------------------------------------------------------------------
+    def intake_starts(self, week: int) -> bool:
+        """True if a new intake starts this week."""
+        if week < self.first_week:
+            return False
+        since = week - self.first_week
+        every = self.design.intake_every_weeks
+        return since == 0 if every is None else since % every == 0
+
+    def session_due(self, intake: Intake, week: int) -> bool:
+        """True if the intake has a scheduled session this week."""
+        return intake.running(week) and (week - intake.start) % self.design.cadence_weeks == 0
+
+    # --- the weekly sub-step -----------------------------------------------------------
+    def step(self, week: int) -> None:
+        """Form or re-match pairs that are due, then hold this week's sessions."""
+        for intake in self.intakes:
+            if intake.end == week:
+                self.close_intake(intake, week)
+        if self.intake_starts(week):
+            self.open_intake(week)
+        due = [i for i in self.intakes if self.session_due(i, week)]
+        if not due:
+            return
+        if self.design.rematch:
+            for intake in due:
+                waiting = np.flatnonzero((self.enrolled == intake.number) & (self.partner < 0))
+                self.form_pairs(waiting, intake.number, week)
+        rows = self.pairs.active_rows()
+        due_numbers = [i.number for i in due]
+        rows = rows[np.isin(self.pairs.intake[rows], due_numbers)]
+        self.hold_sessions(rows, week)
+
+    def open_intake(self, week: int) -> None:
+        """Enrol a random `coverage` share of eligible seniors and pair them."""
+        d = self.design
+        end = None if d.duration_weeks is None else week + d.duration_weeks
+        intake = Intake(number=len(self.intakes), start=week, end=end)
+        self.intakes.append(intake)
+        eligible = np.flatnonzero(
+            self.people.filled & self.mentee_level_mask & (self.enrolled < 0)
+        )
+        n = int(np.floor(d.coverage * len(eligible) + 0.5))
+        mentees = np.sort(self.rng.choice(eligible, size=n, replace=False))
+        self.enrolled[mentees] = intake.number
+        rows = self.form_pairs(mentees, intake.number, week)
+        intake.mentor_positions = self.pairs.mentor[rows].copy()
+        intake.mentor_ids = self.people.person_id[intake.mentor_positions].copy()
+
+    def mentor_pool(self, size: int) -> np.ndarray:
+        """The `size` most digital juniors with enough tenure who are not in a pair."""
+        p = self.people
+        ok = (
+            p.filled
+            & ~self.org.is_senior
+            & (p.tenure >= self.design.min_mentor_tenure_weeks)
+            & (self.partner < 0)
+        )
+        candidates = np.flatnonzero(ok)
+        order = np.lexsort((candidates, -p.digital[candidates]))
+        return candidates[order[:size]]
+
+    def form_pairs(self, mentees: np.ndarray, intake: int, week: int) -> np.ndarray:
+        """Pair the given mentees with mentors from the pool; returns the new pair rows."""
+        if len(mentees) == 0:
+            return np.empty(0, dtype=np.int64)
+        pool = self.mentor_pool(len(mentees))
+        matched = match_mentors(mentees, pool, self.design.pairing, self.org, self.people,
+                                self.rng)
+        if not matched:
+            return np.empty(0, dtype=np.int64)
+        mentors, chosen = (np.array(c, dtype=np.int64) for c in zip(*matched, strict=True))
+        rows = self.pairs.add(mentors, chosen, intake, week)
+        self.partner[mentors], self.partner[chosen] = chosen, mentors
+        self.pair_of[mentors] = self.pair_of[chosen] = rows
+        self.ties.add_edges_from(
+            (int(j), int(s), {"intake": intake, "since": week})
+            for j, s in zip(mentors, chosen, strict=True)
+        )
+        self.pairs_formed += len(rows)
+        return rows
+
+    def hold_sessions(self, rows: np.ndarray, week: int) -> None:
+        """Each scheduled pair meets with probability `attendance`; effects of held sessions."""
+        if len(rows) == 0:
+            return
+        held = self.rng.random(len(rows)) < self.design.attendance
+        sessions, misses = self.pairs.column("sessions"), self.pairs.column("misses")
+        met, missed = rows[held], rows[~held]
+        sessions[met] += 1
+        misses[met] = 0
+        misses[missed] += 1
+        if len(met):
+            mentors, mentees = self.pairs.mentor[met], self.pairs.mentee[met]
+            quality = session_quality(sessions[met].astype(float), self.design, self.sp)
+            transfer_in_sessions(self.people, mentors, mentees, quality, self.design, self.sp)
+            self.people.last_session_week[mentors] = week
+            self.people.last_session_week[mentees] = week
+            self.sessions_held += len(met)
+            self.hours += len(met) * self.design.session_hours
+        self.end_pairs(missed[misses[missed] >= self.design.max_missed], week)
+
+    # --- endings ---------------------------------------------------------------------
+    def end_pairs(self, rows: np.ndarray, week: int) -> None:
+        """End these pairs; the people stay (the mentee stays enrolled for re-matching)."""
+        if len(rows) == 0:
+            return
+        mentors, mentees = self.pairs.mentor[rows], self.pairs.mentee[rows]
+        self.pairs.active[rows] = False
+        self.pairs.column("ended")[rows] = week
+        self.partner[mentors] = self.partner[mentees] = -1
+        self.pair_of[mentors] = self.pair_of[mentees] = -1
+        self.ties.remove_edges_from(zip(mentors.tolist(), mentees.tolist(), strict=True))
+
+    def close_intake(self, intake: Intake, week: int) -> None:
+        """The intake's duration is over: its pairs end and its mentees leave the program."""
+        rows = self.pairs.active_rows()
+        self.end_pairs(rows[self.pairs.intake[rows] == intake.number], week)
+        self.enrolled[self.enrolled == intake.number] = -1
+
+    def people_left(self, leavers: np.ndarray, week: int) -> None:
+        """Pairs with a leaver end; a leaving mentee's enrolment ends with them."""
+        rows = self.pair_of[leavers]
+        self.end_pairs(np.unique(rows[rows >= 0]), week)
+        self.enrolled[leavers] = -1
+
+    # --- observation -----------------------------------------------------------------
+    @property
+    def active_pairs(self) -> int:
+        """Pairs currently meeting."""
+        return int(self.pairs.active[: self.pairs.n].sum())
+
+    def unpaired_mentees(self, week: int) -> int:
+        """Enrolled mentees of running intakes who have no mentor."""
+        running = [i.number for i in self.intakes if i.running(week)]
+        waiting = np.isin(self.enrolled, running) & (self.enrolled >= 0) & (self.partner < 0)
+        return int(waiting.sum())
+
+    def note_retention(self, week: int) -> None:
+        """At 52 weeks after an intake began, record the share of its mentors still employed."""
+        for intake in self.intakes:
+            if week == intake.start + 52 and len(intake.mentor_positions):
+                still = self.people.person_id[intake.mentor_positions] == intake.mentor_ids
+                intake.retention = float(still.mean())

@@ -1,0 +1,236 @@
+"""The scenario: everything one run needs, as frozen dataclasses (MODEL.md sections 5-8).
+
+Defaults, types, ranges and help text live here, in `param(...)` declarations; the loader
+(`sim.scenario_io`), `--set`, the template and the docs read them from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from sim.design import ProgramDesign, default_program
+from sim.schema import group, param
+
+
+@dataclass(frozen=True)
+class OrgSpec:
+    """The organisation: generated from a size and span, or imported from an HR export."""
+
+    size: int = param(500, "number of positions (employees) in a generated org", lo=2)
+    span: int = param(6, "reports per manager in a generated org", lo=1, hi=100)
+    span_jitter: int = param(1, "each manager's span varies by up to +- this", lo=0, hi=20)
+    informal_ties: int = param(2, "informal ties each person starts", lo=0, hi=50)
+    informal_within_department: float = param(
+        0.8, "share of informal ties inside the person's department", lo=0, hi=1
+    )
+    chart: str | None = param(
+        None, "path to an HR org-chart CSV (relative to the scenario file); replaces size/span"
+    )
+
+
+@dataclass(frozen=True)
+class Workforce:
+    """Initial and new-hire distributions (MODEL.md section 5 and Hiring)."""
+
+    sd: float = param(0.12, "standard deviation of every Beta draw", lo=0.01, hi=0.25)
+    junior_digital: float = param(0.75, "mean digital knowledge of juniors", lo=0.01, hi=0.99)
+    junior_business: float = param(0.30, "mean business knowledge of juniors", lo=0.01, hi=0.99)
+    junior_e0: float = param(0.55, "mean engagement baseline of juniors", lo=0.01, hi=0.99)
+    senior_digital: float = param(0.35, "mean digital knowledge of seniors", lo=0.01, hi=0.99)
+    senior_business: float = param(0.80, "mean business knowledge of seniors", lo=0.01, hi=0.99)
+    senior_e0: float = param(0.65, "mean engagement baseline of seniors", lo=0.01, hi=0.99)
+    openness: float = param(0.6, "mean openness to learning from juniors", lo=0.01, hi=0.99)
+    junior_age: tuple[int, int] = param((22, 35), "age range of juniors (uniform)", unit="years")
+    manager_age: tuple[int, int] = param((33, 55), "age range of managers", unit="years")
+    executive_age: tuple[int, int] = param((45, 62), "age range of executives", unit="years")
+    executive_levels: int = param(2, "seniors above this level are executives (0..n-1)", lo=1)
+    junior_tenure_years: float = param(3.0, "mean initial tenure of juniors", lo=0, unit="years")
+    senior_tenure_years: float = param(8.0, "mean initial tenure of seniors", lo=0, unit="years")
+    hire_junior_digital: float = param(0.8, "digital knowledge of a new junior", lo=0, hi=1)
+    hire_junior_business: float = param(0.2, "business knowledge of a new junior", lo=0, hi=1)
+    hire_senior_digital: float = param(0.4, "digital knowledge of a new senior", lo=0, hi=1)
+    hire_senior_business: float = param(0.6, "business knowledge of a new senior", lo=0, hi=1)
+    hire_engagement: float = param(0.7, "engagement of a new hire (honeymoon)", lo=0, hi=1)
+
+
+@dataclass(frozen=True)
+class SessionParams:
+    """Session quality, knowledge transfer and engagement impulses (MODEL.md section 7, Program)."""
+
+    base_quality: float = param(0.6, "base session quality", lo=0, hi=1)
+    focus_bonus: float = param(0.5, "quality bonus per unit of topic focus", lo=0, hi=2)
+    training_boost: float = param(1.2, "quality multiplier for trained mentors", lo=1, hi=3)
+    power_distance: float = param(0.3, "quality lost in informal settings", lo=0, hi=1)
+    trust_sessions: float = param(3.0, "sessions for trust r = 1 - exp(-k/this)", lo=0.1)
+    tau: float = param(0.08, "digital transfer rate to the mentee", lo=0, hi=1, unit="per hour")
+    tau_b: float = param(0.05, "business transfer rate to the mentor (two-way)", lo=0, hi=1,
+                         unit="per hour")
+    g_mentor: float = param(0.05, "mentor engagement impulse (voice, recognition)", lo=0, hi=1)
+    g_mentee: float = param(0.02, "mentee engagement impulse", lo=0, hi=1)
+
+
+@dataclass(frozen=True)
+class KnowledgeParams:
+    """Knowledge drift (MODEL.md section 7, Knowledge drift)."""
+
+    phi: float = param(0.01, "forgetting toward one's exposure", lo=0, hi=1, unit="per week")
+    psi: float = param(0.005, "seniors' exposure rising toward their knowledge", lo=0, hi=1,
+                       unit="per week")
+    frontier_drift: float = param(0.10, "moving frontier: exposure lost", lo=0, hi=1,
+                                  unit="per year")
+    sigma: float = param(0.01, "spillover among senior org-tie neighbours", lo=0, hi=1,
+                         unit="per week")
+
+
+@dataclass(frozen=True)
+class EngagementParams:
+    """Engagement relaxation and juniors' target (MODEL.md section 7, Engagement)."""
+
+    kappa: float = param(0.05, "relaxation rate toward the target", lo=0, hi=1, unit="per week")
+    a_climate: float = param(0.10, "juniors' target: leaders who listen", lo=0, hi=1)
+    a_gap: float = param(0.15, "juniors' target: digital gap to their manager", lo=0, hi=1)
+    a_growth: float = param(0.10, "juniors' target: business knowledge gained", lo=0, hi=1)
+    climate_window_weeks: int = param(52, "a leader 'listens' if a session this recent", lo=1,
+                                      unit="weeks")
+    engaged_threshold: float = param(0.7, "engagement counted as 'engaged' (Gallup)", lo=0, hi=1)
+
+
+@dataclass(frozen=True)
+class ExitParams:
+    """Exit hazard and turnover contagion (MODEL.md section 7, Exits)."""
+
+    base_junior: float = param(0.16, "annual exit probability of a junior at e_ref", lo=0, hi=0.99,
+                               source="Gallup 2016; BLS median tenure 25-34")
+    base_senior: float = param(0.08, "annual exit probability of a senior at e_ref", lo=0, hi=0.99)
+    beta_e: float = param(1.7, "engagement effect on exits", lo=0, hi=10,
+                          source="Gallup meta-analyses: +0.4 engagement roughly halves exits")
+    e_ref: float = param(0.55, "reference engagement", lo=0, hi=1)
+    beta_c: float = param(0.10, "contagion: hazard per recent neighbour exit", lo=0, hi=5,
+                          source="Felps et al. 2009")
+    contagion_window_weeks: int = param(12, "exits this recent count for contagion", lo=1,
+                                        unit="weeks")
+    new_hire_factor: float = param(1.3, "hazard multiplier in the first year", lo=1, hi=5)
+    c_e: float = param(0.02, "engagement drop per neighbour's exit", lo=0, hi=1)
+    max_annual: float = param(0.99, "cap on the annual exit probability", lo=0, hi=1)
+
+
+@dataclass(frozen=True)
+class HiringParams:
+    """Refilling vacancies (MODEL.md section 7, Hiring)."""
+
+    time_to_fill: int = param(8, "weeks a vacancy stays open", lo=0, unit="weeks")
+
+
+@dataclass(frozen=True)
+class Dynamics:
+    """All submodel parameters, grouped as MODEL.md section 7 groups them."""
+
+    sessions: SessionParams = group(SessionParams, "sessions: quality, transfer, impulses")
+    knowledge: KnowledgeParams = group(KnowledgeParams, "knowledge drift")
+    engagement: EngagementParams = group(EngagementParams, "engagement")
+    exits: ExitParams = group(ExitParams, "exits")
+    hiring: HiringParams = group(HiringParams, "hiring")
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Money: salaries, replacement factors, program cost (MODEL.md section 8).
+
+    The salary defaults are illustrative round numbers, not data: set your own.
+    """
+
+    currency: str = param("USD", "currency of every amount")
+    salary_junior: float = param(55_000.0, "annual salary of a junior (illustrative)", lo=0)
+    salary_senior: float = param(120_000.0, "annual salary of a senior (illustrative)", lo=0)
+    replacement_junior: float = param(0.5, "replacement cost of a junior exit, x salary", lo=0)
+    replacement_senior: float = param(1.5, "replacement cost of a senior exit, x salary", lo=0)
+    hours_per_year: float = param(1_800.0, "paid hours per year (hourly cost = salary / this)",
+                                  lo=1)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What to measure (MODEL.md section 8)."""
+
+    leadership_levels: tuple[int, ...] = param((0, 1), "levels whose mean digital is 'fluency'")
+    relevance_elasticity: float = param(
+        1.0, "digital-relevance index per unit of fluency gained (free, fit per case)", lo=0
+    )
+    record_people: bool = param(False, "also record a row per person and week (large)")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A complete, validated scenario: metadata, time, organisation, parameters, designs."""
+
+    name: str = param("default", "short name of the scenario")
+    description: str = param("", "what the scenario is about")
+    provenance: str = param("", "where the case comes from and what it claims")
+    start_date: dt.date = param(dt.date(2024, 1, 1), "calendar date of week 0")
+    launch_date: dt.date | None = param(
+        None, "program launch; weeks before it are a warm-up (default: the start date)"
+    )
+    years: float = param(2.0, "years simulated after the launch", lo=0.02, hi=50, unit="years")
+    replicates: int = param(10, "replicates per design", lo=1)
+    seed: int = param(20261122, "base seed: replicate seeds are drawn from it", lo=0)
+    include_baseline: bool = param(True, "also run the no-program baseline on the same seeds")
+    org: OrgSpec = group(OrgSpec, "the organisation")
+    workforce: Workforce = group(Workforce, "initial and new-hire distributions")
+    dynamics: Dynamics = group(Dynamics, "submodel parameters")
+    costs: Costs = group(Costs, "salaries and costs")
+    observation: Observation = group(Observation, "what to measure")
+    designs: tuple[ProgramDesign, ...] = (default_program(),)
+
+    @property
+    def launch_week(self) -> int:
+        """Week index of the launch (0 without a warm-up)."""
+        if self.launch_date is None:
+            return 0
+        return (self.launch_date - self.start_date).days // 7
+
+    @property
+    def weeks(self) -> int:
+        """Number of weekly steps: the warm-up plus the years after launch."""
+        return self.launch_week + round(self.years * 52)
+
+    def design(self, name: str) -> ProgramDesign | None:
+        """The named design; None for "baseline" (no program)."""
+        if name == "baseline":
+            return None
+        for d in self.designs:
+            if d.name == name:
+                return d
+        raise KeyError(f"no design named {name!r}; designs: {', '.join(self.design_names)}")
+
+    @property
+    def design_names(self) -> tuple[str, ...]:
+        """Names of the designs to run, baseline first when included."""
+        names = tuple(d.name for d in self.designs)
+        return (("baseline",) if self.include_baseline else ()) + names
+
+    def with_changes(self, **changes: Any) -> Scenario:
+        """A copy with some top-level fields changed."""
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain, JSON-ready dictionary of every value."""
+        return json.loads(json.dumps(asdict(self), default=str))
+
+    def digest(self) -> str:
+        """A short hash of every value: the scenario's identity in results."""
+        text = json.dumps(self.to_dict(), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def default_scenario() -> Scenario:
+    """The built-in scenario of `sim run`: a 500-person division, program vs baseline."""
+    return Scenario(
+        name="default",
+        description="A 500-person division: a formal, focused, ongoing program for every senior, "
+        "beside the same organisation with no program.",
+        provenance="Built-in demonstration (MODEL.md defaults); no case data.",
+    )
