@@ -1,1 +1,30 @@
-"""Agent-based simulation of reverse-mentoring programs in an organisation."""
+"""Agent-based simulation of reverse-mentoring programs in an organisation.
+
+The public API is a handful of nouns:
+
+- `Scenario` (and `default_scenario`, `load_scenario`): everything a run needs;
+- `ProgramDesign`: one program's knobs;
+- `OrgCultureModel`: the Mesa model of one organisation under one design;
+- `run_scenario`: designs x replicate seeds -> tidy `Results` (series, summary).
+"""
+
+from sim.agents import Employee, Junior, Senior
+from sim.design import ProgramDesign
+from sim.model import OrgCultureModel
+from sim.runs import Results, replicate_seeds, run_scenario
+from sim.scenario import Scenario, default_scenario
+from sim.scenario_io import load_scenario
+
+__all__ = [
+    "Employee",
+    "Junior",
+    "OrgCultureModel",
+    "ProgramDesign",
+    "Results",
+    "Scenario",
+    "Senior",
+    "default_scenario",
+    "load_scenario",
+    "replicate_seeds",
+    "run_scenario",
+]

@@ -39,7 +39,8 @@ class ProgramDesign:
     start_week: int = param(0, "weeks after the launch date at which the program starts", lo=0,
                             unit="weeks")
     mentee_levels: tuple[int, ...] | None = param(
-        (0, 1), "org levels whose seniors may be mentees (0 = top); \"all\" for every senior level"
+        (0, 1), "org levels whose seniors may be mentees (0 = top); \"all\" for every senior level",
+        none_word="all",
     )
     coverage: float = param(1.0, "fraction of eligible seniors enrolled at each intake", lo=0, hi=1)
     min_mentor_tenure_weeks: int = param(52, "tenure a junior needs to mentor", lo=0, unit="weeks")
@@ -47,11 +48,12 @@ class ProgramDesign:
     cadence_weeks: int = param(2, "weeks between scheduled sessions", lo=1, hi=52, unit="weeks")
     session_hours: float = param(1.0, "length of one session", lo=0, hi=40, unit="hours")
     duration_weeks: int | None = param(
-        17, "weeks each intake runs (about 4 months); \"ongoing\" for no end", lo=1, unit="weeks"
+        17, "weeks each intake runs (about 4 months); \"ongoing\" for no end", lo=1, unit="weeks",
+        none_word="ongoing",
     )
     intake_every_weeks: int | None = param(
         None, "start a new intake at this interval; \"never\" for a single intake", lo=1,
-        unit="weeks",
+        unit="weeks", none_word="never",
     )
     commitment: float = param(0.9, "probability a scheduled (formal) session happens", lo=0, hi=1)
     formal: bool = param(True, "formal program (true) or informal coffee chats (false)")

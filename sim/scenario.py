@@ -28,7 +28,8 @@ class OrgSpec:
         0.8, "share of informal ties inside the person's department", lo=0, hi=1
     )
     chart: str | None = param(
-        None, "path to an HR org-chart CSV (relative to the scenario file); replaces size/span"
+        None, "path to an HR org-chart CSV (relative to the scenario file); replaces size/span",
+        none_word="none",
     )
 
 
@@ -172,7 +173,7 @@ class Scenario:
     provenance: str = param("", "where the case comes from and what it claims")
     start_date: dt.date = param(dt.date(2024, 1, 1), "calendar date of week 0")
     launch_date: dt.date | None = param(
-        None, "program launch; weeks before it are a warm-up (default: the start date)"
+        None, "program launch; weeks before it are a warm-up", none_word="start"
     )
     years: float = param(2.0, "years simulated after the launch", lo=0.02, hi=50, unit="years")
     replicates: int = param(10, "replicates per design", lo=1)

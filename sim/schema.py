@@ -24,6 +24,7 @@ def param(
     choices: tuple[Any, ...] | None = None,
     unit: str = "",
     source: str = "",
+    none_word: str | None = None,
 ) -> Any:
     """Declare a parameter field with its default, allowed range and help text.
 
@@ -35,8 +36,12 @@ def param(
         choices: the allowed values, for enumerations.
         unit: the unit, shown in the template and docs ("weeks", "per year").
         source: where the default comes from (MODEL.md, a study, an assumption).
+        none_word: the word a scenario file uses for None ("ongoing", "all").
     """
-    meta = {"help": help, "lo": lo, "hi": hi, "choices": choices, "unit": unit, "source": source}
+    meta = {
+        "help": help, "lo": lo, "hi": hi, "choices": choices, "unit": unit, "source": source,
+        "none_word": none_word,
+    }
     return field(default=default, metadata=meta)
 
 
@@ -58,6 +63,7 @@ class FieldInfo:
     choices: tuple[Any, ...] | None
     unit: str
     source: str
+    none_word: str | None
     is_group: bool
 
 
@@ -82,6 +88,7 @@ def field_infos(cls: type) -> Iterator[FieldInfo]:
             choices=meta.get("choices"),
             unit=meta.get("unit", ""),
             source=meta.get("source", ""),
+            none_word=meta.get("none_word"),
             is_group=bool(meta.get("group")),
         )
 

@@ -1,0 +1,118 @@
+"""Analysis of stored results: means with 95% intervals, paired differences against a baseline.
+
+Everything here reads the tidy tables (a row per run) and nothing else: no model is run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+# The headline outcomes of `sim run` and `sim compare`: column -> label.
+HEADLINE = {
+    "turnover_junior_y1": "junior turnover, year 1",
+    "turnover_junior_y2": "junior turnover, year 2",
+    "engagement_junior_end": "junior engagement, end",
+    "leadership_fluency_end": "leadership fluency, end",
+    "program_hours": "program hours",
+    "program_cost": "program cost",
+}
+
+
+def mean_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and two-sided t interval of the mean; NaN bounds with fewer than 2 values."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if len(x) == 0:
+        return (np.nan, np.nan, np.nan)
+    mean = float(x.mean())
+    if len(x) < 2:
+        return (mean, np.nan, np.nan)
+    sem = float(x.std(ddof=1) / np.sqrt(len(x)))
+    half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1)) * sem
+    return (mean, mean - half, mean + half)
+
+
+def summarise_designs(summary: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
+    """A tidy table: design, outcome, mean, ci_low, ci_high, n (one row per pair)."""
+    rows = []
+    for design, runs in summary.groupby("design", sort=False):
+        for outcome in outcomes:
+            if outcome not in runs:
+                continue
+            mean, lo, hi = mean_interval(runs[outcome])
+            rows.append({"design": design, "outcome": outcome, "mean": mean,
+                         "ci_low": lo, "ci_high": hi, "n": int(runs[outcome].notna().sum())})
+    return pd.DataFrame(rows)
+
+
+def paired_differences(
+    summary: pd.DataFrame, outcomes: Sequence[str], baseline: str = "baseline"
+) -> pd.DataFrame:
+    """Design minus baseline on the same seed, with a 95% interval of the mean difference."""
+    base = summary[summary["design"] == baseline].set_index("seed")
+    rows = []
+    for design, runs in summary.groupby("design", sort=False):
+        if design == baseline:
+            continue
+        runs = runs.set_index("seed")
+        shared = runs.index.intersection(base.index)
+        for outcome in outcomes:
+            if outcome not in runs:
+                continue
+            diff = runs.loc[shared, outcome] - base.loc[shared, outcome]
+            mean, lo, hi = mean_interval(diff)
+            rows.append({"design": design, "outcome": outcome, "difference": mean,
+                         "ci_low": lo, "ci_high": hi, "n": int(diff.notna().sum())})
+    return pd.DataFrame(rows)
+
+
+def cost_per_avoided_exit(summary: pd.DataFrame, baseline: str = "baseline") -> pd.DataFrame:
+    """Program cost per exit avoided against the baseline on the same seeds.
+
+    Undefined (NaN, with a note) when the design avoids no exits on average: a ratio to zero
+    or to a negative number of avoided exits would mislead.
+    """
+    base = summary[summary["design"] == baseline].set_index("seed")
+    rows = []
+    for design, runs in summary.groupby("design", sort=False):
+        if design == baseline:
+            continue
+        runs = runs.set_index("seed")
+        shared = runs.index.intersection(base.index)
+        avoided = float((base.loc[shared, "exits_total"] - runs.loc[shared, "exits_total"]).mean())
+        cost = float(runs.loc[shared, "program_cost"].mean())
+        ok = avoided > 0
+        rows.append({"design": design, "exits_avoided": avoided, "program_cost": cost,
+                     "cost_per_avoided_exit": cost / avoided if ok else np.nan,
+                     "note": "" if ok else "no exit avoided on average: undefined"})
+    return pd.DataFrame(rows)
+
+
+def format_interval(mean: float, lo: float, hi: float, digits: int = 3) -> str:
+    """'0.213 [0.201, 0.225]', or just the mean when there is no interval."""
+    if np.isnan(mean):
+        return "n/a"
+    big = abs(mean) >= 1000
+    fmt = (lambda v: f"{v:,.0f}") if big else (lambda v: f"{v:.{digits}f}")
+    if np.isnan(lo):
+        return fmt(mean)
+    return f"{fmt(mean)} [{fmt(lo)}, {fmt(hi)}]"
+
+
+def headline_table(summary: pd.DataFrame, outcomes: dict[str, str] | None = None) -> pd.DataFrame:
+    """Outcomes as rows, designs as columns, each cell 'mean [95% interval]'."""
+    outcomes = outcomes or {k: v for k, v in HEADLINE.items() if k in summary}
+    tidy = summarise_designs(summary, list(outcomes))
+    table = tidy.assign(
+        text=[format_interval(m, lo, hi) for m, lo, hi in
+              zip(tidy["mean"], tidy["ci_low"], tidy["ci_high"], strict=True)]
+    ).pivot(index="design", columns="outcome", values="text")
+    order = list(dict.fromkeys(summary["design"]))
+    table = table.loc[order, [c for c in outcomes if c in table]].rename(columns=outcomes)
+    table = table.T
+    table.index.name, table.columns.name = "outcome", None
+    return table

@@ -1,0 +1,75 @@
+"""Writing results safely: complete or not at all, never over existing results.
+
+Tables go into a temporary folder beside the target, which is renamed into place only
+when everything is written; an existing folder is refused unless `force` is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from sim.errors import InputError, Problem
+from sim.provenance import dependency_versions, git_commit, package_version
+
+
+def default_out_dir(name: str, root: Path = Path("results")) -> Path:
+    """A new folder under results/ named after the scenario and the time."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = root / f"{name}-{stamp}"
+    n = 1
+    while out.exists():
+        n += 1
+        out = root / f"{name}-{stamp}-{n}"
+    return out
+
+
+def check_out_dir(out: Path, force: bool) -> None:
+    """Refuse an existing, non-empty output folder unless forced."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+        raise InputError([Problem(str(out), "already exists; choose another --out, or pass "
+                                  "--force to replace it")])
+
+
+def manifest(extra: dict[str, object] | None = None) -> dict[str, object]:
+    """The command, the time and the versions: what the tables themselves do not carry."""
+    return {
+        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "sim_version": package_version(),
+        "git_commit": git_commit(),
+        "versions": dependency_versions(),
+        **(extra or {}),
+    }
+
+
+def write_atomically(out: Path, force: bool, write: Callable[[Path], None]) -> Path:
+    """Call `write(tmp_dir)`, then move the folder to `out` (replacing it only if forced)."""
+    check_out_dir(out, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        write(tmp)
+        if out.exists():
+            shutil.rmtree(out) if out.is_dir() else out.unlink()
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def write_tables(folder: Path, tables: dict[str, pd.DataFrame | None], meta: dict) -> None:
+    """Each table as CSV, plus manifest.json."""
+    for name, table in tables.items():
+        if table is not None:
+            table.to_csv(folder / f"{name}.csv", index=False)
+    (folder / "manifest.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")

@@ -1,0 +1,353 @@
+"""Scenario files: TOML in, a validated `Scenario` out, every problem reported at once.
+
+The checks read the schema (`sim.schema` metadata on the dataclasses), so a new
+parameter is validated, templated and documented as soon as it is declared.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import tomllib
+import typing
+from pathlib import Path
+from typing import Any
+
+from sim.design import ProgramDesign, default_program
+from sim.errors import InputError, Problem, did_you_mean
+from sim.schema import FieldInfo, field_infos, type_options
+from sim.scenario import Scenario
+
+RESERVED_DESIGN = "baseline"
+NoneType = type(None)
+
+
+class _Checker:
+    """Builds dataclasses from raw TOML values, collecting problems with their key paths."""
+
+    def __init__(self, source: str, overridden: set[str]):
+        self.source = source
+        self.overridden = overridden
+        self.problems: list[Problem] = []
+
+    def where(self, path: str) -> str:
+        if path in self.overridden:
+            return f"--set {path}"
+        return f"{self.source}: {path}" if path else self.source
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.where(path), message))
+
+    # --- dataclasses ---------------------------------------------------------------
+    def build(self, cls: type, raw: Any, path: str, extra: dict[str, Any] | None = None) -> Any:
+        """An instance of `cls` from a TOML table (defaults for missing keys), or None."""
+        if not isinstance(raw, dict):
+            self.problem(path, f"found {_show(raw)}; allowed: a table of {cls.__name__} settings")
+            return None
+        infos = {f.name: f for f in field_infos(cls)}
+        values: dict[str, Any] = dict(extra or {})
+        ok = True
+        for key, value in raw.items():
+            key_path = f"{path}.{key}" if path else key
+            info = infos.get(key)
+            if info is None or key in (extra or {}):
+                valid = [k for k in infos if k not in (extra or {})]
+                self.problem(key_path, f"unknown key{did_you_mean(key, valid)}"
+                             + ("" if did_you_mean(key, valid) else
+                                f"; allowed keys: {', '.join(valid)}"))
+                ok = False
+                continue
+            if info.is_group:
+                built = self.build(info.type, value, key_path)
+            else:
+                built = self.value(info, value, key_path)
+            if built is _INVALID or built is None and info.is_group:
+                ok = False
+            else:
+                values[key] = built
+        return cls(**values) if ok else None
+
+    def value(self, info: FieldInfo, raw: Any, path: str) -> Any:
+        """One value converted to the field's type and checked against its range."""
+        options = type_options(info.type)
+        if NoneType in options and info.none_word is not None and raw == info.none_word:
+            return None
+        inner = [t for t in options if t is not NoneType]
+        tp = inner[0]
+        converted = self.convert(tp, raw, info, path)
+        if converted is _INVALID and NoneType in options and info.none_word:
+            self.problems[-1] = Problem(
+                self.problems[-1].where, self.problems[-1].message + f', or "{info.none_word}"'
+            )
+        return converted
+
+    def convert(self, tp: Any, raw: Any, info: FieldInfo, path: str) -> Any:
+        origin = typing.get_origin(tp)
+        if origin is tuple:
+            return self.convert_tuple(tp, raw, info, path)
+        if tp is bool:
+            if isinstance(raw, bool):
+                return raw
+            return self.bad(path, raw, "true or false")
+        if tp is int:
+            if isinstance(raw, int) and not isinstance(raw, bool):
+                return self.in_range(raw, info, path, "a whole number")
+            return self.bad(path, raw, _range_text(info, "a whole number"))
+        if tp is float:
+            if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
+                return self.in_range(float(raw), info, path, "a number", shown=raw)
+            return self.bad(path, raw, _range_text(info, "a number"))
+        if tp is str:
+            if not isinstance(raw, str):
+                return self.bad(path, raw, "text in quotes")
+            if info.choices and raw not in info.choices:
+                hint = did_you_mean(raw, info.choices)
+                return self.bad(path, raw, f"one of {', '.join(info.choices)}{hint}")
+            return raw
+        if tp is dt.date:
+            if isinstance(raw, dt.datetime):
+                return self.bad(path, raw, "a date like 2021-08-10 (no time of day)")
+            if isinstance(raw, dt.date):
+                return raw
+            if isinstance(raw, str):
+                try:
+                    return dt.date.fromisoformat(raw)
+                except ValueError:
+                    pass
+            return self.bad(path, raw, "a date like 2021-08-10")
+        raise TypeError(f"no converter for {tp}")  # a schema bug, not a user mistake
+
+    def convert_tuple(self, tp: Any, raw: Any, info: FieldInfo, path: str) -> Any:
+        args = typing.get_args(tp)
+        pair = len(args) == 2 and args[1] is not Ellipsis
+        want = "a list of two whole numbers [low, high]" if pair else "a list of whole numbers"
+        if not isinstance(raw, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in raw
+        ):
+            return self.bad(path, raw, want + " (0 or more)")
+        if pair and (len(raw) != 2 or raw[0] > raw[1]):
+            return self.bad(path, raw, want + " with low <= high")
+        return tuple(raw)
+
+    def in_range(self, v: float, info: FieldInfo, path: str, kind: str, shown: Any = None) -> Any:
+        if (info.lo is not None and v < info.lo) or (info.hi is not None and v > info.hi):
+            return self.bad(path, v if shown is None else shown, _range_text(info, kind))
+        return v
+
+    def bad(self, path: str, raw: Any, allowed: str) -> Any:
+        self.problem(path, f"found {_show(raw)}; allowed: {allowed}")
+        return _INVALID
+
+
+_INVALID = object()
+
+
+def _show(raw: Any) -> str:
+    if isinstance(raw, dict):
+        return "a table"
+    if isinstance(raw, list):
+        return f"the list {raw!r}"
+    return repr(raw)
+
+
+def _range_text(info: FieldInfo, kind: str) -> str:
+    lo, hi = info.lo, info.hi
+    fmt = lambda v: f"{v:g}"  # noqa: E731
+    if lo is not None and hi is not None:
+        return f"{kind} from {fmt(lo)} to {fmt(hi)}"
+    if lo is not None:
+        return f"{kind} of at least {fmt(lo)}"
+    if hi is not None:
+        return f"{kind} of at most {fmt(hi)}"
+    return kind
+
+
+# --- designs with inheritance -----------------------------------------------------------
+def _resolve_designs(raw: Any, check: _Checker) -> tuple[ProgramDesign, ...] | None:
+    if raw is None:
+        return (default_program(),)
+    if not isinstance(raw, dict):
+        check.problem("designs", "found a value; allowed: tables like [designs.formal]")
+        return None
+    resolved: dict[str, dict[str, Any] | None] = {}
+
+    def resolve(name: str, chain: tuple[str, ...]) -> dict[str, Any] | None:
+        if name in resolved:
+            return resolved[name]
+        resolved[name] = None  # a failure below is reported once, here
+        table = raw[name]
+        if not isinstance(table, dict):
+            check.problem(f"designs.{name}", "found a value; allowed: a table of design settings")
+            return None
+        parent = table.get("inherits")
+        own = {k: v for k, v in table.items() if k != "inherits"}
+        if parent is None:
+            resolved[name] = own
+            return own
+        if not isinstance(parent, str) or parent not in raw:
+            hint = did_you_mean(str(parent), raw) if isinstance(parent, str) else ""
+            hint = hint or f"; designs here: {', '.join(raw)}"
+            check.problem(f"designs.{name}.inherits", f"no design named {parent!r}{hint}")
+            return None
+        if parent in chain or (parent in resolved and resolved[parent] is None):
+            if parent not in chain:
+                return None
+            loop = " -> ".join((*chain, parent))
+            check.problem(f"designs.{name}.inherits",
+                          f"circular inheritance: {loop}; one design must not inherit")
+            return None
+        base = resolve(parent, (*chain, parent))
+        if base is None:
+            return None
+        resolved[name] = {**base, **own}
+        return resolved[name]
+
+    designs = []
+    for name in raw:
+        if name == RESERVED_DESIGN:
+            check.problem(f"designs.{name}",
+                          '"baseline" is the no-program run and is added for you; rename this design')
+            continue
+        merged = resolve(name, (name,))
+        if merged is None:
+            continue
+        if "name" in merged:
+            check.problem(f"designs.{name}.name", "unknown key; the table's name is the design's name")
+            continue
+        design = check.build(ProgramDesign, merged, f"designs.{name}", extra={"name": name})
+        if design is not None:
+            designs.append(design)
+    return tuple(designs)
+
+
+# --- --set overrides --------------------------------------------------------------------
+def apply_overrides(raw: dict[str, Any], sets: list[str]) -> tuple[dict[str, Any], set[str], list[Problem]]:
+    """Apply `key.path=value` overrides (values in TOML syntax; bare words are text)."""
+    problems, paths = [], set()
+    for item in sets:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(Problem(f"--set {item}", "expected key.path=value, "
+                                    "e.g. --set designs.program.cadence_weeks=4"))
+            continue
+        try:
+            value = tomllib.loads(f"v = {text.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text.strip()
+        table = raw
+        parts = key.split(".")
+        for part in parts[:-1]:
+            table = table.setdefault(part, {})
+            if not isinstance(table, dict):
+                problems.append(Problem(f"--set {item}", f"{part} is a value, not a table"))
+                break
+        else:
+            table[parts[-1]] = value
+            paths.add(key)
+    return raw, paths, problems
+
+
+# --- public API ---------------------------------------------------------------------------
+def scenario_from_dict(raw: dict[str, Any], source: str = "<scenario>",
+                       sets: list[str] | None = None, base_dir: Path | None = None) -> Scenario:
+    """A validated Scenario from a TOML-shaped dictionary; raises InputError with every problem."""
+    raw, overridden, problems = apply_overrides(dict(raw), list(sets or []))
+    check = _Checker(source, overridden)
+    check.problems.extend(problems)
+    _check_dates(raw, check)
+    raw_designs = raw.pop("designs", None)
+    designs = _resolve_designs(raw_designs, check)
+    scenario = check.build(Scenario, raw, "")
+    if scenario is not None and designs is not None:
+        scenario = scenario.with_changes(designs=designs)
+        _check_scenario(scenario, check, base_dir)
+    if check.problems:
+        raise InputError(check.problems)
+    if scenario.org.chart is not None and base_dir is not None:
+        chart = (base_dir / scenario.org.chart).resolve()
+        scenario = scenario.with_changes(org=dataclasses.replace(scenario.org, chart=str(chart)))
+    return scenario
+
+
+def _check_dates(raw: dict[str, Any], check: _Checker) -> None:
+    """The launch may not come before the start (checked on raw values, beside other errors)."""
+    start = raw.get("start_date", Scenario.start_date)
+    launch = raw.get("launch_date")
+    if isinstance(start, str):
+        start = _try_date(start)
+    if isinstance(launch, str):
+        launch = _try_date(launch)
+    if isinstance(start, dt.date) and isinstance(launch, dt.date) and launch < start:
+        check.problem("launch_date", f"{launch} is before start_date {start}; "
+                      "the launch must be on or after the start")
+
+
+def _try_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _check_scenario(s: Scenario, check: _Checker, base_dir: Path | None) -> None:
+    """Checks that involve more than one value."""
+    for d in s.designs:
+        if d.duration_weeks is not None and d.intake_every_weeks is not None \
+                and d.intake_every_weeks < d.duration_weeks:
+            check.problem(f"designs.{d.name}.intake_every_weeks",
+                          f"{d.intake_every_weeks} is shorter than duration_weeks "
+                          f"{d.duration_weeks}; intakes would overlap the same mentees")
+    if s.org.chart is not None:
+        path = (base_dir or Path.cwd()) / s.org.chart
+        if not path.is_file():
+            check.problem("org.chart", f"no such file: {path}; give a path relative to the "
+                          "scenario file")
+
+
+def loads_scenario(text: str, source: str = "<string>", sets: list[str] | None = None,
+                   base_dir: Path | None = None) -> Scenario:
+    """A validated Scenario from TOML text."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError([Problem(source, f"not valid TOML: {err}")]) from None
+    return scenario_from_dict(raw, source, sets, base_dir)
+
+
+def load_scenario(path: str | Path, sets: list[str] | None = None) -> Scenario:
+    """A validated Scenario from a TOML file; raises InputError naming the file and keys."""
+    path = Path(path)
+    if not path.is_file():
+        hint = ""
+        if path.parent.is_dir():
+            near = did_you_mean(path.name, [p.name for p in path.parent.glob("*.toml")])
+            hint = near
+        raise InputError([Problem(str(path), f"no such scenario file{hint}")])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError([Problem(str(path), "not UTF-8 text; save it as UTF-8")]) from None
+    return loads_scenario(text, path.name, sets, path.parent)
+
+
+def default_with_overrides(sets: list[str] | None) -> Scenario:
+    """The built-in default scenario with `--set` overrides applied and validated."""
+    from sim.scenario import default_scenario
+
+    base = default_scenario()
+    raw = {"name": base.name, "description": base.description, "provenance": base.provenance}
+    raw["designs"] = {"program": _design_dict(default_program())}
+    return scenario_from_dict(raw, "default scenario", sets)
+
+
+def _design_dict(design: ProgramDesign) -> dict[str, Any]:
+    out = {}
+    for info in field_infos(ProgramDesign):
+        if info.name == "name":
+            continue
+        value = getattr(design, info.name)
+        out[info.name] = info.none_word if value is None else (
+            list(value) if isinstance(value, tuple) else value)
+    return out

@@ -1,0 +1,106 @@
+"""A complete, commented scenario file written from the schema (`sim scenario --template`).
+
+Also the Markdown parameter table for the docs: both read the same field metadata.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sim.design import ProgramDesign
+from sim.schema import FieldInfo, field_infos
+from sim.scenario import Scenario
+
+
+def toml_value(value: Any, info: FieldInfo) -> str:
+    """A value in TOML syntax (None as the field's word for it)."""
+    if value is None:
+        return f'"{info.none_word}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value)
+
+
+def allowed_text(info: FieldInfo) -> str:
+    """The allowed values of a field, for comments and docs."""
+    parts = []
+    if info.choices:
+        parts.append(" | ".join(info.choices))
+    if info.lo is not None or info.hi is not None:
+        lo = "" if info.lo is None else f"{info.lo:g}"
+        hi = "" if info.hi is None else f"{info.hi:g}"
+        parts.append(f"{lo}..{hi}")
+    if info.none_word:
+        parts.append(f'or "{info.none_word}"')
+    return " ".join(parts)
+
+
+def _comment(info: FieldInfo) -> str:
+    extra = [x for x in (info.unit, allowed_text(info)) if x]
+    return f"# {info.help}" + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def _table(cls: type, header: str, obj: Any, lines: list[str]) -> None:
+    groups = []
+    scalars = []
+    for info in field_infos(cls):
+        (groups if info.is_group else scalars).append(info)
+    if header:
+        lines += ["", f"[{header}]"]
+    for info in scalars:
+        if info.name == "designs" or (cls is ProgramDesign and info.name == "name"):
+            continue
+        lines.append(_comment(info))
+        lines.append(f"{info.name} = {toml_value(getattr(obj, info.name), info)}")
+    for info in groups:
+        lines += ["", f"# {info.help}"]
+        _table(info.type, f"{header}.{info.name}" if header else info.name,
+               getattr(obj, info.name), lines)
+
+
+def scenario_template() -> str:
+    """A complete scenario with every key at its default, each with a comment."""
+    s = Scenario(name="my-scenario", description="What this scenario is about.",
+                 provenance="Where the numbers come from.")
+    lines = [
+        "# A scenario for the reverse-mentoring simulation: every key, at its default.",
+        "# Delete what you do not change; run it with: sim run this-file.toml",
+    ]
+    _table(Scenario, "", s, lines)
+    lines += [
+        "",
+        "# Program designs: one table each; the no-program baseline is added for you.",
+        "# A design may inherit another's settings and override a few.",
+    ]
+    _table(ProgramDesign, "designs.program", s.designs[0], lines)
+    lines += ["", "[designs.program_two_way]", 'inherits = "program"', "two_way = true"]
+    return "\n".join(lines) + "\n"
+
+
+def parameter_table() -> str:
+    """A Markdown table of every parameter: key, default, allowed, meaning, source."""
+    rows = ["| key | default | allowed | meaning | source |", "| --- | --- | --- | --- | --- |"]
+
+    def walk(cls: type, prefix: str, obj: Any) -> None:
+        for info in field_infos(cls):
+            key = f"{prefix}{info.name}"
+            if info.is_group:
+                walk(info.type, key + ".", getattr(obj, info.name))
+                continue
+            if info.name in ("designs", "name") and cls in (Scenario, ProgramDesign):
+                continue
+            unit = f" {info.unit}" if info.unit else ""
+            default = toml_value(getattr(obj, info.name), info)
+            rows.append(f"| `{key}` | `{default}`{unit} | {allowed_text(info)} | {info.help} "
+                        f"| {info.source or 'MODEL.md'} |")
+
+    walk(Scenario, "", Scenario())
+    walk(ProgramDesign, "designs.NAME.", ProgramDesign())
+    return "\n".join(rows) + "\n"
