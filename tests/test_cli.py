@@ -1,0 +1,93 @@
+"""The `sim` command as a user meets it: output, files, errors, no tracebacks."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def test_run_prints_the_table_and_writes_byte_identical_files(tmp_path):
+    args = ["run", "--replicates", "3", "--years", "1", "--quiet"]
+    first = run_cli(*args, "--out", str(tmp_path / "a"))
+    second = run_cli(*args, "--out", str(tmp_path / "b"))
+    assert first.returncode == 0, first.stderr
+    assert "junior turnover, year 1" in first.stdout and "baseline" in first.stdout
+    for name in ("series.csv", "summary.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    summary = pd.read_csv(tmp_path / "a" / "summary.csv")
+    assert set(summary["design"]) == {"baseline", "program"} and len(summary) == 6
+    meta = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert meta["versions"]["mesa"].startswith("3.") and "command" in meta
+
+
+def test_existing_results_are_not_overwritten(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    code = main(["run", "--replicates", "1", "--years", "0.1", "--quiet", "--out", str(out)])
+    assert code == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (out / "keep.txt").read_text() == "mine"
+
+
+def test_replicate_seed_reproduces_one_row(tmp_path):
+    main(["run", "--replicates", "2", "--years", "0.5", "--quiet", "--out", str(tmp_path / "a")])
+    rows = pd.read_csv(tmp_path / "a" / "summary.csv")
+    seed = int(rows["seed"].iloc[-1])
+    main(["run", "--replicate-seed", str(seed), "--years", "0.5", "--quiet",
+          "--out", str(tmp_path / "b")])
+    again = pd.read_csv(tmp_path / "b" / "summary.csv")
+    cols = ["design", "seed", "turnover_junior_y1" if "turnover_junior_y1" in rows else
+            "leadership_fluency_end", "leadership_fluency_end"]
+    pd.testing.assert_frame_equal(
+        rows[rows["seed"] == seed][cols].reset_index(drop=True), again[cols])
+
+
+def test_bad_scenario_exits_2_with_one_line_per_problem_and_no_traceback(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("replicates = 0\n[designs.p]\ncadance_weeks = 2\n")
+    result = run_cli("run", str(bad), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == ["bad.toml: designs.p.cadance_weeks: unknown key; did you mean cadence_weeks?",
+                     "bad.toml: replicates: found 0; allowed: a whole number of at least 1"]
+    assert "Traceback" not in result.stderr and not (tmp_path / "o").exists()
+
+
+def test_compare_prints_paired_differences(tmp_path, capsys):
+    code = main(["compare", "--replicates", "3", "--years", "1", "--quiet",
+                 "--out", str(tmp_path / "c")])
+    out = capsys.readouterr().out
+    assert code == 0 and "Difference from baseline" in out and "Cost per avoided exit" in out
+    diff = pd.read_csv(tmp_path / "c" / "differences.csv")
+    assert set(diff["design"]) == {"program"}
+
+
+def test_unknown_design_is_named(capsys):
+    assert main(["run", "--designs", "nope", "--quiet"]) == 2
+    assert "--designs nope: no such design; designs: baseline, program" in capsys.readouterr().err
+
+
+def test_template_and_validate(tmp_path, capsys):
+    assert main(["scenario", "--template"]) == 0
+    path = tmp_path / "t.toml"
+    path.write_text(capsys.readouterr().out)
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "a valid scenario" in out and "500 people" in out and "Millennial" in out
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["compare"], ["validate"], ["scenario"],
+                                     ["org", "synth"]])
+def test_every_command_has_help(command):
+    result = run_cli(*command, "--help")
+    assert result.returncode == 0 and "usage: sim" in result.stdout

@@ -1,0 +1,120 @@
+"""Scenario files: validation messages, inheritance, --set, the template."""
+
+import datetime as dt
+
+import pytest
+
+from sim.errors import InputError
+from sim.scenario_io import load_scenario, loads_scenario
+from sim.template import parameter_table, scenario_template
+
+
+def problems(text, sets=None):
+    with pytest.raises(InputError) as err:
+        loads_scenario(text, "case.toml", sets)
+    return [str(p) for p in err.value.problems]
+
+
+def test_the_template_loads_as_it_is_and_uses_every_default():
+    scenario = loads_scenario(scenario_template(), "template.toml")
+    assert scenario.design_names == ("baseline", "program", "program_two_way")
+    assert scenario.design("program_two_way").two_way is True
+    assert scenario.org.size == 500 and scenario.dynamics.exits.beta_e == 1.7
+
+
+def test_a_misspelt_key_gets_the_closest_valid_one():
+    msgs = problems("[designs.formal]\ncadance_weeks = 2\n")
+    assert msgs == ["case.toml: designs.formal.cadance_weeks: unknown key; did you mean "
+                    "cadence_weeks?"]
+
+
+def test_ten_mistakes_give_ten_messages_at_once():
+    text = """
+yeers = 2
+replicates = 0
+start_date = 2021-08-10
+launch_date = 2020-01-01
+[org]
+size = "big"
+[dynamics.exits]
+beta_e = -1
+[designs.formal]
+commitment = 1.5
+pairing = "randon"
+formal = "yes"
+[designs.copy]
+inherits = "formall"
+"""
+    msgs = problems(text)
+    assert len(msgs) == 9
+    text += "[designs.x]\ninherits = \"y\"\n[designs.y]\ninherits = \"x\"\n"
+    msgs = problems(text)
+    assert len(msgs) == 10
+    joined = "\n".join(msgs)
+    for fragment in ("yeers: unknown key; did you mean years?",
+                     "replicates: found 0; allowed: a whole number of at least 1",
+                     "launch_date: 2020-01-01 is before start_date 2021-08-10",
+                     "org.size: found 'big'",
+                     "dynamics.exits.beta_e: found -1; allowed: a number from 0 to 10",
+                     "designs.formal.commitment: found 1.5; allowed: a number from 0 to 1",
+                     "did you mean random?",
+                     "designs.formal.formal: found 'yes'; allowed: true or false",
+                     "no design named 'formall'; did you mean formal?",
+                     "circular inheritance"):
+        assert fragment in joined, fragment
+    assert all(m.startswith("case.toml: ") for m in msgs)
+
+
+def test_inheritance_overrides_only_what_it_names():
+    s = loads_scenario("""
+[designs.formal]
+cadence_weeks = 4
+topic_focus = 1.0
+[designs.formal_two_way]
+inherits = "formal"
+two_way = true
+""")
+    child = s.design("formal_two_way")
+    assert child.cadence_weeks == 4 and child.topic_focus == 1.0 and child.two_way
+
+
+def test_words_for_none_and_dates():
+    s = loads_scenario('launch_date = "2024-06-03"\n[designs.p]\nduration_weeks = "ongoing"\n'
+                       'mentee_levels = "all"\nintake_every_weeks = "never"\n')
+    d = s.design("p")
+    assert d.duration_weeks is None and d.mentee_levels is None and d.intake_every_weeks is None
+    assert s.launch_date == dt.date(2024, 6, 3) and s.launch_week == 22
+
+
+def test_baseline_is_a_reserved_design_name():
+    assert "rename this design" in problems("[designs.baseline]\ncommitment = 0.5\n")[0]
+
+
+def test_bad_toml_and_missing_files(tmp_path):
+    assert "not valid TOML" in problems("name = \n")[0]
+    with pytest.raises(InputError, match="no such scenario file; did you mean telecom.toml"):
+        (tmp_path / "telecom.toml").write_text("")
+        load_scenario(tmp_path / "telecon.toml")
+    (tmp_path / "s.toml").write_text('[org]\nchart = "missing.csv"\n')
+    with pytest.raises(InputError, match="org.chart: no such file"):
+        load_scenario(tmp_path / "s.toml")
+
+
+def test_set_overrides_are_validated_and_named():
+    s = loads_scenario("[designs.p]\n", sets=["designs.p.cadence_weeks=4", "years=3"])
+    assert s.design("p").cadence_weeks == 4 and s.years == 3
+    msgs = problems("[designs.p]\n", sets=["designs.p.cadance_weeks=4", "oops"])
+    assert "--set oops: expected key.path=value" in msgs[0]
+    assert msgs[1] == "--set designs.p.cadance_weeks: unknown key; did you mean cadence_weeks?"
+
+
+def test_scenario_hash_changes_with_any_value():
+    a = loads_scenario("[designs.p]\n")
+    b = loads_scenario("[designs.p]\ncommitment = 0.8\n")
+    assert a.digest() == loads_scenario("[designs.p]\n").digest() != b.digest()
+
+
+def test_parameter_table_lists_every_parameter():
+    table = parameter_table()
+    for key in ("`dynamics.exits.beta_e`", "`designs.NAME.cadence_weeks`", "`org.span`"):
+        assert key in table
