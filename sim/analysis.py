@@ -13,6 +13,7 @@ from scipy import stats
 
 # The headline outcomes of `sim run` and `sim compare`: column -> label.
 HEADLINE = {
+    "turnover_junior_pre": "junior turnover, year before launch",
     "turnover_junior_y1": "junior turnover, year 1",
     "turnover_junior_y2": "junior turnover, year 2",
     "engagement_junior_end": "junior engagement, end",
@@ -44,8 +45,16 @@ def summarise_designs(summary: pd.DataFrame, outcomes: Sequence[str]) -> pd.Data
             if outcome not in runs:
                 continue
             mean, lo, hi = mean_interval(runs[outcome])
-            rows.append({"design": design, "outcome": outcome, "mean": mean,
-                         "ci_low": lo, "ci_high": hi, "n": int(runs[outcome].notna().sum())})
+            rows.append(
+                {
+                    "design": design,
+                    "outcome": outcome,
+                    "mean": mean,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "n": int(runs[outcome].notna().sum()),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -65,8 +74,16 @@ def paired_differences(
                 continue
             diff = runs.loc[shared, outcome] - base.loc[shared, outcome]
             mean, lo, hi = mean_interval(diff)
-            rows.append({"design": design, "outcome": outcome, "difference": mean,
-                         "ci_low": lo, "ci_high": hi, "n": int(diff.notna().sum())})
+            rows.append(
+                {
+                    "design": design,
+                    "outcome": outcome,
+                    "difference": mean,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "n": int(diff.notna().sum()),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -86,9 +103,15 @@ def cost_per_avoided_exit(summary: pd.DataFrame, baseline: str = "baseline") -> 
         avoided = float((base.loc[shared, "exits_total"] - runs.loc[shared, "exits_total"]).mean())
         cost = float(runs.loc[shared, "program_cost"].mean())
         ok = avoided > 0
-        rows.append({"design": design, "exits_avoided": avoided, "program_cost": cost,
-                     "cost_per_avoided_exit": cost / avoided if ok else np.nan,
-                     "note": "" if ok else "no exit avoided on average: undefined"})
+        rows.append(
+            {
+                "design": design,
+                "exits_avoided": avoided,
+                "program_cost": cost,
+                "cost_per_avoided_exit": cost / avoided if ok else np.nan,
+                "note": "" if ok else "no exit avoided on average: undefined",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -108,11 +131,29 @@ def headline_table(summary: pd.DataFrame, outcomes: dict[str, str] | None = None
     outcomes = outcomes or {k: v for k, v in HEADLINE.items() if k in summary}
     tidy = summarise_designs(summary, list(outcomes))
     table = tidy.assign(
-        text=[format_interval(m, lo, hi) for m, lo, hi in
-              zip(tidy["mean"], tidy["ci_low"], tidy["ci_high"], strict=True)]
+        text=[
+            format_interval(m, lo, hi)
+            for m, lo, hi in zip(tidy["mean"], tidy["ci_low"], tidy["ci_high"], strict=True)
+        ]
     ).pivot(index="design", columns="outcome", values="text")
     order = list(dict.fromkeys(summary["design"]))
     table = table.loc[order, [c for c in outcomes if c in table]].rename(columns=outcomes)
     table = table.T
     table.index.name, table.columns.name = "outcome", None
     return table
+
+
+def target_table(summary: pd.DataFrame, targets: Sequence) -> pd.DataFrame:
+    """Each case target beside the simulated mean and 95% interval of its design's runs."""
+    rows = []
+    for t in targets:
+        runs = summary[summary["design"] == t.design]
+        values = runs[t.outcome] if t.outcome in runs else pd.Series(dtype=float)
+        mean, lo, hi = mean_interval(values)
+        covered = bool(lo <= t.value <= hi) if not np.isnan(lo) else False
+        near = bool(abs(mean - t.value) <= t.tolerance) if not np.isnan(mean) else False
+        rows.append({"outcome": t.outcome, "design": t.design, "target": t.value,
+                     "simulated": mean, "ci_low": lo, "ci_high": hi,
+                     "interval_covers_target": covered, "within_tolerance": near,
+                     "note": t.note})
+    return pd.DataFrame(rows)

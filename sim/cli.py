@@ -7,7 +7,6 @@ is half-written (see `sim.output`).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -16,24 +15,41 @@ import pandas as pd
 
 from sim.errors import InputError, Problem
 
+# The case `sim run` runs with no file: the telecom case of the library in the source tree.
+DEFAULT_CASE = Path(__file__).resolve().parent.parent / "scenarios" / "telecom.toml"
+
 EPILOG_RUN = """examples:
-  sim run                                  the built-in 500-person division, program vs baseline
+  sim run                                  the telecom case (scenarios/telecom.toml) vs baseline
   sim run scenarios/telecom.toml --years 3
   sim run --set designs.program.cadence_weeks=4 --replicates 20
 """
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenario", nargs="?", help="scenario TOML file (default: built-in scenario)")
+    p.add_argument("scenario", nargs="?",
+                   help="scenario TOML file (default: the telecom case, scenarios/telecom.toml)")
     p.add_argument("--years", type=float, help="years to simulate after the launch")
     p.add_argument("--seed", type=int, help="base seed; replicate seeds are drawn from it")
-    p.add_argument("--replicate-seed", type=int, action="append", metavar="SEED",
-                   help="run exactly this replicate seed (a 'seed' from summary.csv); repeatable")
+    p.add_argument(
+        "--replicate-seed",
+        type=int,
+        action="append",
+        metavar="SEED",
+        help="run exactly this replicate seed (a 'seed' from summary.csv); repeatable",
+    )
     p.add_argument("--replicates", type=int, help="replicates per design")
-    p.add_argument("--designs", help="comma-separated design names to run (baseline included "
-                   "when the scenario includes it)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a scenario value, e.g. --set dynamics.exits.beta_e=2.0")
+    p.add_argument(
+        "--designs",
+        help="comma-separated design names to run (baseline included "
+        "when the scenario includes it)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a scenario value, e.g. --set dynamics.exits.beta_e=2.0",
+    )
     p.add_argument("--out", type=Path, help="output folder (default: a new folder in results/)")
     p.add_argument("--force", action="store_true", help="replace an existing --out folder")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -46,31 +62,51 @@ def build_parser() -> argparse.ArgumentParser:
         description="Simulate reverse-mentoring programs in a virtual organisation.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = sub.add_parser("run", help="run a scenario's designs beside the no-program baseline",
-                         description="Run every design of a scenario and the no-program baseline "
-                         "on the same seeds; print the headline outcomes with 95%% intervals; "
-                         "write series.csv, summary.csv and manifest.json.",
-                         epilog=EPILOG_RUN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    run = sub.add_parser(
+        "run",
+        help="run a scenario's designs beside the no-program baseline",
+        description="Run every design of a scenario and the no-program baseline "
+        "on the same seeds; print the headline outcomes with 95%% intervals; "
+        "write series.csv, summary.csv and manifest.json.",
+        epilog=EPILOG_RUN,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _common(run)
-    cmp_ = sub.add_parser("compare", help="run designs and show paired differences from baseline",
-                          description="Like run, plus each design's paired difference from the "
-                          "baseline (same seeds) with its 95%% interval and the cost per avoided "
-                          "exit; writes differences.csv too.")
+    cmp_ = sub.add_parser(
+        "compare",
+        help="run designs and show paired differences from baseline",
+        description="Like run, plus each design's paired difference from the "
+        "baseline (same seeds) with its 95%% interval and the cost per avoided "
+        "exit; writes differences.csv too.",
+    )
     _common(cmp_)
-    val = sub.add_parser("validate", help="check a scenario file or an HR org-chart CSV",
-                         description="Check a scenario (.toml) or an org chart (.csv) and "
-                         "summarise what it describes. Exit 2 with one line per problem.")
+    val = sub.add_parser(
+        "validate",
+        help="check a scenario file or an HR org-chart CSV",
+        description="Check a scenario (.toml) or an org chart (.csv) and "
+        "summarise what it describes. Exit 2 with one line per problem.",
+    )
     val.add_argument("file", type=Path)
     val.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    scen = sub.add_parser("scenario", help="print a complete, commented scenario template",
-                          description="Print a complete scenario with every key at its default.")
-    scen.add_argument("--template", action="store_true", required=True,
-                      help="print the template (write it with: sim scenario --template > my.toml)")
+    scen = sub.add_parser(
+        "scenario",
+        help="print a complete, commented scenario template",
+        description="Print a complete scenario with every key at its default.",
+    )
+    scen.add_argument(
+        "--template",
+        action="store_true",
+        required=True,
+        help="print the template (write it with: sim scenario --template > my.toml)",
+    )
     org = sub.add_parser("org", help="org-chart tools", description="Org-chart tools.")
     org_sub = org.add_subparsers(dest="org_command", required=True, metavar="ORG_COMMAND")
-    synth = org_sub.add_parser("synth", help="write a synthetic HR export",
-                               description="Write a realistic synthetic HR org-chart export "
-                               "(CSV) of N employees, for demos and tests.")
+    synth = org_sub.add_parser(
+        "synth",
+        help="write a synthetic HR export",
+        description="Write a realistic synthetic HR org-chart export "
+        "(CSV) of N employees, for demos and tests.",
+    )
     synth.add_argument("n", type=int, help="number of employees")
     synth.add_argument("--out", type=Path, required=True, help="CSV file to write")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
@@ -88,6 +124,11 @@ def load_for_run(args: argparse.Namespace):
             sets.append(f"{key}={flag}")
     if args.scenario:
         return load_scenario(args.scenario, sets)
+    if DEFAULT_CASE.is_file():
+        print(f"No scenario given: running the telecom case ({DEFAULT_CASE.name}).")
+        return load_scenario(DEFAULT_CASE, sets)
+    print("No scenario given and the case library is not beside this install: running the "
+          "built-in 500-person division.")
     return default_with_overrides(sets)
 
 
@@ -102,30 +143,37 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     if args.designs:
         wanted = [d.strip() for d in args.designs.split(",") if d.strip()]
         known = scenario.design_names
-        bad = [Problem(f"--designs {d}", f"no such design; designs: {', '.join(known)}")
-               for d in wanted if d not in known]
+        bad = [
+            Problem(f"--designs {d}", f"no such design; designs: {', '.join(known)}")
+            for d in wanted
+            if d not in known
+        ]
         if bad:
             raise InputError(bad)
-        designs = (["baseline"] if scenario.include_baseline and "baseline" not in wanted
-                   else []) + wanted
+        designs = (
+            ["baseline"] if scenario.include_baseline and "baseline" not in wanted else []
+        ) + wanted
     out = args.out or default_out_dir(scenario.name)
     from sim.output import check_out_dir
 
     check_out_dir(out, args.force)
     chart = load_chart(scenario)
     started = time.perf_counter()
-    print(f"Scenario {scenario.name!r}: {_describe_org(scenario, chart)}, "
-          f"{scenario.weeks} weeks, {len(args.replicate_seed or []) or scenario.replicates} "
-          f"replicates per design")
-    results = run_scenario(scenario, designs, args.replicate_seed, chart,
-                           progress=not args.quiet)
+    print(
+        f"Scenario {scenario.name!r}: {_describe_org(scenario, chart)}, "
+        f"{scenario.weeks} weeks, {len(args.replicate_seed or []) or scenario.replicates} "
+        f"replicates per design"
+    )
+    results = run_scenario(scenario, designs, args.replicate_seed, chart, progress=not args.quiet)
     elapsed = time.perf_counter() - started
     table = analysis.headline_table(results.summary)
     print()
     print("Headline outcomes: mean [95% interval over replicates]")
     print(table.to_string())
     tables: dict[str, pd.DataFrame | None] = {
-        "series": results.series, "summary": results.summary, "people": results.people,
+        "series": results.series,
+        "summary": results.summary,
+        "people": results.people,
     }
     if compare and "baseline" in set(results.summary["design"]):
         diff = analysis.paired_differences(results.summary, list(analysis.HEADLINE))
@@ -134,17 +182,37 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
         tables["cost_per_avoided_exit"] = costs
         print()
         print("Difference from baseline on the same seeds: mean [95% interval]")
-        shown = diff.assign(text=[analysis.format_interval(m, lo, hi) for m, lo, hi in
-                                  zip(diff["difference"], diff["ci_low"], diff["ci_high"],
-                                      strict=True)])
+        shown = diff.assign(
+            text=[
+                analysis.format_interval(m, lo, hi)
+                for m, lo, hi in zip(
+                    diff["difference"], diff["ci_low"], diff["ci_high"], strict=True
+                )
+            ]
+        )
         wide = shown.pivot(index="outcome", columns="design", values="text")
         wide = wide.loc[[o for o in analysis.HEADLINE if o in wide.index]]
         print(wide.rename(index=analysis.HEADLINE).rename_axis(columns=None).to_string())
         print()
         print(f"Cost per avoided exit ({scenario.costs.currency}):")
         print(costs.to_string(index=False))
-    meta = manifest({"scenario": scenario.to_dict(), "scenario_hash": scenario.digest(),
-                     "wall_seconds": round(elapsed, 2)})
+    if scenario.targets:
+        targets = analysis.target_table(results.summary, scenario.targets)
+        tables["targets"] = targets
+        print()
+        print("Case targets (MODEL.md section 1): target vs simulated mean [95% interval]")
+        for t in targets.itertuples():
+            verdict = "within tolerance" if t.within_tolerance else "off target"
+            interval = analysis.format_interval(t.simulated, t.ci_low, t.ci_high)
+            print(f"  {t.outcome} ({t.design}): target {t.target:g}, simulated {interval}: "
+                  f"{verdict}")
+    meta = manifest(
+        {
+            "scenario": scenario.to_dict(),
+            "scenario_hash": scenario.digest(),
+            "wall_seconds": round(elapsed, 2),
+        }
+    )
     write_atomically(out, args.force, lambda tmp: write_tables(tmp, tables, meta))
     written = ", ".join(f"{k}.csv" for k, v in tables.items() if v is not None)
     print()
@@ -182,12 +250,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     gens = pd.Series(people.generation).map(dict(enumerate(GENERATIONS))).value_counts()
     print(f"{args.file}: a valid scenario {scenario.name!r}")
-    print(f"  organisation: {_describe_org(scenario, chart)}; {int(org.is_senior.sum())} seniors, "
-          f"{int((~org.is_senior).sum())} juniors; {org.level.max() + 1} levels; "
-          f"{org.n_departments} departments")
-    print(f"  generations at start: " + ", ".join(f"{g} {gens.get(g, 0)}" for g in GENERATIONS))
-    print(f"  time: start {scenario.start_date}, launch week {scenario.launch_week}, "
-          f"{scenario.weeks} weeks; {scenario.replicates} replicates, seed {scenario.seed}")
+    print(
+        f"  organisation: {_describe_org(scenario, chart)}; {int(org.is_senior.sum())} seniors, "
+        f"{int((~org.is_senior).sum())} juniors; {org.level.max() + 1} levels; "
+        f"{org.n_departments} departments"
+    )
+    print("  generations at start: " + ", ".join(f"{g} {gens.get(g, 0)}" for g in GENERATIONS))
+    print(
+        f"  time: start {scenario.start_date}, launch week {scenario.launch_week}, "
+        f"{scenario.weeks} weeks; {scenario.replicates} replicates, seed {scenario.seed}"
+    )
     print(f"  designs: {', '.join(scenario.design_names)}")
     return 0
 
@@ -199,8 +271,9 @@ def cmd_org(args: argparse.Namespace) -> int:
     if args.n < 2:
         raise InputError([Problem(f"sim org synth {args.n}", "N must be at least 2")])
     if args.out.exists() and not args.force:
-        raise InputError([Problem(str(args.out), "already exists; choose another --out or pass "
-                                  "--force")])
+        raise InputError(
+            [Problem(str(args.out), "already exists; choose another --out or pass --force")]
+        )
     tmp = args.out.with_name(f".{args.out.name}.tmp")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write_synthetic_org_chart(args.n, tmp, args.seed)
@@ -230,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         for problem in err.problems:
             print(problem, file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `sim validate x.toml | head`
+        return 0
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 130

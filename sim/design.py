@@ -36,10 +36,12 @@ class ProgramDesign:
     """
 
     name: str = param("program", "the design's name in tables and figures")
-    start_week: int = param(0, "weeks after the launch date at which the program starts", lo=0,
-                            unit="weeks")
+    start_week: int = param(
+        0, "weeks after the launch date at which the program starts", lo=0, unit="weeks"
+    )
     mentee_levels: tuple[int, ...] | None = param(
-        (0, 1), "org levels whose seniors may be mentees (0 = top); \"all\" for every senior level",
+        (0, 1),
+        'org levels whose seniors may be mentees (0 = top); "all" for every senior level',
         none_word="all",
     )
     coverage: float = param(1.0, "fraction of eligible seniors enrolled at each intake", lo=0, hi=1)
@@ -48,12 +50,18 @@ class ProgramDesign:
     cadence_weeks: int = param(2, "weeks between scheduled sessions", lo=1, hi=52, unit="weeks")
     session_hours: float = param(1.0, "length of one session", lo=0, hi=40, unit="hours")
     duration_weeks: int | None = param(
-        17, "weeks each intake runs (about 4 months); \"ongoing\" for no end", lo=1, unit="weeks",
+        17,
+        'weeks each intake runs (about 4 months); "ongoing" for no end',
+        lo=1,
+        unit="weeks",
         none_word="ongoing",
     )
     intake_every_weeks: int | None = param(
-        None, "start a new intake at this interval; \"never\" for a single intake", lo=1,
-        unit="weeks", none_word="never",
+        None,
+        'start a new intake at this interval; "never" for a single intake',
+        lo=1,
+        unit="weeks",
+        none_word="never",
     )
     commitment: float = param(0.9, "probability a scheduled (formal) session happens", lo=0, hi=1)
     formal: bool = param(True, "formal program (true) or informal coffee chats (false)")
@@ -63,8 +71,9 @@ class ProgramDesign:
     topic_focus: float = param(0.5, "focus of sessions on agreed digital topics", lo=0, hi=1)
     mentor_training: bool = param(False, "mentors are trained (session quality x1.2)")
     two_way: bool = param(False, "mentors also learn the business from their mentee")
-    admin_cost_per_pair: float = param(300.0, "administration cost of forming one pair", lo=0,
-                                       unit="currency")
+    admin_cost_per_pair: float = param(
+        300.0, "administration cost of forming one pair", lo=0, unit="currency"
+    )
 
     @property
     def attendance(self) -> float:
@@ -77,7 +86,7 @@ class ProgramDesign:
 
 
 def default_program() -> ProgramDesign:
-    """The built-in design of `sim run`: formal, 1 h every 2 weeks, focused, ongoing, all seniors."""
+    """The design of the built-in scenario: formal, 1 h biweekly, focused, ongoing, all seniors."""
     return ProgramDesign(
         name="program",
         mentee_levels=None,

@@ -35,7 +35,7 @@ def transfer_in_sessions(
     design: ProgramDesign,
     sp: SessionParams,
 ) -> None:
-    """Digital knowledge to mentees, business knowledge to mentors (two-way), engagement impulses."""
+    """Digital knowledge to mentees, business to mentors (two-way), engagement impulses."""
     d, b, e = people.digital, people.business, people.engagement
     hours = design.session_hours
     d_j, d_s = d[mentors], d[mentees]

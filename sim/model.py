@@ -32,7 +32,9 @@ STREAMS = ("org", "program", "exits", "hiring")
 def random_streams(seed: int) -> dict[str, np.random.Generator]:
     """Independent generators per submodel, spawned from the run's integer seed."""
     children = np.random.SeedSequence(seed).spawn(len(STREAMS))
-    return {name: np.random.default_rng(child) for name, child in zip(STREAMS, children, strict=True)}
+    return {
+        name: np.random.default_rng(child) for name, child in zip(STREAMS, children, strict=True)
+    }
 
 
 class OrgCultureModel(mesa.Model):
@@ -79,8 +81,12 @@ class OrgCultureModel(mesa.Model):
         self.program: Program | None = None
         if design is not None:
             self.program = Program(
-                design, self.org, self.people, scenario.launch_week,
-                self.streams["program"], scenario.dynamics.sessions,
+                design,
+                self.org,
+                self.people,
+                scenario.launch_week,
+                self.streams["program"],
+                scenario.dynamics.sessions,
             )
         window = scenario.dynamics.exits.contagion_window_weeks
         self.exit_history = np.zeros((window, self.org.size), dtype=np.int32)
@@ -128,7 +134,9 @@ class OrgCultureModel(mesa.Model):
             self.people, self.org, self.recent_neighbour_exits, xp
         )
         uniforms = self.streams["exits"].random(self.org.size)
-        leavers = dynamics.draw_exits(self.people, dynamics.weekly_exit_probability(annual), uniforms)
+        leavers = dynamics.draw_exits(
+            self.people, dynamics.weekly_exit_probability(annual), uniforms
+        )
         dynamics.exit_contagion(self.people, self.org, leavers, xp.c_e)
         gone = np.flatnonzero(leavers)
         if self.program is not None:

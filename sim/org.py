@@ -135,7 +135,8 @@ def generate_parents(size: int, span: int, jitter: int, rng: np.random.Generator
     children = np.arange(size - 1)
     parent = np.empty(size, dtype=np.int64)
     parent[0] = -1
-    # Child c (0-based among non-roots) belongs to the first manager whose cumulative span exceeds c.
+    # Child c (0-based among non-roots) belongs to the first manager whose cumulative span
+    # exceeds c.
     parent[1:] = np.searchsorted(ends, children, side="right")
     return parent
 

@@ -35,8 +35,13 @@ def default_out_dir(name: str, root: Path = Path("results")) -> Path:
 def check_out_dir(out: Path, force: bool) -> None:
     """Refuse an existing, non-empty output folder unless forced."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
-        raise InputError([Problem(str(out), "already exists; choose another --out, or pass "
-                                  "--force to replace it")])
+        raise InputError(
+            [
+                Problem(
+                    str(out), "already exists; choose another --out, or pass --force to replace it"
+                )
+            ]
+        )
 
 
 def manifest(extra: dict[str, object] | None = None) -> dict[str, object]:

@@ -73,7 +73,9 @@ def initial_people(org: Org, wf: Workforce, year: int, rng: np.random.Generator)
     senior = org.is_senior
     by_role = lambda j, s: np.where(senior, s, j)  # noqa: E731 - tiny local helper
     sd = wf.sd
-    digital = by_role(beta_draw(wf.junior_digital, sd, n, rng), beta_draw(wf.senior_digital, sd, n, rng))
+    digital = by_role(
+        beta_draw(wf.junior_digital, sd, n, rng), beta_draw(wf.senior_digital, sd, n, rng)
+    )
     business = by_role(
         beta_draw(wf.junior_business, sd, n, rng), beta_draw(wf.senior_business, sd, n, rng)
     )
@@ -106,7 +108,11 @@ def initial_people(org: Org, wf: Workforce, year: int, rng: np.random.Generator)
 
 
 def hire_into(
-    people: People, org: Org, positions: np.ndarray, wf: Workforce, year: int,
+    people: People,
+    org: Org,
+    positions: np.ndarray,
+    wf: Workforce,
+    year: int,
     rng: np.random.Generator,
 ) -> None:
     """Fill vacant `positions` with new hires (MODEL.md section 7, Hiring)."""

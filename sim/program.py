@@ -135,8 +135,9 @@ def match_mentors(
     if rule == "same_department":
         pairs = []
         for d in np.unique(dept[order_s]):
-            pairs += greedy_match(order_s[dept[order_s] == d], order_j[dept[order_j] == d],
-                                  not_a_report)
+            pairs += greedy_match(
+                order_s[dept[order_s] == d], order_j[dept[order_j] == d], not_a_report
+            )
         return pairs
     raise ValueError(f"unknown pairing rule {rule!r}")
 
@@ -212,9 +213,7 @@ class Program:
         end = None if d.duration_weeks is None else week + d.duration_weeks
         intake = Intake(number=len(self.intakes), start=week, end=end)
         self.intakes.append(intake)
-        eligible = np.flatnonzero(
-            self.people.filled & self.mentee_level_mask & (self.enrolled < 0)
-        )
+        eligible = np.flatnonzero(self.people.filled & self.mentee_level_mask & (self.enrolled < 0))
         n = int(np.floor(d.coverage * len(eligible) + 0.5))
         mentees = np.sort(self.rng.choice(eligible, size=n, replace=False))
         self.enrolled[mentees] = intake.number
@@ -240,8 +239,7 @@ class Program:
         if len(mentees) == 0:
             return np.empty(0, dtype=np.int64)
         pool = self.mentor_pool(len(mentees))
-        matched = match_mentors(mentees, pool, self.design.pairing, self.org, self.people,
-                                self.rng)
+        matched = match_mentors(mentees, pool, self.design.pairing, self.org, self.people, self.rng)
         if not matched:
             return np.empty(0, dtype=np.int64)
         mentors, chosen = (np.array(c, dtype=np.int64) for c in zip(*matched, strict=True))

@@ -28,7 +28,8 @@ class OrgSpec:
         0.8, "share of informal ties inside the person's department", lo=0, hi=1
     )
     chart: str | None = param(
-        None, "path to an HR org-chart CSV (relative to the scenario file); replaces size/span",
+        None,
+        "path to an HR org-chart CSV (relative to the scenario file); replaces size/span",
         none_word="none",
     )
 
@@ -68,8 +69,9 @@ class SessionParams:
     power_distance: float = param(0.3, "quality lost in informal settings", lo=0, hi=1)
     trust_sessions: float = param(3.0, "sessions for trust r = 1 - exp(-k/this)", lo=0.1)
     tau: float = param(0.08, "digital transfer rate to the mentee", lo=0, hi=1, unit="per hour")
-    tau_b: float = param(0.05, "business transfer rate to the mentor (two-way)", lo=0, hi=1,
-                         unit="per hour")
+    tau_b: float = param(
+        0.05, "business transfer rate to the mentor (two-way)", lo=0, hi=1, unit="per hour"
+    )
     g_mentor: float = param(0.05, "mentor engagement impulse (voice, recognition)", lo=0, hi=1)
     g_mentee: float = param(0.02, "mentee engagement impulse", lo=0, hi=1)
 
@@ -79,12 +81,15 @@ class KnowledgeParams:
     """Knowledge drift (MODEL.md section 7, Knowledge drift)."""
 
     phi: float = param(0.01, "forgetting toward one's exposure", lo=0, hi=1, unit="per week")
-    psi: float = param(0.005, "seniors' exposure rising toward their knowledge", lo=0, hi=1,
-                       unit="per week")
-    frontier_drift: float = param(0.10, "moving frontier: exposure lost", lo=0, hi=1,
-                                  unit="per year")
-    sigma: float = param(0.01, "spillover among senior org-tie neighbours", lo=0, hi=1,
-                         unit="per week")
+    psi: float = param(
+        0.005, "seniors' exposure rising toward their knowledge", lo=0, hi=1, unit="per week"
+    )
+    frontier_drift: float = param(
+        0.10, "moving frontier: exposure lost", lo=0, hi=1, unit="per year"
+    )
+    sigma: float = param(
+        0.01, "spillover among senior org-tie neighbours", lo=0, hi=1, unit="per week"
+    )
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,9 @@ class EngagementParams:
     a_climate: float = param(0.10, "juniors' target: leaders who listen", lo=0, hi=1)
     a_gap: float = param(0.15, "juniors' target: digital gap to their manager", lo=0, hi=1)
     a_growth: float = param(0.10, "juniors' target: business knowledge gained", lo=0, hi=1)
-    climate_window_weeks: int = param(52, "a leader 'listens' if a session this recent", lo=1,
-                                      unit="weeks")
+    climate_window_weeks: int = param(
+        52, "a leader 'listens' if a session this recent", lo=1, unit="weeks"
+    )
     engaged_threshold: float = param(0.7, "engagement counted as 'engaged' (Gallup)", lo=0, hi=1)
 
 
@@ -104,16 +110,28 @@ class EngagementParams:
 class ExitParams:
     """Exit hazard and turnover contagion (MODEL.md section 7, Exits)."""
 
-    base_junior: float = param(0.16, "annual exit probability of a junior at e_ref", lo=0, hi=0.99,
-                               source="Gallup 2016; BLS median tenure 25-34")
+    base_junior: float = param(
+        0.16,
+        "annual exit probability of a junior at e_ref",
+        lo=0,
+        hi=0.99,
+        source="Gallup 2016; BLS median tenure 25-34",
+    )
     base_senior: float = param(0.08, "annual exit probability of a senior at e_ref", lo=0, hi=0.99)
-    beta_e: float = param(1.7, "engagement effect on exits", lo=0, hi=10,
-                          source="Gallup meta-analyses: +0.4 engagement roughly halves exits")
+    beta_e: float = param(
+        1.7,
+        "engagement effect on exits",
+        lo=0,
+        hi=10,
+        source="Gallup meta-analyses: +0.4 engagement roughly halves exits",
+    )
     e_ref: float = param(0.55, "reference engagement", lo=0, hi=1)
-    beta_c: float = param(0.10, "contagion: hazard per recent neighbour exit", lo=0, hi=5,
-                          source="Felps et al. 2009")
-    contagion_window_weeks: int = param(12, "exits this recent count for contagion", lo=1,
-                                        unit="weeks")
+    beta_c: float = param(
+        0.10, "contagion: hazard per recent neighbour exit", lo=0, hi=5, source="Felps et al. 2009"
+    )
+    contagion_window_weeks: int = param(
+        12, "exits this recent count for contagion", lo=1, unit="weeks"
+    )
     new_hire_factor: float = param(1.3, "hazard multiplier in the first year", lo=1, hi=5)
     c_e: float = param(0.02, "engagement drop per neighbour's exit", lo=0, hi=1)
     max_annual: float = param(0.99, "cap on the annual exit probability", lo=0, hi=1)
@@ -149,8 +167,9 @@ class Costs:
     salary_senior: float = param(120_000.0, "annual salary of a senior (illustrative)", lo=0)
     replacement_junior: float = param(0.5, "replacement cost of a junior exit, x salary", lo=0)
     replacement_senior: float = param(1.5, "replacement cost of a senior exit, x salary", lo=0)
-    hours_per_year: float = param(1_800.0, "paid hours per year (hourly cost = salary / this)",
-                                  lo=1)
+    hours_per_year: float = param(
+        1_800.0, "paid hours per year (hourly cost = salary / this)", lo=1
+    )
 
 
 @dataclass(frozen=True)
@@ -162,6 +181,17 @@ class Observation:
         1.0, "digital-relevance index per unit of fluency gained (free, fit per case)", lo=0
     )
     record_people: bool = param(False, "also record a row per person and week (large)")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A case pattern to compare with (MODEL.md section 1): an outcome's observed value."""
+
+    outcome: str = param("", "a summary column, e.g. turnover_millennial_y1")
+    value: float = param(0.0, "the value the case reports")
+    design: str = param("baseline", "the design whose runs the target applies to")
+    tolerance: float = param(0.0, "half-width of the range counted as a match", lo=0)
+    note: str = param("", "where the number comes from and how firm it is")
 
 
 @dataclass(frozen=True)
@@ -185,6 +215,7 @@ class Scenario:
     costs: Costs = group(Costs, "salaries and costs")
     observation: Observation = group(Observation, "what to measure")
     designs: tuple[ProgramDesign, ...] = (default_program(),)
+    targets: tuple[Target, ...] = ()
 
     @property
     def launch_week(self) -> int:

@@ -16,8 +16,9 @@ from typing import Any
 
 from sim.design import ProgramDesign, default_program
 from sim.errors import InputError, Problem, did_you_mean
+from sim.observe import RUN_OUTCOMES, YEARLY_OUTCOMES, is_summary_outcome
+from sim.scenario import Scenario, Target
 from sim.schema import FieldInfo, field_infos, type_options
-from sim.scenario import Scenario
 
 RESERVED_DESIGN = "baseline"
 NoneType = type(None)
@@ -53,9 +54,11 @@ class _Checker:
             info = infos.get(key)
             if info is None or key in (extra or {}):
                 valid = [k for k in infos if k not in (extra or {})]
-                self.problem(key_path, f"unknown key{did_you_mean(key, valid)}"
-                             + ("" if did_you_mean(key, valid) else
-                                f"; allowed keys: {', '.join(valid)}"))
+                self.problem(
+                    key_path,
+                    f"unknown key{did_you_mean(key, valid)}"
+                    + ("" if did_you_mean(key, valid) else f"; allowed keys: {', '.join(valid)}"),
+                )
                 ok = False
                 continue
             if info.is_group:
@@ -194,8 +197,10 @@ def _resolve_designs(raw: Any, check: _Checker) -> tuple[ProgramDesign, ...] | N
             if parent not in chain:
                 return None
             loop = " -> ".join((*chain, parent))
-            check.problem(f"designs.{name}.inherits",
-                          f"circular inheritance: {loop}; one design must not inherit")
+            check.problem(
+                f"designs.{name}.inherits",
+                f"circular inheritance: {loop}; one design must not inherit",
+            )
             return None
         base = resolve(parent, (*chain, parent))
         if base is None:
@@ -206,14 +211,18 @@ def _resolve_designs(raw: Any, check: _Checker) -> tuple[ProgramDesign, ...] | N
     designs = []
     for name in raw:
         if name == RESERVED_DESIGN:
-            check.problem(f"designs.{name}",
-                          '"baseline" is the no-program run and is added for you; rename this design')
+            check.problem(
+                f"designs.{name}",
+                '"baseline" is the no-program run and is added for you; rename this design',
+            )
             continue
         merged = resolve(name, (name,))
         if merged is None:
             continue
         if "name" in merged:
-            check.problem(f"designs.{name}.name", "unknown key; the table's name is the design's name")
+            check.problem(
+                f"designs.{name}.name", "unknown key; the table's name is the design's name"
+            )
             continue
         design = check.build(ProgramDesign, merged, f"designs.{name}", extra={"name": name})
         if design is not None:
@@ -222,15 +231,21 @@ def _resolve_designs(raw: Any, check: _Checker) -> tuple[ProgramDesign, ...] | N
 
 
 # --- --set overrides --------------------------------------------------------------------
-def apply_overrides(raw: dict[str, Any], sets: list[str]) -> tuple[dict[str, Any], set[str], list[Problem]]:
+def apply_overrides(
+    raw: dict[str, Any], sets: list[str]
+) -> tuple[dict[str, Any], set[str], list[Problem]]:
     """Apply `key.path=value` overrides (values in TOML syntax; bare words are text)."""
     problems, paths = [], set()
     for item in sets:
         key, sep, text = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            problems.append(Problem(f"--set {item}", "expected key.path=value, "
-                                    "e.g. --set designs.program.cadence_weeks=4"))
+            problems.append(
+                Problem(
+                    f"--set {item}",
+                    "expected key.path=value, e.g. --set designs.program.cadence_weeks=4",
+                )
+            )
             continue
         try:
             value = tomllib.loads(f"v = {text.strip()}")["v"]
@@ -250,8 +265,12 @@ def apply_overrides(raw: dict[str, Any], sets: list[str]) -> tuple[dict[str, Any
 
 
 # --- public API ---------------------------------------------------------------------------
-def scenario_from_dict(raw: dict[str, Any], source: str = "<scenario>",
-                       sets: list[str] | None = None, base_dir: Path | None = None) -> Scenario:
+def scenario_from_dict(
+    raw: dict[str, Any],
+    source: str = "<scenario>",
+    sets: list[str] | None = None,
+    base_dir: Path | None = None,
+) -> Scenario:
     """A validated Scenario from a TOML-shaped dictionary; raises InputError with every problem."""
     raw, overridden, problems = apply_overrides(dict(raw), list(sets or []))
     check = _Checker(source, overridden)
@@ -259,9 +278,10 @@ def scenario_from_dict(raw: dict[str, Any], source: str = "<scenario>",
     _check_dates(raw, check)
     raw_designs = raw.pop("designs", None)
     designs = _resolve_designs(raw_designs, check)
+    targets = _targets(raw.pop("targets", {}), check)
     scenario = check.build(Scenario, raw, "")
     if scenario is not None and designs is not None:
-        scenario = scenario.with_changes(designs=designs)
+        scenario = scenario.with_changes(designs=designs, targets=targets)
         _check_scenario(scenario, check, base_dir)
     if check.problems:
         raise InputError(check.problems)
@@ -269,6 +289,26 @@ def scenario_from_dict(raw: dict[str, Any], source: str = "<scenario>",
         chart = (base_dir / scenario.org.chart).resolve()
         scenario = scenario.with_changes(org=dataclasses.replace(scenario.org, chart=str(chart)))
     return scenario
+
+
+def _targets(raw: Any, check: _Checker) -> tuple[Target, ...]:
+    """Case targets: [targets.OUTCOME] tables with value, design, tolerance, note."""
+    if not isinstance(raw, dict):
+        check.problem("targets", "found a value; allowed: tables like [targets.turnover_junior_y1]")
+        return ()
+    out = []
+    known = [*RUN_OUTCOMES, *(f"{o}_y1" for o in YEARLY_OUTCOMES),
+             *(f"{o}_pre" for o in YEARLY_OUTCOMES)]
+    for outcome, table in raw.items():
+        if not is_summary_outcome(outcome):
+            check.problem(f"targets.{outcome}", "not an outcome of a run's summary"
+                          + (did_you_mean(outcome, known) or
+                             "; e.g. turnover_junior_y1, mentor_retention_52w"))
+            continue
+        target = check.build(Target, table, f"targets.{outcome}", extra={"outcome": outcome})
+        if target is not None:
+            out.append(target)
+    return tuple(out)
 
 
 def _check_dates(raw: dict[str, Any], check: _Checker) -> None:
@@ -280,8 +320,10 @@ def _check_dates(raw: dict[str, Any], check: _Checker) -> None:
     if isinstance(launch, str):
         launch = _try_date(launch)
     if isinstance(start, dt.date) and isinstance(launch, dt.date) and launch < start:
-        check.problem("launch_date", f"{launch} is before start_date {start}; "
-                      "the launch must be on or after the start")
+        check.problem(
+            "launch_date",
+            f"{launch} is before start_date {start}; the launch must be on or after the start",
+        )
 
 
 def _try_date(text: str) -> dt.date | None:
@@ -294,20 +336,27 @@ def _try_date(text: str) -> dt.date | None:
 def _check_scenario(s: Scenario, check: _Checker, base_dir: Path | None) -> None:
     """Checks that involve more than one value."""
     for d in s.designs:
-        if d.duration_weeks is not None and d.intake_every_weeks is not None \
-                and d.intake_every_weeks < d.duration_weeks:
-            check.problem(f"designs.{d.name}.intake_every_weeks",
-                          f"{d.intake_every_weeks} is shorter than duration_weeks "
-                          f"{d.duration_weeks}; intakes would overlap the same mentees")
+        if (
+            d.duration_weeks is not None
+            and d.intake_every_weeks is not None
+            and d.intake_every_weeks < d.duration_weeks
+        ):
+            check.problem(
+                f"designs.{d.name}.intake_every_weeks",
+                f"{d.intake_every_weeks} is shorter than duration_weeks "
+                f"{d.duration_weeks}; intakes would overlap the same mentees",
+            )
     if s.org.chart is not None:
         path = (base_dir or Path.cwd()) / s.org.chart
         if not path.is_file():
-            check.problem("org.chart", f"no such file: {path}; give a path relative to the "
-                          "scenario file")
+            check.problem(
+                "org.chart", f"no such file: {path}; give a path relative to the scenario file"
+            )
 
 
-def loads_scenario(text: str, source: str = "<string>", sets: list[str] | None = None,
-                   base_dir: Path | None = None) -> Scenario:
+def loads_scenario(
+    text: str, source: str = "<string>", sets: list[str] | None = None, base_dir: Path | None = None
+) -> Scenario:
     """A validated Scenario from TOML text."""
     try:
         raw = tomllib.loads(text)
@@ -348,6 +397,9 @@ def _design_dict(design: ProgramDesign) -> dict[str, Any]:
         if info.name == "name":
             continue
         value = getattr(design, info.name)
-        out[info.name] = info.none_word if value is None else (
-            list(value) if isinstance(value, tuple) else value)
+        out[info.name] = (
+            info.none_word
+            if value is None
+            else (list(value) if isinstance(value, tuple) else value)
+        )
     return out

@@ -39,7 +39,12 @@ def param(
         none_word: the word a scenario file uses for None ("ongoing", "all").
     """
     meta = {
-        "help": help, "lo": lo, "hi": hi, "choices": choices, "unit": unit, "source": source,
+        "help": help,
+        "lo": lo,
+        "hi": hi,
+        "choices": choices,
+        "unit": unit,
+        "source": source,
         "none_word": none_word,
     }
     return field(default=default, metadata=meta)

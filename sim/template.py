@@ -9,8 +9,8 @@ import datetime as dt
 from typing import Any
 
 from sim.design import ProgramDesign
-from sim.schema import FieldInfo, field_infos
 from sim.scenario import Scenario
+from sim.schema import FieldInfo, field_infos
 
 
 def toml_value(value: Any, info: FieldInfo) -> str:
@@ -55,20 +55,27 @@ def _table(cls: type, header: str, obj: Any, lines: list[str]) -> None:
     if header:
         lines += ["", f"[{header}]"]
     for info in scalars:
-        if info.name == "designs" or (cls is ProgramDesign and info.name == "name"):
+        if info.name in ("designs", "targets") or (cls is ProgramDesign and info.name == "name"):
             continue
         lines.append(_comment(info))
         lines.append(f"{info.name} = {toml_value(getattr(obj, info.name), info)}")
     for info in groups:
         lines += ["", f"# {info.help}"]
-        _table(info.type, f"{header}.{info.name}" if header else info.name,
-               getattr(obj, info.name), lines)
+        _table(
+            info.type,
+            f"{header}.{info.name}" if header else info.name,
+            getattr(obj, info.name),
+            lines,
+        )
 
 
 def scenario_template() -> str:
     """A complete scenario with every key at its default, each with a comment."""
-    s = Scenario(name="my-scenario", description="What this scenario is about.",
-                 provenance="Where the numbers come from.")
+    s = Scenario(
+        name="my-scenario",
+        description="What this scenario is about.",
+        provenance="Where the numbers come from.",
+    )
     lines = [
         "# A scenario for the reverse-mentoring simulation: every key, at its default.",
         "# Delete what you do not change; run it with: sim run this-file.toml",
@@ -81,6 +88,15 @@ def scenario_template() -> str:
     ]
     _table(ProgramDesign, "designs.program", s.designs[0], lines)
     lines += ["", "[designs.program_two_way]", 'inherits = "program"', "two_way = true"]
+    lines += [
+        "",
+        "# Case targets (optional): an outcome of a run's summary and the value a case reports.",
+        "[targets.turnover_junior_y1]",
+        "value = 0.18",
+        'design = "baseline"',
+        "tolerance = 0.02",
+        'note = "an illustrative target: replace it with your own number and its source"',
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -94,12 +110,14 @@ def parameter_table() -> str:
             if info.is_group:
                 walk(info.type, key + ".", getattr(obj, info.name))
                 continue
-            if info.name in ("designs", "name") and cls in (Scenario, ProgramDesign):
+            if info.name in ("designs", "targets", "name") and cls in (Scenario, ProgramDesign):
                 continue
             unit = f" {info.unit}" if info.unit else ""
             default = toml_value(getattr(obj, info.name), info)
-            rows.append(f"| `{key}` | `{default}`{unit} | {allowed_text(info)} | {info.help} "
-                        f"| {info.source or 'MODEL.md'} |")
+            rows.append(
+                f"| `{key}` | `{default}`{unit} | {allowed_text(info)} | {info.help} "
+                f"| {info.source or 'MODEL.md'} |"
+            )
 
     walk(Scenario, "", Scenario())
     walk(ProgramDesign, "designs.NAME.", ProgramDesign())

@@ -55,16 +55,22 @@ def test_two_way_raises_junior_business_knowledge_and_one_way_does_not():
 
 def test_without_a_digital_gap_the_program_does_not_raise_fluency(default_results):
     base = Scenario(years=2)
-    same = dict(junior_digital=0.5, senior_digital=0.5, hire_junior_digital=0.5,
-                hire_senior_digital=0.5, sd=0.01)
+    same = dict(
+        junior_digital=0.5,
+        senior_digital=0.5,
+        hire_junior_digital=0.5,
+        hire_senior_digital=0.5,
+        sd=0.01,
+    )
     knowledge = dc.replace(base.dynamics.knowledge, frontier_drift=0.0)
     no_gap = base.with_changes(
         workforce=dc.replace(base.workforce, **same),
         dynamics=dc.replace(base.dynamics, knowledge=knowledge),
         designs=(ONE_WAY,),
     )
-    flat = difference(run_scenario(no_gap, seeds=SEEDS).summary, "leadership_fluency_end",
-                      "one_way")
+    flat = difference(
+        run_scenario(no_gap, seeds=SEEDS).summary, "leadership_fluency_end", "one_way"
+    )
     with_gap = difference(default_results.summary, "leadership_fluency_end", "one_way")
     assert abs(flat["difference"]) < 0.03
     assert flat["difference"] < 0.1 * with_gap["difference"]
@@ -72,8 +78,7 @@ def test_without_a_digital_gap_the_program_does_not_raise_fluency(default_result
 
 def test_a_narrow_short_program_barely_moves_division_turnover(default_results):
     # MODEL.md section 10: levels 0-1 only, 4 months: mentees gain, the division does not.
-    narrow = default_program().with_changes(name="narrow", mentee_levels=(0, 1),
-                                            duration_weeks=17)
+    narrow = default_program().with_changes(name="narrow", mentee_levels=(0, 1), duration_weeks=17)
     r = run_scenario(Scenario(years=2).with_changes(designs=(narrow,)), seeds=SEEDS)
     d = difference(r.summary, "turnover_junior_y2", "narrow")
     wide = difference(default_results.summary, "turnover_junior_y2", "one_way")

@@ -11,14 +11,16 @@ from sim.cli import main
 
 
 def run_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 def test_run_prints_the_table_and_writes_byte_identical_files(tmp_path):
     args = ["run", "--replicates", "3", "--years", "1", "--quiet"]
     first = run_cli(*args, "--out", str(tmp_path / "a"))
     second = run_cli(*args, "--out", str(tmp_path / "b"))
+    assert second.returncode == 0, second.stderr
     assert first.returncode == 0, first.stderr
     assert "junior turnover, year 1" in first.stdout and "baseline" in first.stdout
     for name in ("series.csv", "summary.csv"):
@@ -43,13 +45,28 @@ def test_replicate_seed_reproduces_one_row(tmp_path):
     main(["run", "--replicates", "2", "--years", "0.5", "--quiet", "--out", str(tmp_path / "a")])
     rows = pd.read_csv(tmp_path / "a" / "summary.csv")
     seed = int(rows["seed"].iloc[-1])
-    main(["run", "--replicate-seed", str(seed), "--years", "0.5", "--quiet",
-          "--out", str(tmp_path / "b")])
+    main(
+        [
+            "run",
+            "--replicate-seed",
+            str(seed),
+            "--years",
+            "0.5",
+            "--quiet",
+            "--out",
+            str(tmp_path / "b"),
+        ]
+    )
     again = pd.read_csv(tmp_path / "b" / "summary.csv")
-    cols = ["design", "seed", "turnover_junior_y1" if "turnover_junior_y1" in rows else
-            "leadership_fluency_end", "leadership_fluency_end"]
+    cols = [
+        "design",
+        "seed",
+        "turnover_junior_y1" if "turnover_junior_y1" in rows else "leadership_fluency_end",
+        "leadership_fluency_end",
+    ]
     pd.testing.assert_frame_equal(
-        rows[rows["seed"] == seed][cols].reset_index(drop=True), again[cols])
+        rows[rows["seed"] == seed][cols].reset_index(drop=True), again[cols]
+    )
 
 
 def test_bad_scenario_exits_2_with_one_line_per_problem_and_no_traceback(tmp_path):
@@ -58,14 +75,17 @@ def test_bad_scenario_exits_2_with_one_line_per_problem_and_no_traceback(tmp_pat
     result = run_cli("run", str(bad), "--out", str(tmp_path / "o"))
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert lines == ["bad.toml: designs.p.cadance_weeks: unknown key; did you mean cadence_weeks?",
-                     "bad.toml: replicates: found 0; allowed: a whole number of at least 1"]
+    assert lines == [
+        "bad.toml: designs.p.cadance_weeks: unknown key; did you mean cadence_weeks?",
+        "bad.toml: replicates: found 0; allowed: a whole number of at least 1",
+    ]
     assert "Traceback" not in result.stderr and not (tmp_path / "o").exists()
 
 
 def test_compare_prints_paired_differences(tmp_path, capsys):
-    code = main(["compare", "--replicates", "3", "--years", "1", "--quiet",
-                 "--out", str(tmp_path / "c")])
+    code = main(
+        ["compare", "--replicates", "3", "--years", "1", "--quiet", "--out", str(tmp_path / "c")]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "Difference from baseline" in out and "Cost per avoided exit" in out
     diff = pd.read_csv(tmp_path / "c" / "differences.csv")
@@ -86,8 +106,9 @@ def test_template_and_validate(tmp_path, capsys):
     assert "a valid scenario" in out and "500 people" in out and "Millennial" in out
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["compare"], ["validate"], ["scenario"],
-                                     ["org", "synth"]])
+@pytest.mark.parametrize(
+    "command", [[], ["run"], ["compare"], ["validate"], ["scenario"], ["org", "synth"]]
+)
 def test_every_command_has_help(command):
     result = run_cli(*command, "--help")
     assert result.returncode == 0 and "usage: sim" in result.stdout

@@ -36,8 +36,13 @@ def check_week(model: OrgCultureModel, before: dict) -> None:
         assert np.all((values >= 0) & (values <= 1)), name
     # Filled + vacant = positions; one agent per filled position, none in vacant ones.
     row = model.recorder.rows
-    assert row["headcount_junior"][-1] + row["vacancies_junior"][-1] \
-        + row["headcount_senior"][-1] + row["vacancies_senior"][-1] == n
+    assert (
+        row["headcount_junior"][-1]
+        + row["vacancies_junior"][-1]
+        + row["headcount_senior"][-1]
+        + row["vacancies_senior"][-1]
+        == n
+    )
     assert len(model.agents) == int(filled.sum())
     for pos in range(n):
         cell_agents = model.grid._cells[pos].agents
@@ -73,8 +78,7 @@ def check_week(model: OrgCultureModel, before: dict) -> None:
         intake = prog.intakes[prog.pairs.intake[r]]
         end = prog.pairs.ended[r] if prog.pairs.ended[r] >= 0 else week
         scheduled = sum(
-            1 for w in range(prog.pairs.formed[r], end + 1)
-            if prog.session_due(intake, w)
+            1 for w in range(prog.pairs.formed[r], end + 1) if prog.session_due(intake, w)
         )
         assert prog.pairs.sessions[r] <= scheduled
 

@@ -4,15 +4,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers import design, small_scenario
 from sim import Junior, OrgCultureModel, ProgramDesign, Senior, run_scenario
 from sim.design import default_program
 from sim.org import TIE_KINDS, generate_org
 from sim.scenario import OrgSpec, Scenario
 
-from helpers import design, small_scenario
-
-PROGRAM_COLUMNS = {"pairs_active", "unpaired_mentees", "pairs_formed", "sessions_held",
-                   "program_hours", "program_cost", "sessions_per_pair"}
+PROGRAM_COLUMNS = {
+    "pairs_active",
+    "unpaired_mentees",
+    "pairs_formed",
+    "sessions_held",
+    "program_hours",
+    "program_cost",
+    "sessions_per_pair",
+}
 
 
 def test_org_has_levels_departments_and_typed_ties():
@@ -47,7 +53,12 @@ def test_mesa_idioms_work():
     assert len(juniors) + len(seniors) == model.org.size
     assert all(not model.org.is_senior[a.position] for a in juniors)
     agent = seniors.to_list()[0]
-    assert 0 <= agent.digital <= 1 and agent.generation in ("Boomer", "Gen X", "Millennial", "Gen Z")
+    assert 0 <= agent.digital <= 1 and agent.generation in (
+        "Boomer",
+        "Gen X",
+        "Millennial",
+        "Gen Z",
+    )
     agent.engagement = 0.123  # writes through to the per-position array
     assert model.people.engagement[agent.position] == 0.123
     model.step()

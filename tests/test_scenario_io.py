@@ -24,8 +24,9 @@ def test_the_template_loads_as_it_is_and_uses_every_default():
 
 def test_a_misspelt_key_gets_the_closest_valid_one():
     msgs = problems("[designs.formal]\ncadance_weeks = 2\n")
-    assert msgs == ["case.toml: designs.formal.cadance_weeks: unknown key; did you mean "
-                    "cadence_weeks?"]
+    assert msgs == [
+        "case.toml: designs.formal.cadance_weeks: unknown key; did you mean cadence_weeks?"
+    ]
 
 
 def test_ten_mistakes_give_ten_messages_at_once():
@@ -47,20 +48,22 @@ inherits = "formall"
 """
     msgs = problems(text)
     assert len(msgs) == 9
-    text += "[designs.x]\ninherits = \"y\"\n[designs.y]\ninherits = \"x\"\n"
+    text += '[designs.x]\ninherits = "y"\n[designs.y]\ninherits = "x"\n'
     msgs = problems(text)
     assert len(msgs) == 10
     joined = "\n".join(msgs)
-    for fragment in ("yeers: unknown key; did you mean years?",
-                     "replicates: found 0; allowed: a whole number of at least 1",
-                     "launch_date: 2020-01-01 is before start_date 2021-08-10",
-                     "org.size: found 'big'",
-                     "dynamics.exits.beta_e: found -1; allowed: a number from 0 to 10",
-                     "designs.formal.commitment: found 1.5; allowed: a number from 0 to 1",
-                     "did you mean random?",
-                     "designs.formal.formal: found 'yes'; allowed: true or false",
-                     "no design named 'formall'; did you mean formal?",
-                     "circular inheritance"):
+    for fragment in (
+        "yeers: unknown key; did you mean years?",
+        "replicates: found 0; allowed: a whole number of at least 1",
+        "launch_date: 2020-01-01 is before start_date 2021-08-10",
+        "org.size: found 'big'",
+        "dynamics.exits.beta_e: found -1; allowed: a number from 0 to 10",
+        "designs.formal.commitment: found 1.5; allowed: a number from 0 to 1",
+        "did you mean random?",
+        "designs.formal.formal: found 'yes'; allowed: true or false",
+        "no design named 'formall'; did you mean formal?",
+        "circular inheritance",
+    ):
         assert fragment in joined, fragment
     assert all(m.startswith("case.toml: ") for m in msgs)
 
@@ -79,8 +82,10 @@ two_way = true
 
 
 def test_words_for_none_and_dates():
-    s = loads_scenario('launch_date = "2024-06-03"\n[designs.p]\nduration_weeks = "ongoing"\n'
-                       'mentee_levels = "all"\nintake_every_weeks = "never"\n')
+    s = loads_scenario(
+        'launch_date = "2024-06-03"\n[designs.p]\nduration_weeks = "ongoing"\n'
+        'mentee_levels = "all"\nintake_every_weeks = "never"\n'
+    )
     d = s.design("p")
     assert d.duration_weeks is None and d.mentee_levels is None and d.intake_every_weeks is None
     assert s.launch_date == dt.date(2024, 6, 3) and s.launch_week == 22

@@ -1,0 +1,52 @@
+# The README's two commands: `make run` and `make test`. Both set up .venv on first use.
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+# Candidates for a Python >= 3.12, in order; `make PYTHON=/path/to/python3.12` picks one.
+PYTHONS := $(PYTHON) python3.13 python3.12 python3 python
+
+.PHONY: run test lint bench clean help
+
+help:
+	@echo "make run    run the default scenario (program vs baseline) and print the table"
+	@echo "make test   lint (ruff) and run the test suite"
+	@echo "make bench  run the performance benchmarks"
+	@echo "make clean  remove .venv and caches"
+
+$(STAMP): pyproject.toml constraints.txt
+	@if [ ! -x $(BIN)/python ]; then \
+	  found=""; \
+	  for c in $(PYTHONS); do \
+	    if command -v $$c >/dev/null 2>&1 && \
+	       $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	      found=$$c; break; fi; \
+	  done; \
+	  if [ -z "$$found" ]; then \
+	    echo "error: no Python >= 3.12 found on PATH (tried: $(PYTHONS))."; \
+	    echo "Install Python 3.12 or newer, or point to one: make PYTHON=/path/to/python3.12"; \
+	    exit 1; \
+	  fi; \
+	  echo "Creating $(VENV) with $$(command -v $$found) ($$($$found --version 2>&1))"; \
+	  $$found -m venv $(VENV) || exit 1; \
+	fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/sim run
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
