@@ -152,8 +152,17 @@ def target_table(summary: pd.DataFrame, targets: Sequence) -> pd.DataFrame:
         mean, lo, hi = mean_interval(values)
         covered = bool(lo <= t.value <= hi) if not np.isnan(lo) else False
         near = bool(abs(mean - t.value) <= t.tolerance) if not np.isnan(mean) else False
-        rows.append({"outcome": t.outcome, "design": t.design, "target": t.value,
-                     "simulated": mean, "ci_low": lo, "ci_high": hi,
-                     "interval_covers_target": covered, "within_tolerance": near,
-                     "note": t.note})
+        rows.append(
+            {
+                "outcome": t.outcome,
+                "design": t.design,
+                "target": t.value,
+                "simulated": mean,
+                "ci_low": lo,
+                "ci_high": hi,
+                "interval_covers_target": covered,
+                "within_tolerance": near,
+                "note": t.note,
+            }
+        )
     return pd.DataFrame(rows)

@@ -26,8 +26,11 @@ EPILOG_RUN = """examples:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenario", nargs="?",
-                   help="scenario TOML file (default: the telecom case, scenarios/telecom.toml)")
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        help="scenario TOML file (default: the telecom case, scenarios/telecom.toml)",
+    )
     p.add_argument("--years", type=float, help="years to simulate after the launch")
     p.add_argument("--seed", type=int, help="base seed; replicate seeds are drawn from it")
     p.add_argument(
@@ -127,8 +130,10 @@ def load_for_run(args: argparse.Namespace):
     if DEFAULT_CASE.is_file():
         print(f"No scenario given: running the telecom case ({DEFAULT_CASE.name}).")
         return load_scenario(DEFAULT_CASE, sets)
-    print("No scenario given and the case library is not beside this install: running the "
-          "built-in 500-person division.")
+    print(
+        "No scenario given and the case library is not beside this install: running the "
+        "built-in 500-person division."
+    )
     return default_with_overrides(sets)
 
 
@@ -204,8 +209,9 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
         for t in targets.itertuples():
             verdict = "within tolerance" if t.within_tolerance else "off target"
             interval = analysis.format_interval(t.simulated, t.ci_low, t.ci_high)
-            print(f"  {t.outcome} ({t.design}): target {t.target:g}, simulated {interval}: "
-                  f"{verdict}")
+            print(
+                f"  {t.outcome} ({t.design}): target {t.target:g}, simulated {interval}: {verdict}"
+            )
     meta = manifest(
         {
             "scenario": scenario.to_dict(),

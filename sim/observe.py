@@ -166,14 +166,28 @@ def year_windows(series: pd.DataFrame, launch_week: int) -> dict[str, pd.DataFra
 # Summary outcomes: per-year ones carry a suffix (_pre, _y1, _y2, ...), the rest do not.
 YEARLY_OUTCOMES = tuple(
     [f"turnover_{g}" for g in ("junior", "senior", "millennial", "gen_z")]
-    + ["exits_junior", "exits_all", "engagement_junior", "engaged_share_junior",
-       "leadership_fluency"]
+    + [
+        "exits_junior",
+        "exits_all",
+        "engagement_junior",
+        "engaged_share_junior",
+        "leadership_fluency",
+    ]
 )
 RUN_OUTCOMES = (
-    "leadership_fluency_end", "knowledge_gap_end", "digital_relevance_end",
-    "engagement_junior_end", "exits_total", "pairs_formed", "sessions_held",
-    "sessions_per_pair", "unpaired_mentees_max", "program_hours", "program_cost",
-    "turnover_cost", "mentor_retention_52w",
+    "leadership_fluency_end",
+    "knowledge_gap_end",
+    "digital_relevance_end",
+    "engagement_junior_end",
+    "exits_total",
+    "pairs_formed",
+    "sessions_held",
+    "sessions_per_pair",
+    "unpaired_mentees_max",
+    "program_hours",
+    "program_cost",
+    "turnover_cost",
+    "mentor_retention_52w",
 )
 
 
@@ -182,8 +196,9 @@ def is_summary_outcome(name: str) -> bool:
     if name in RUN_OUTCOMES:
         return True
     stem, _, suffix = name.rpartition("_")
-    return stem in YEARLY_OUTCOMES and (suffix == "pre" or (suffix[:1] == "y" and
-                                                            suffix[1:].isdigit()))
+    return stem in YEARLY_OUTCOMES and (
+        suffix == "pre" or (suffix[:1] == "y" and suffix[1:].isdigit())
+    )
 
 
 def summarise(series: pd.DataFrame, model: OrgCultureModel) -> dict[str, object]:

@@ -297,13 +297,21 @@ def _targets(raw: Any, check: _Checker) -> tuple[Target, ...]:
         check.problem("targets", "found a value; allowed: tables like [targets.turnover_junior_y1]")
         return ()
     out = []
-    known = [*RUN_OUTCOMES, *(f"{o}_y1" for o in YEARLY_OUTCOMES),
-             *(f"{o}_pre" for o in YEARLY_OUTCOMES)]
+    known = [
+        *RUN_OUTCOMES,
+        *(f"{o}_y1" for o in YEARLY_OUTCOMES),
+        *(f"{o}_pre" for o in YEARLY_OUTCOMES),
+    ]
     for outcome, table in raw.items():
         if not is_summary_outcome(outcome):
-            check.problem(f"targets.{outcome}", "not an outcome of a run's summary"
-                          + (did_you_mean(outcome, known) or
-                             "; e.g. turnover_junior_y1, mentor_retention_52w"))
+            check.problem(
+                f"targets.{outcome}",
+                "not an outcome of a run's summary"
+                + (
+                    did_you_mean(outcome, known)
+                    or "; e.g. turnover_junior_y1, mentor_retention_52w"
+                ),
+            )
             continue
         target = check.build(Target, table, f"targets.{outcome}", extra={"outcome": outcome})
         if target is not None:
