@@ -26,7 +26,7 @@ def test_run_prints_the_table_and_writes_byte_identical_files(tmp_path):
     for name in ("series.csv", "summary.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     summary = pd.read_csv(tmp_path / "a" / "summary.csv")
-    assert set(summary["design"]) == {"baseline", "program"} and len(summary) == 6
+    assert set(summary["design"]) == {"baseline", "reverse_mentoring"} and len(summary) == 6
     meta = json.loads((tmp_path / "a" / "manifest.json").read_text())
     assert meta["versions"]["mesa"].startswith("3.") and "command" in meta
 
@@ -89,12 +89,15 @@ def test_compare_prints_paired_differences(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0 and "Difference from baseline" in out and "Cost per avoided exit" in out
     diff = pd.read_csv(tmp_path / "c" / "differences.csv")
-    assert set(diff["design"]) == {"program"}
+    assert set(diff["design"]) == {"reverse_mentoring"}
 
 
 def test_unknown_design_is_named(capsys):
     assert main(["run", "--designs", "nope", "--quiet"]) == 2
-    assert "--designs nope: no such design; designs: baseline, program" in capsys.readouterr().err
+    assert (
+        "--designs nope: no such design; designs: baseline, reverse_mentoring"
+        in capsys.readouterr().err
+    )
 
 
 def test_template_and_validate(tmp_path, capsys):
