@@ -166,3 +166,57 @@ def target_table(summary: pd.DataFrame, targets: Sequence) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+# --- experiments and sweeps (sim.experiment): a row per run, keyed by design and point -------
+def summarise_points(
+    runs: pd.DataFrame, outcomes: Sequence[str], params: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Mean and 95% interval over replicates per design and sample point (tidy).
+
+    Args:
+        runs: a row per run with design, point, the parameter columns and outcomes.
+        outcomes: the outcome columns to summarise.
+        params: parameter columns to carry beside each point.
+
+    Returns:
+        A row per design, point and outcome: the parameters, mean, ci_low, ci_high, n.
+    """
+    parts = []
+    for point, at in runs.groupby("point", sort=True):
+        table = summarise_designs(at, outcomes)
+        if table.empty:
+            continue
+        table.insert(1, "point", point)
+        for i, p in enumerate(params):
+            table.insert(2 + i, p, at[p].iloc[0])
+        parts.append(table)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def paired_differences_by_point(
+    runs: pd.DataFrame,
+    outcomes: Sequence[str],
+    baseline: str = "baseline",
+    params: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Design minus baseline on the same seed, within each sample point, with 95% intervals."""
+    parts = []
+    for point, at in runs.groupby("point", sort=True):
+        if baseline not in set(at["design"]):
+            continue
+        table = paired_differences(at, outcomes, baseline)
+        if table.empty:
+            continue
+        table.insert(1, "point", point)
+        for i, p in enumerate(params):
+            table.insert(2 + i, p, at[p].iloc[0])
+        parts.append(table)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def outcome_columns(runs: pd.DataFrame) -> list[str]:
+    """The numeric outcome columns of a runs table (not keys, parameters or provenance)."""
+    from sim.observe import is_summary_outcome
+
+    return [c for c in runs.columns if is_summary_outcome(c)]

@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--out", type=Path, required=True, help="CSV file to write")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     synth.add_argument("--force", action="store_true", help="replace an existing file")
+    from sim.sweep_cli import add_sweep_parser
+
+    add_sweep_parser(sub)
     return parser
 
 
@@ -305,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "org":
             return cmd_org(args)
+        if args.command == "sweep":
+            from sim.sweep_cli import cmd_sweep
+
+            return cmd_sweep(args)
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)

@@ -1,0 +1,759 @@
+"""Experiments: a base scenario x designs x parameter sample points x replicate seeds.
+
+An `Experiment` names the parameters to vary by the dotted key paths of `--set`
+(``dynamics.exits.beta_e``, ``designs.program.cadence_weeks``, or ``designs.*.cadence_weeks``
+for every design), each as a list of `Values` or a `Range`, and how to combine them: a
+`Factorial` grid, a `LatinHypercube`, or SALib's `Sobol` and `Morris` samples. Every point's
+scenario is built and validated by `sim.scenario_io`, the one place that checks input.
+
+Replicate seeds are drawn once from the experiment's base seed and shared by every design and
+every sample point (common random numbers). Each run is a pure function of its `RunTask`, so
+any executor and any number of workers give identical stored rows.
+
+Example:
+    >>> from sim import default_scenario
+    >>> exp = Experiment(
+    ...     default_scenario().with_changes(years=0.2),
+    ...     parameters={"designs.*.cadence_weeks": [2, 4]},
+    ...     replicates=2,
+    ... )
+    >>> len(exp.points), len(exp.tasks())
+    (2, 8)
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import json
+import math
+import time
+import traceback
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.design import ProgramDesign
+from sim.errors import InputError, Problem, did_you_mean
+from sim.runs import replicate_seeds, run_one
+from sim.scenario import Scenario
+from sim.scenario_io import scenario_from_dict
+from sim.schema import field_infos, type_options
+
+# Keys an experiment sets itself: varying them per point would break common random numbers.
+RESERVED_PATHS = {
+    "seed": "replicate seeds come from the experiment's seed, shared by every point",
+    "replicates": "replicates are set by the experiment, not per point",
+    "include_baseline": "choose the designs to run with the experiment's designs list",
+    "name": "the scenario's name is not a model parameter",
+}
+OUTCOME_CHOICES = ("summary", "series")
+
+
+# --- what to vary -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Values:
+    """An explicit list of values for one parameter (factorial designs only)."""
+
+    values: tuple[Any, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description."""
+        return {"values": list(self.values)}
+
+
+@dataclass(frozen=True)
+class Range:
+    """A numeric range of one parameter.
+
+    A factorial grid takes ``steps`` evenly spaced values (or every ``step``) from low to
+    high; a sample (Latin hypercube, Sobol, Morris) draws from the bounds.
+    """
+
+    low: float
+    high: float
+    steps: int | None = None
+    step: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description."""
+        out: dict[str, Any] = {"low": self.low, "high": self.high}
+        if self.steps is not None:
+            out["steps"] = self.steps
+        if self.step is not None:
+            out["step"] = self.step
+        return out
+
+    def grid(self) -> list[float]:
+        """The factorial values of this range (low and high included)."""
+        if self.step is not None:
+            n = math.floor((self.high - self.low) / self.step + 1e-9)
+            return [self.low + i * self.step for i in range(n + 1)]
+        steps = self.steps or 2
+        return list(np.linspace(self.low, self.high, steps))
+
+
+# --- how to combine them ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Factorial:
+    """Every combination of every parameter's values (the last parameter varies fastest)."""
+
+    method: str = field(default="factorial", init=False)
+
+
+@dataclass(frozen=True)
+class LatinHypercube:
+    """``n`` points of a Latin hypercube over the parameters' ranges (scipy.stats.qmc)."""
+
+    n: int
+    seed: int | None = None
+    method: str = field(default="latin", init=False)
+
+
+@dataclass(frozen=True)
+class Sobol:
+    """Saltelli's sample for Sobol indices (SALib).
+
+    ``n`` (a power of 2) x (D + 2) points, or x (2D + 2) with second-order indices.
+    """
+
+    n: int
+    second_order: bool = False
+    seed: int | None = None
+    method: str = field(default="sobol", init=False)
+
+
+@dataclass(frozen=True)
+class Morris:
+    """Morris elementary-effects screening (SALib): ``trajectories`` x (D + 1) points."""
+
+    trajectories: int
+    levels: int = 4
+    seed: int | None = None
+    method: str = field(default="morris", init=False)
+
+
+Sample = Factorial | LatinHypercube | Sobol | Morris
+SALIB_METHODS = ("sobol", "morris")
+
+
+def require_salib() -> Any:
+    """The SALib package, or an InputError saying how to install it."""
+    try:
+        import SALib  # noqa: F401
+    except ImportError:
+        raise InputError(
+            [
+                Problem(
+                    "sample.method",
+                    "Sobol and Morris samples need SALib, an optional extra: "
+                    "pip install 'orgculture-sim[sensitivity]'",
+                )
+            ]
+        ) from None
+    import SALib
+
+    return SALib
+
+
+# --- one run ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RunTask:
+    """Everything a worker needs for one run; a plain, picklable value."""
+
+    experiment: str
+    design: str
+    point: int
+    replicate: int
+    seed: int
+    base: Scenario
+    sets: tuple[str, ...]
+    source: str
+    keep_series: bool
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        """The run's identity in the store: (design, point, replicate)."""
+        return (self.design, self.point, self.replicate)
+
+
+@dataclass
+class RunOutcome:
+    """What a worker sends back: the summary row (and series) or the failure."""
+
+    experiment: str
+    design: str
+    point: int
+    replicate: int
+    seed: int
+    status: str
+    wall_seconds: float
+    summary: dict[str, Any] | None = None
+    series: Any = None
+    error: str | None = None
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        """The run's identity in the store: (design, point, replicate)."""
+        return (self.design, self.point, self.replicate)
+
+
+def point_scenario(base: Scenario, sets: Sequence[str], source: str = "<experiment>") -> Scenario:
+    """The base scenario with a point's ``path=value`` overrides, validated by scenario_io."""
+    raw = copy.deepcopy(_scenario_raw(base))
+    return scenario_from_dict(raw, source, list(sets))
+
+
+@functools.lru_cache(maxsize=8)
+def _chart(path: str):
+    # Workers load an imported org chart once, not once per run.
+    from sim.orgchart import load_org_chart
+
+    return load_org_chart(path)
+
+
+def run_task(task: RunTask) -> RunOutcome:
+    """Run one task; never raises: a failure comes back with its traceback."""
+    started = time.perf_counter()
+    keys = dict(
+        experiment=task.experiment,
+        design=task.design,
+        point=task.point,
+        replicate=task.replicate,
+        seed=task.seed,
+    )
+    try:
+        scenario = point_scenario(task.base, task.sets, task.source)
+        chart = _chart(scenario.org.chart) if scenario.org.chart else None
+        series, summary, _ = run_one(scenario, task.design, task.replicate, task.seed, chart)
+    except InputError as err:
+        return RunOutcome(
+            **keys, status="failed", wall_seconds=time.perf_counter() - started, error=str(err)
+        )
+    except Exception:  # a model bug: recorded, and the sweep goes on
+        return RunOutcome(
+            **keys,
+            status="failed",
+            wall_seconds=time.perf_counter() - started,
+            error=traceback.format_exc(),
+        )
+    return RunOutcome(
+        **keys,
+        status="ok",
+        wall_seconds=time.perf_counter() - started,
+        summary=summary,
+        series=series if task.keep_series else None,
+    )
+
+
+# --- the experiment -----------------------------------------------------------------------
+class Experiment:
+    """Designs x sample points x replicates of a base scenario.
+
+    Args:
+        scenario: the validated base scenario.
+        parameters: dotted key path -> a list of values, `Values` or `Range`, in order.
+        sample: `Factorial()` (default), `LatinHypercube`, `Sobol` or `Morris`.
+        designs: the design names to run (default: the scenario's, baseline first if included).
+        replicates: replicates per design and point (default: the scenario's).
+        seed: base seed of the replicate seeds (default: the scenario's).
+        outcomes: "summary" (a row per run) or "series" (the weekly series too).
+        name: the experiment's name in the store (default: the scenario's).
+        source: where the definition came from, for error messages (a sweep file's name).
+
+    Raises:
+        InputError: with every problem found (unknown paths, bad values, unknown designs).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        parameters: Mapping[str, Values | Range | Sequence[Any]] | None = None,
+        sample: Sample | None = None,
+        designs: Sequence[str] | None = None,
+        replicates: int | None = None,
+        seed: int | None = None,
+        outcomes: str = "summary",
+        name: str | None = None,
+        source: str = "<experiment>",
+    ):
+        self.base = scenario
+        self.name = name or scenario.name
+        self.source = source
+        self.sample = sample or Factorial()
+        self.designs = tuple(designs) if designs else scenario.design_names
+        self.replicates = replicates if replicates is not None else scenario.replicates
+        self.seed = seed if seed is not None else scenario.seed
+        self.outcomes = outcomes
+        self.parameters: dict[str, Values | Range] = {
+            path: spec if isinstance(spec, Values | Range) else Values(tuple(spec))
+            for path, spec in (parameters or {}).items()
+        }
+        problems = self._check()
+        if problems:
+            raise InputError(problems)
+        self.seeds = replicate_seeds(self.seed, self.replicates)
+        self.matrix, self.points = self._sample()
+
+    # -- validation ---------------------------------------------------------------------
+    def where(self, key: str) -> str:
+        """A problem's location in the experiment's source."""
+        return f"{self.source}: {key}"
+
+    def _check(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if self.replicates < 1:
+            problems.append(Problem(self.where("replicates"), "must be at least 1"))
+        if self.seed < 0:
+            problems.append(Problem(self.where("seed"), "must be 0 or more"))
+        if self.outcomes not in OUTCOME_CHOICES:
+            problems.append(
+                Problem(
+                    self.where("outcomes"),
+                    f"found {self.outcomes!r}; allowed: summary or series"
+                    + did_you_mean(str(self.outcomes), OUTCOME_CHOICES),
+                )
+            )
+        known = ("baseline", *(d.name for d in self.base.designs))
+        for d in self.designs:
+            if d not in known:
+                hint = did_you_mean(d, known) or f"; designs: {', '.join(known)}"
+                problems.append(Problem(self.where("designs"), f"no design named {d!r}{hint}"))
+        if len(set(self.designs)) != len(self.designs):
+            problems.append(Problem(self.where("designs"), "a design is listed twice"))
+        sampled = self.sample.method != "factorial"
+        for path, spec in self.parameters.items():
+            problems += self._check_parameter(path, spec, sampled)
+        problems += self._check_sample()
+        return problems
+
+    def _check_parameter(self, path: str, spec: Values | Range, sampled: bool) -> list[Problem]:
+        where = self.where(f"parameters.{path}")
+        head = path.split(".", 1)[0]
+        if path in RESERVED_PATHS:
+            return [Problem(where, f"cannot be varied: {RESERVED_PATHS[path]}")]
+        if head in ("designs", "targets") and path.count(".") != 2:
+            form = "designs.NAME.KEY or designs.*.KEY"
+            return [Problem(where, f"expected {form}, e.g. designs.*.cadence_weeks")]
+        if head == "targets":
+            return [Problem(where, "targets are case data, not model parameters")]
+        if head == "designs":
+            name = path.split(".")[1]
+            known = [d.name for d in self.base.designs]
+            if name != "*" and name not in known:
+                hint = did_you_mean(name, known) or f"; designs: {', '.join(known)}, or *"
+                return [Problem(where, f"no design named {name!r} in the scenario{hint}")]
+            if path.endswith(".name"):
+                return [Problem(where, "cannot be varied: the design's name is its identity")]
+        kind = self.kind(path)
+        if isinstance(spec, Range):
+            problems = self._check_range(where, spec, kind, sampled)
+            if problems:
+                return problems
+            candidates = [self._cast(spec.low, kind), self._cast(spec.high, kind)]
+        else:
+            if sampled:
+                return [
+                    Problem(
+                        where,
+                        f"a {self.sample.method} sample draws from a range; "
+                        "give {low = ..., high = ...} instead of a list",
+                    )
+                ]
+            if not spec.values:
+                return [Problem(where, "the list of values is empty")]
+            candidates = list(spec.values)
+        return self._check_values(path, where, candidates)
+
+    def _check_range(self, where: str, spec: Range, kind: Any, sampled: bool) -> list[Problem]:
+        numbers = all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            for v in (spec.low, spec.high)
+        )
+        if not numbers:
+            return [Problem(where, "low and high must be numbers")]
+        if kind not in (int, float):
+            return [Problem(where, "a range needs a numeric parameter; give a list of values")]
+        if not spec.low < spec.high:
+            return [Problem(where, f"low {spec.low:g} must be below high {spec.high:g}")]
+        if sampled:
+            if spec.steps is not None or spec.step is not None:
+                return [Problem(where, f"a {self.sample.method} sample takes low and high only")]
+            return []
+        if spec.steps is None and spec.step is None:
+            return [Problem(where, "a factorial grid needs steps (how many values) or step")]
+        if spec.steps is not None and spec.step is not None:
+            return [Problem(where, "give steps or step, not both")]
+        if spec.steps is not None and (not isinstance(spec.steps, int) or spec.steps < 2):
+            return [Problem(where, f"steps: found {spec.steps!r}; allowed: a whole number >= 2")]
+        if spec.step is not None and not (
+            isinstance(spec.step, int | float) and not isinstance(spec.step, bool) and spec.step > 0
+        ):
+            return [Problem(where, f"step: found {spec.step!r}; allowed: a number above 0")]
+        grid = [self._cast(v, kind) for v in spec.grid()]
+        if len(set(grid)) != len(grid):
+            return [Problem(where, f"whole-number parameter: the grid repeats values {grid}")]
+        return []
+
+    def _check_values(self, path: str, where: str, candidates: list[Any]) -> list[Problem]:
+        # One scenario per candidate, built by scenario_io: its messages, our location.
+        problems: list[Problem] = []
+        for value in candidates:
+            sets = self._sets({path: value})
+            try:
+                point_scenario(self.base, sets, self.source)
+            except InputError as err:
+                for p in err.problems:
+                    problems.append(Problem(where, p.message))
+        return list(dict.fromkeys(problems))
+
+    def _check_sample(self) -> list[Problem]:
+        s, where = self.sample, self.where("sample")
+        problems = []
+        if s.method != "factorial" and not self.parameters:
+            problems.append(Problem(where, f"a {s.method} sample needs at least one parameter"))
+        if s.method in SALIB_METHODS:
+            try:
+                require_salib()
+            except InputError as err:
+                problems += [Problem(self.where(p.where), p.message) for p in err.problems]
+        if isinstance(s, LatinHypercube) and s.n < 1:
+            problems.append(Problem(f"{where}.n", "must be at least 1"))
+        if isinstance(s, Sobol) and (s.n < 2 or s.n & (s.n - 1)):
+            problems.append(
+                Problem(
+                    f"{where}.n",
+                    f"found {s.n}; allowed: a power of 2 (Sobol sequences converge only then), "
+                    "e.g. 64, 128, 256",
+                )
+            )
+        if isinstance(s, Morris):
+            if s.trajectories < 2:
+                problems.append(Problem(f"{where}.trajectories", "must be at least 2"))
+            if s.levels < 2 or s.levels % 2:
+                problems.append(Problem(f"{where}.levels", "must be an even number >= 2"))
+        return problems
+
+    # -- parameter paths ----------------------------------------------------------------
+    def kind(self, path: str) -> Any:
+        """The Python type (int, float, bool, str, ...) of a parameter path, or None."""
+        parts = path.split(".")
+        cls: type = Scenario
+        if parts[0] == "designs" and len(parts) == 3:
+            cls, parts = ProgramDesign, parts[2:]
+        for i, part in enumerate(parts):
+            infos = {f.name: f for f in field_infos(cls)}
+            info = infos.get(part)
+            if info is None:
+                return None
+            if info.is_group:
+                cls = info.type
+                continue
+            if i != len(parts) - 1:
+                return None
+            inner = [t for t in type_options(info.type) if t is not type(None)]
+            tp = inner[0]
+            return typing.get_origin(tp) or tp
+        return None
+
+    @staticmethod
+    def _cast(value: Any, kind: Any) -> Any:
+        if kind is int:
+            return int(round(value))
+        if kind is float:
+            return float(f"{float(value):.12g}")  # 0.3, not 0.30000000000000004
+        return value
+
+    def expand(self, path: str) -> list[str]:
+        """The scenario paths one parameter sets: designs.* means every design."""
+        parts = path.split(".")
+        if parts[0] == "designs" and len(parts) == 3 and parts[1] == "*":
+            return [f"designs.{d.name}.{parts[2]}" for d in self.base.designs]
+        return [path]
+
+    def _sets(self, values: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(
+            f"{target}={json.dumps(value)}"
+            for path, value in values.items()
+            for target in self.expand(path)
+        )
+
+    # -- sampling -----------------------------------------------------------------------
+    @property
+    def sample_seed(self) -> int:
+        """The seed of the parameter sample (the sample's own, else the experiment's)."""
+        own = getattr(self.sample, "seed", None)
+        return self.seed if own is None else own
+
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem definition of the sampled parameters."""
+        names = list(self.parameters)
+        bounds = [[float(s.low), float(s.high)] for s in self.parameters.values()]  # type: ignore[union-attr]
+        return {"num_vars": len(names), "names": names, "bounds": bounds}
+
+    def _sample(self) -> tuple[np.ndarray | None, list[dict[str, Any]]]:
+        paths = list(self.parameters)
+        kinds = [self.kind(p) for p in paths]
+        s = self.sample
+        if s.method == "factorial":
+            axes = [
+                [
+                    self._cast(v, k)
+                    for v in (spec.grid() if isinstance(spec, Range) else spec.values)
+                ]
+                for spec, k in zip(self.parameters.values(), kinds, strict=True)
+            ]
+            combos = [()] if not axes else _product(axes)
+            return None, [dict(zip(paths, c, strict=True)) for c in combos]
+        problem = self.problem()
+        if isinstance(s, LatinHypercube):
+            from scipy.stats import qmc
+
+            unit = qmc.LatinHypercube(d=len(paths), rng=np.random.default_rng(self.sample_seed))
+            lows, highs = np.array(problem["bounds"]).T
+            matrix = qmc.scale(unit.random(s.n), lows, highs)
+        elif isinstance(s, Sobol):
+            require_salib()
+            from SALib.sample import sobol as sobol_sample
+
+            matrix = sobol_sample.sample(
+                problem, s.n, calc_second_order=s.second_order, seed=self.sample_seed
+            )
+        else:
+            require_salib()
+            from SALib.sample import morris as morris_sample
+
+            matrix = morris_sample.sample(
+                problem, s.trajectories, num_levels=s.levels, seed=self.sample_seed
+            )
+        points = [
+            {p: self._cast(v, k) for p, v, k in zip(paths, row, kinds, strict=True)}
+            for row in matrix
+        ]
+        return matrix, points
+
+    # -- runs ---------------------------------------------------------------------------
+    def tasks(self) -> list[RunTask]:
+        """Every run: for each point, each replicate, each design."""
+        keep = self.outcomes == "series"
+        return [
+            RunTask(self.name, design, p, r, seed, self.base, self._sets(values), self.source, keep)
+            for p, values in enumerate(self.points)
+            for r, seed in enumerate(self.seeds)
+            for design in self.designs
+        ]
+
+    def point_scenario(self, point: int) -> Scenario:
+        """The validated scenario of one sample point."""
+        return point_scenario(self.base, self._sets(self.points[point]), self.source)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The validated experiment as JSON-ready data (what the store's hash covers)."""
+        sample = {k: v for k, v in self.sample.__dict__.items()}
+        sample["seed"] = self.sample_seed if self.sample.method != "factorial" else None
+        return {
+            "name": self.name,
+            "scenario": self.base.to_dict(),
+            "designs": list(self.designs),
+            "parameters": {p: s.to_dict() for p, s in self.parameters.items()},
+            "sample": sample,
+            "replicates": self.replicates,
+            "seed": self.seed,
+            "seeds": list(self.seeds),
+            "outcomes": self.outcomes,
+            "points": len(self.points),
+        }
+
+    def digest(self) -> str:
+        """A hash of the validated experiment: `--resume` refuses a store made by another."""
+        text = json.dumps(self.to_dict(), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def run(
+        self,
+        store: Any,
+        executor: Executor | None = None,
+        *,
+        resume: bool = False,
+        window: int = 16,
+        progress: bool = False,
+    ) -> SweepReport:
+        """Run every task not yet stored; write each run to the store as it finishes.
+
+        Args:
+            store: a `sim.store.ResultStore` or a path to one (an SQLite file).
+            executor: any `concurrent.futures.Executor` (default: serial, in this process).
+            resume: continue a store made by this same experiment (skip stored runs).
+            window: runs in flight at once (bounds memory; a few per worker is plenty).
+            progress: show a tqdm progress bar.
+
+        Returns:
+            A `SweepReport` of what ran, what was skipped and what failed.
+        """
+        from sim.executors import SerialExecutor
+        from sim.store import ResultStore
+
+        own_store = not isinstance(store, ResultStore)
+        db = ResultStore(store) if own_store else store
+        try:
+            db.begin(self, resume=resume)
+            return _drive(self, db, executor or SerialExecutor(), window, progress)
+        finally:
+            if own_store:
+                db.close()
+
+
+@dataclass
+class SweepReport:
+    """What a call to `Experiment.run` did."""
+
+    total: int
+    skipped: int
+    ran: int = 0
+    failures: list[RunOutcome] = field(default_factory=list)
+    wall_seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when no run failed."""
+        return not self.failures
+
+
+def _drive(exp: Experiment, db: Any, executor: Executor, window: int, progress: bool):
+    from tqdm.auto import tqdm
+
+    started = time.perf_counter()
+    done = db.finished_keys()
+    tasks = exp.tasks()
+    todo = iter([t for t in tasks if t.key not in done])
+    report = SweepReport(total=len(tasks), skipped=sum(1 for t in tasks if t.key in done))
+    inflight: dict[Future, RunTask] = {}
+    bar = tqdm(
+        total=len(tasks),
+        initial=report.skipped,
+        desc=exp.name,
+        unit="run",
+        disable=not progress,
+        dynamic_ncols=True,
+    )
+    try:
+        while True:
+            for task in _take(todo, window - len(inflight)):
+                inflight[executor.submit(run_task, task)] = task
+            if not inflight:
+                break
+            finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+            for fut in finished:
+                task = inflight.pop(fut)
+                outcome = _outcome(fut, task)
+                db.record(outcome)
+                report.ran += 1
+                if outcome.status != "ok":
+                    report.failures.append(outcome)
+                bar.update(1)
+                bar.set_postfix(failed=len(report.failures), refresh=False)
+    except BaseException:
+        for fut in inflight:
+            fut.cancel()
+        raise
+    finally:
+        bar.close()
+    report.wall_seconds = time.perf_counter() - started
+    return report
+
+
+def _take(it: Iterable[RunTask], n: int) -> list[RunTask]:
+    out = []
+    for task in it:
+        out.append(task)
+        if len(out) >= n:
+            break
+    return out
+
+
+def _outcome(fut: Future, task: RunTask) -> RunOutcome:
+    """The worker's outcome; a worker that died (not a run that raised) is a failure too."""
+    try:
+        return fut.result()
+    except Exception as err:
+        return RunOutcome(
+            task.experiment,
+            task.design,
+            task.point,
+            task.replicate,
+            task.seed,
+            status="failed",
+            wall_seconds=0.0,
+            error="".join(traceback.format_exception(err)),
+        )
+
+
+def _product(axes: list[list[Any]]) -> list[tuple[Any, ...]]:
+    import itertools
+
+    return list(itertools.product(*axes))
+
+
+def _scenario_raw(scenario: Scenario) -> dict[str, Any]:
+    """A TOML-shaped dictionary that `scenario_from_dict` turns back into `scenario`."""
+    return _raw_cached(scenario)
+
+
+@functools.lru_cache(maxsize=32)
+def _raw_cached(scenario: Scenario) -> dict[str, Any]:
+    raw = _raw_of(Scenario, scenario)
+    raw["designs"] = {d.name: _raw_of(ProgramDesign, d, skip=("name",)) for d in scenario.designs}
+    raw["targets"] = {
+        t.outcome: {k: getattr(t, k) for k in ("value", "design", "tolerance", "note")}
+        for t in scenario.targets
+    }
+    return raw
+
+
+def _raw_of(cls: type, obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for info in field_infos(cls):
+        if info.name in skip or info.name in ("designs", "targets"):
+            continue
+        value = getattr(obj, info.name)
+        if info.is_group:
+            out[info.name] = _raw_of(info.type, value)
+        elif value is None:
+            if info.none_word is not None:
+                out[info.name] = info.none_word
+        elif isinstance(value, tuple):
+            out[info.name] = list(value)
+        else:
+            out[info.name] = value
+    return out
+
+
+def scenario_from_file_or_default(path: str | Path | None, sets: Sequence[str] = ()) -> Scenario:
+    """The base scenario of a sweep: a scenario file, or the built-in default."""
+    from sim.scenario_io import default_with_overrides, load_scenario
+
+    if path is None:
+        return default_with_overrides(list(sets))
+    return load_scenario(path, list(sets))
+
+
+__all__ = [
+    "Experiment",
+    "Factorial",
+    "LatinHypercube",
+    "Morris",
+    "Range",
+    "RunOutcome",
+    "RunTask",
+    "Sobol",
+    "SweepReport",
+    "Values",
+    "point_scenario",
+    "run_task",
+]
