@@ -270,7 +270,8 @@ class ResultStore:
         raw = raw.sort_values(["_d", "point", "replicate"], kind="stable").drop(columns="_d")
         raw = raw.reset_index(drop=True)
         metrics = pd.DataFrame(
-            [json.loads(m) if m else {} for m in raw.pop("metrics")], index=raw.index
+            [json.loads(m) if isinstance(m, str) else {} for m in raw.pop("metrics")],
+            index=raw.index,
         )
         params = pd.DataFrame([json.loads(p) for p in raw.pop("params")], index=raw.index)
         keys = raw[["experiment", "design", "point", "replicate", "seed"]]
