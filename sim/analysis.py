@@ -220,3 +220,41 @@ def outcome_columns(runs: pd.DataFrame) -> list[str]:
     from sim.observe import is_summary_outcome
 
     return [c for c in runs.columns if is_summary_outcome(c)]
+
+
+def cost_per_avoided_exit_interval(
+    summary: pd.DataFrame,
+    baseline: str = "baseline",
+    level: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """`cost_per_avoided_exit` with a paired bootstrap interval over the shared seeds.
+
+    Seeds are resampled with replacement (design and baseline together, keeping the pairing);
+    the ratio of mean program cost to mean exits avoided is taken in each resample. Where a
+    resample avoids no exit the ratio is unbounded, so the upper bound is infinite when more
+    than the upper tail of resamples avoid none: the data cannot rule out "no effect".
+    """
+    point = cost_per_avoided_exit(summary, baseline)
+    base = summary[summary["design"] == baseline].set_index("seed")
+    rng = np.random.default_rng(seed)
+    lows, highs = [], []
+    for design in point["design"]:
+        runs = summary[summary["design"] == design].set_index("seed")
+        shared = runs.index.intersection(base.index)
+        avoided = (base.loc[shared, "exits_total"] - runs.loc[shared, "exits_total"]).to_numpy()
+        cost = runs.loc[shared, "program_cost"].to_numpy(dtype=float)
+        if len(shared) < 2:
+            lows.append(np.nan)
+            highs.append(np.nan)
+            continue
+        idx = rng.integers(0, len(shared), size=(resamples, len(shared)))
+        mean_avoided = avoided[idx].mean(axis=1)
+        mean_cost = cost[idx].mean(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(mean_avoided > 0, mean_cost / mean_avoided, np.inf)
+        tail = (1 - level) / 2
+        lows.append(float(np.quantile(ratio, tail, method="inverted_cdf")))
+        highs.append(float(np.quantile(ratio, 1 - tail, method="inverted_cdf")))
+    return point.assign(ci_low=lows, ci_high=highs)

@@ -734,6 +734,37 @@ def _raw_of(cls: type, obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     return out
 
 
+def run_experiment(
+    exp: Experiment,
+    out: str | Path,
+    workers: int | None = None,
+    force: bool = False,
+    progress: bool = True,
+) -> tuple[SweepReport, Any]:
+    """Run an experiment into ``out/results.sqlite`` on local workers.
+
+    Returns the `SweepReport` and the successful runs (a DataFrame). A store of the same
+    experiment in ``out`` is continued (its runs are kept); a store of another experiment
+    is refused unless ``force`` (which discards it).
+    """
+    from sim.executors import open_backend
+    from sim.store import STORE_NAME, ResultStore
+
+    path = Path(out) / STORE_NAME
+    if force:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with ResultStore(path) as store, open_backend(workers) as backend:
+        report = exp.run(
+            store,
+            backend.executor,
+            resume=True,
+            window=max(8, 4 * backend.workers),
+            progress=progress,
+        )
+        return report, store.runs(status="ok")
+
+
 def scenario_from_file_or_default(path: str | Path | None, sets: Sequence[str] = ()) -> Scenario:
     """The base scenario of a sweep: a scenario file, or the built-in default."""
     from sim.scenario_io import default_with_overrides, load_scenario
@@ -755,5 +786,6 @@ __all__ = [
     "SweepReport",
     "Values",
     "point_scenario",
+    "run_experiment",
     "run_task",
 ]
