@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import hashlib
 import json
@@ -555,13 +556,14 @@ class Experiment:
 
     def to_dict(self) -> dict[str, Any]:
         """The validated experiment as JSON-ready data (what the store's hash covers)."""
-        sample = {k: v for k, v in self.sample.__dict__.items()}
+        sample = dataclasses.asdict(self.sample)
         sample["seed"] = self.sample_seed if self.sample.method != "factorial" else None
         return {
             "name": self.name,
             "scenario": self.base.to_dict(),
             "designs": list(self.designs),
-            "parameters": {p: s.to_dict() for p, s in self.parameters.items()},
+            # A list, not a table: the order is the sample matrix's column order.
+            "parameters": [{"path": p, **s.to_dict()} for p, s in self.parameters.items()],
             "sample": sample,
             "replicates": self.replicates,
             "seed": self.seed,

@@ -19,9 +19,9 @@ from sim.experiment import SALIB_METHODS, require_salib
 
 def salib_problem(definition: Mapping[str, Any]) -> dict[str, Any]:
     """The SALib problem (names, bounds) of a stored experiment definition."""
-    params = definition["parameters"]
-    names = list(params)
-    bounds = [[float(params[n]["low"]), float(params[n]["high"])] for n in names]
+    params = definition["parameters"]  # in the sample matrix's column order
+    names = [p["path"] for p in params]
+    bounds = [[float(p["low"]), float(p["high"])] for p in params]
     return {"num_vars": len(names), "names": names, "bounds": bounds}
 
 
