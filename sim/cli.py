@@ -114,6 +114,32 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--out", type=Path, required=True, help="CSV file to write")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     synth.add_argument("--force", action="store_true", help="replace an existing file")
+    anim = sub.add_parser(
+        "animate",
+        help="write an animation (GIF, or MP4 with ffmpeg) of the org week by week",
+        description="Step one run of a scenario and draw the org chart each week: colour = "
+        "engagement or digital knowledge, mentoring pairs as lines, exits as empty nodes, "
+        "with the date, headline numbers and a live chart. --compare shows the baseline "
+        "beside the program on the same seed.",
+    )
+    anim.add_argument("scenario", nargs="?", help="scenario TOML file (default: telecom case)")
+    anim.add_argument("--compare", action="store_true", help="baseline and program side by side")
+    anim.add_argument("--design", help="the program design to show (default: the first)")
+    anim.add_argument("--color-by", default="engagement", help="engagement (default) | digital")
+    anim.add_argument("--years", type=float, help="years to simulate after the launch")
+    anim.add_argument("--seed", type=int, help="the run's seed (default: replicate 0 of sim run)")
+    anim.add_argument("--weeks-per-frame", type=int, default=1, help="weeks per frame (default 1)")
+    anim.add_argument("--fps", type=float, default=8.0, help="frames per second (default 8)")
+    anim.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a scenario value, e.g. --set org.size=500",
+    )
+    anim.add_argument("--out", type=Path, help="FILE.gif, or FILE.mp4 if ffmpeg is installed")
+    anim.add_argument("--force", action="store_true", help="replace an existing --out file")
+    anim.add_argument("--quiet", action="store_true", help="no progress bar")
     from sim.sweep_cli import add_sweep_parser
 
     add_sweep_parser(sub)
@@ -308,6 +334,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "org":
             return cmd_org(args)
+        if args.command == "animate":
+            from sim.animation import cmd_animate
+
+            return cmd_animate(args)
         if args.command == "sweep":
             from sim.sweep_cli import cmd_sweep
 
