@@ -147,6 +147,16 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as err:
         print(err, file=sys.stderr)
         return 2
+    if report.failures:
+        # No table from a partial experiment: fix the cause, then run again to resume.
+        print(
+            f"{len(report.failures)} runs failed (stored in {args.out}/results.sqlite; "
+            "run again with the same --out to retry them):",
+            file=sys.stderr,
+        )
+        for line in report.failure_lines(limit=10):
+            print(f"  {line}", file=sys.stderr)
+        return 1
     result = table(runs)
     csv = write_table(result, args.out / f"{NAME}.csv")
     shown = {k: v for k, v in OUTCOMES.items() if k in runs}
@@ -163,9 +173,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"  {row.design}: {text}")
     print(f"\nWrote {csv} and {png} ({len(runs)} runs) in {time.perf_counter() - started:.0f} s")
-    if report.failures:
-        print(f"{len(report.failures)} runs failed; see {args.out}/results.sqlite", file=sys.stderr)
-        return 1
     return 0
 
 

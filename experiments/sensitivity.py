@@ -117,7 +117,12 @@ def indices(exp: Experiment, out: Path, args, outcomes: list[str]) -> pd.DataFra
     """Run one stage into its own store and return its indices table."""
     report, runs = run_experiment(exp, out, args.workers, args.force, not args.quiet)
     if report.failures:
-        raise SystemExit(f"{len(report.failures)} runs failed; see {out}/results.sqlite")
+        # No indices from a partial sample: fix the cause, then run again to resume.
+        lines = "\n".join(f"  {line}" for line in report.failure_lines(limit=10))
+        raise SystemExit(
+            f"{len(report.failures)} runs failed (stored in {out}/results.sqlite; run again "
+            f"with the same --out to retry them):\n{lines}"
+        )
     with ResultStore(out) as store:
         definition = store.definition()
     return sensitivity_table(definition, runs, outcomes, DESIGN)

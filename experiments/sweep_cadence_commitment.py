@@ -87,6 +87,16 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as err:
         print(err, file=sys.stderr)
         return 2
+    if report.failures:
+        # No table from a partial experiment: fix the cause, then run again to resume.
+        print(
+            f"{len(report.failures)} runs failed (stored in {args.out}/results.sqlite; "
+            "run again with the same --out to retry them):",
+            file=sys.stderr,
+        )
+        for line in report.failure_lines(limit=10):
+            print(f"  {line}", file=sys.stderr)
+        return 1
     runs = runs.rename(columns={CADENCE: "cadence_weeks", COMMITMENT: "commitment"})
     outcomes = [o for o in OUTCOMES if o in runs]
     cells = analysis.summarise_points(runs, outcomes, ["cadence_weeks", "commitment"])
@@ -114,9 +124,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Mean {outcome} by cadence (rows, weeks) and commitment (columns):")
     print(grid.to_string())
     print(f"\nWrote {csv} and {png} ({len(runs)} runs) in {time.perf_counter() - started:.0f} s")
-    if report.failures:
-        print(f"{len(report.failures)} runs failed; see {args.out}/results.sqlite", file=sys.stderr)
-        return 1
     return 0
 
 

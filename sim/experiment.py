@@ -626,6 +626,19 @@ class SweepReport:
         """True when no run failed."""
         return not self.failures
 
+    def failure_lines(self, limit: int | None = None) -> list[str]:
+        """One line per failed run: its keys and the last line of its error."""
+        lines = []
+        for f in sorted(self.failures, key=lambda f: f.key)[:limit]:
+            last = (f.error or "").strip().splitlines()[-1:] or ["(no message)"]
+            lines.append(
+                f"design {f.design}, point {f.point}, replicate {f.replicate} "
+                f"(seed {f.seed}): {last[0]}"
+            )
+        if limit is not None and len(self.failures) > limit:
+            lines.append(f"... and {len(self.failures) - limit} more")
+        return lines
+
 
 def _drive(exp: Experiment, db: Any, executor: Executor, window: int, progress: bool):
     from tqdm.auto import tqdm

@@ -123,13 +123,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             f"\n{len(report.failures)} runs failed (tracebacks in runs.csv, column error):",
             file=sys.stderr,
         )
-        for f in sorted(report.failures, key=lambda f: f.key):
-            last = (f.error or "").strip().splitlines()[-1:] or ["(no message)"]
-            print(
-                f"  design {f.design}, point {f.point}, replicate {f.replicate} "
-                f"(seed {f.seed}): {last[0]}",
-                file=sys.stderr,
-            )
+        for line in report.failure_lines():
+            print(f"  {line}", file=sys.stderr)
         return 1
     return 0
 
