@@ -248,10 +248,16 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
             "wall_seconds": round(elapsed, 2),
         }
     )
-    write_atomically(out, args.force, lambda tmp: write_tables(tmp, tables, meta))
+    from sim.report import write_report
+
+    def write_all(tmp: Path) -> None:
+        write_tables(tmp, tables, meta)
+        write_report(tmp, scenario, tables, meta)
+
+    write_atomically(out, args.force, write_all)
     written = ", ".join(f"{k}.csv" for k, v in tables.items() if v is not None)
     print()
-    print(f"Wrote {out}/ ({written}, manifest.json) in {elapsed:.1f} s")
+    print(f"Wrote {out}/ ({written}, manifest.json, report.html) in {elapsed:.1f} s")
     return 0
 
 

@@ -1,0 +1,297 @@
+"""report.html: one self-contained page per results folder, for people who read reports.
+
+The page holds the scenario's name, description and provenance, the headline table with
+95% intervals, paired differences and case targets when there are any, the key figures
+(from `sim.plots`, embedded as base64 PNG data URIs) and the parameters that differ from
+the defaults. No external CSS, JavaScript or fonts: it opens in any browser, offline, and
+can be mailed as one file. Every piece of text is escaped with `html.escape`.
+
+Example:
+    >>> from sim import default_scenario, run_scenario
+    >>> from sim.report import report_html
+    >>> scenario = default_scenario().with_changes(years=0.5)
+    >>> results = run_scenario(scenario, seeds=[1, 2])
+    >>> page = report_html(scenario, {"series": results.series, "summary": results.summary})
+    >>> page.startswith("<!DOCTYPE html>")
+    True
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim import analysis, plots
+from sim.design import ProgramDesign
+from sim.scenario import Scenario
+from sim.schema import field_infos
+from sim.template import toml_value
+
+REPORT_NAME = "report.html"
+# Scenario fields shown in the header, not in the table of changed parameters.
+DESCRIPTIVE = ("name", "description", "provenance", "designs", "targets")
+
+CSS = """
+body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+       color: #1a1a1a; max-width: 1100px; margin: 2em auto; padding: 0 1.2em; line-height: 1.45; }
+h1 { font-size: 1.8em; margin-bottom: 0.1em; }
+h2 { font-size: 1.3em; margin-top: 1.8em; border-bottom: 2px solid #0072B2;
+     padding-bottom: 0.15em; }
+p.lead { font-size: 1.1em; color: #333; }
+p.note, td.note { color: #555; font-size: 0.92em; }
+table { border-collapse: collapse; margin: 0.6em 0 1em; font-size: 0.95em; }
+th, td { padding: 0.3em 0.8em; border-bottom: 1px solid #ddd; text-align: left;
+         vertical-align: top; }
+th { background: #f3f6f9; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.ok { color: #006e4f; font-weight: bold; }
+.off { color: #b34700; font-weight: bold; }
+figure { margin: 1em 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #555; font-size: 0.92em; }
+dl.prov { display: grid; grid-template-columns: max-content 1fr; gap: 0.2em 1em; }
+dl.prov dt { font-weight: bold; }
+dl.prov dd { margin: 0; word-break: break-all; }
+"""
+
+
+def esc(value: Any) -> str:
+    """Any value as escaped HTML text."""
+    return html.escape(str(value), quote=True)
+
+
+def figure_data_uri(fig: Figure, dpi: int = 100) -> str:
+    """A figure as a base64 PNG data URI (embedded, so the page needs no other file)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def table_html(table: pd.DataFrame, index: bool = True, numeric: tuple[str, ...] = ()) -> str:
+    """A DataFrame as an HTML table, every cell escaped."""
+    head = ([table.index.name or ""] if index else []) + [str(c) for c in table.columns]
+    rows = ["<tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"]
+    for key, row in table.iterrows():
+        cells = [f"<th>{esc(key)}</th>"] if index else []
+        for col, value in row.items():
+            css = ' class="num"' if col in numeric or (index and col != "note") else ""
+            cells.append(f"<td{css}>{esc(value)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return "<table>\n" + "\n".join(rows) + "\n</table>"
+
+
+# --- parameters that differ from the defaults -----------------------------------------------
+def _changed(cls: type, obj: Any, default: Any, prefix: str) -> Iterator[tuple[str, ...]]:
+    for info in field_infos(cls):
+        if info.name in DESCRIPTIVE:
+            continue
+        key = f"{prefix}{info.name}"
+        value, base = getattr(obj, info.name), getattr(default, info.name)
+        if info.is_group:
+            yield from _changed(info.type, value, base, key + ".")
+        elif value != base:
+            meaning = info.help + (f" ({info.unit})" if info.unit else "")
+            yield key, toml_value(value, info), toml_value(base, info), meaning
+
+
+def changed_parameters(scenario: Scenario) -> pd.DataFrame:
+    """Every parameter whose value differs from the schema's default, designs included.
+
+    Scenario values are compared with a fresh `Scenario()`; each design with a fresh
+    `ProgramDesign()`.
+
+    Returns:
+        A table with columns parameter, value, default, meaning.
+    """
+    rows = list(_changed(Scenario, scenario, Scenario(), ""))
+    for design in scenario.designs:
+        rows += _changed(ProgramDesign, design, ProgramDesign(), f"designs.{design.name}.")
+    return pd.DataFrame(rows, columns=["parameter", "value", "default", "meaning"])
+
+
+# --- sections -------------------------------------------------------------------------------
+def _headline(summary: pd.DataFrame) -> str:
+    table = analysis.headline_table(summary)
+    n = int(summary.groupby("design").size().min())
+    return (
+        "<h2>Headline outcomes</h2>\n"
+        f"<p class=note>Mean over {n} replicates per design, with the 95% interval of the mean "
+        "in brackets. Designs run on the same seeds (common random numbers).</p>\n"
+        + table_html(table)
+    )
+
+
+def _differences(diff: pd.DataFrame | None, costs: pd.DataFrame | None) -> str:
+    if diff is None or diff.empty:
+        return ""
+    text = [
+        analysis.format_interval(m, lo, hi)
+        for m, lo, hi in zip(diff["difference"], diff["ci_low"], diff["ci_high"], strict=True)
+    ]
+    wide = diff.assign(text=text).pivot(index="outcome", columns="design", values="text")
+    wide = wide.loc[[o for o in analysis.HEADLINE if o in wide.index]]
+    wide = wide.rename(index=analysis.HEADLINE).rename_axis(index="outcome", columns=None)
+    out = (
+        "<h2>Difference from the baseline</h2>\n<p class=note>Each design minus the baseline "
+        "on the same seeds: mean [95% interval].</p>\n" + table_html(wide)
+    )
+    if costs is not None and not costs.empty:
+        shown = costs.copy()
+        for col in ("exits_avoided", "program_cost", "cost_per_avoided_exit"):
+            if col in shown:
+                shown[col] = [
+                    "undefined" if pd.isna(v) else f"{v:,.1f}" if abs(v) < 100 else f"{v:,.0f}"
+                    for v in shown[col]
+                ]
+        out += "\n<h3>Cost per avoided exit</h3>\n" + table_html(
+            shown.set_index("design"), numeric=("exits_avoided", "program_cost")
+        )
+    return out
+
+
+def _targets(targets: pd.DataFrame | None) -> str:
+    if targets is None or targets.empty:
+        return ""
+    rows = [
+        "<tr><th>outcome</th><th>design</th><th>target</th><th>simulated</th>"
+        "<th>verdict</th><th>note</th></tr>"
+    ]
+    for t in targets.itertuples():
+        verdict = "within tolerance" if t.within_tolerance else "off target"
+        css = "ok" if t.within_tolerance else "off"
+        interval = analysis.format_interval(t.simulated, t.ci_low, t.ci_high)
+        rows.append(
+            f"<tr><td>{esc(t.outcome)}</td><td>{esc(t.design)}</td>"
+            f"<td class=num>{esc(f'{t.target:g}')}</td><td class=num>{esc(interval)}</td>"
+            f"<td class={css}>{esc(verdict)}</td><td class=note>{esc(t.note)}</td></tr>"
+        )
+    return (
+        "<h2>Case targets</h2>\n<p class=note>What the case reports beside the simulated mean "
+        "and its 95% interval. Targets are shown as they stand, not tuned into the model.</p>\n"
+        "<table>\n" + "\n".join(rows) + "\n</table>"
+    )
+
+
+def _figures(scenario: Scenario, series: pd.DataFrame | None, summary: pd.DataFrame) -> str:
+    parts = ["<h2>Figures</h2>"]
+    if series is not None and not series.empty:
+        launch = scenario.launch_date if scenario.launch_week > 0 else None
+        fig = plots.series_figure(series, launch_date=launch)
+        parts.append(
+            f'<figure><img alt="Weekly outcomes by design" src="{figure_data_uri(fig)}">'
+            "<figcaption>Weekly junior turnover (trailing 52 weeks), engagement of Millennials "
+            "and Gen Z, leadership digital fluency and active mentoring pairs: each design's "
+            "mean over replicates with its 95% band.</figcaption></figure>"
+        )
+    outcomes = {k: v for k, v in plots.COMPARISON_OUTCOMES.items() if k in summary}
+    if "program_cost" in outcomes:
+        outcomes["program_cost"] = f"Program cost ({scenario.costs.currency})"
+    if outcomes:
+        fig = plots.comparison_figure(summary, outcomes)
+        parts.append(
+            f'<figure><img alt="Designs compared" src="{figure_data_uri(fig)}">'
+            "<figcaption>Each design's mean and 95% interval; on the right, its difference "
+            "from the baseline on the same seeds.</figcaption></figure>"
+        )
+    return "\n".join(parts)
+
+
+def _parameters(scenario: Scenario) -> str:
+    changed = changed_parameters(scenario)
+    if changed.empty:
+        return "<h2>Parameters</h2>\n<p>Every parameter is at its default.</p>"
+    return (
+        "<h2>Parameters that differ from the defaults</h2>\n<p class=note>Everything else is at "
+        "the default of <code>sim scenario --template</code>.</p>\n"
+        + table_html(changed, index=False)
+    )
+
+
+def _provenance(scenario: Scenario, summary: pd.DataFrame, meta: Mapping[str, Any]) -> str:
+    org = (
+        f"imported org chart ({Path(scenario.org.chart).name})"
+        if scenario.org.chart
+        else f"{scenario.org.size} people (generated)"
+    )
+    seeds = summary["seed"].drop_duplicates().tolist() if "seed" in summary else []
+    shown = ", ".join(str(s) for s in seeds[:10]) + (" ..." if len(seeds) > 10 else "")
+    first = lambda col: summary[col].iloc[0] if col in summary and len(summary) else ""  # noqa: E731
+    items = {
+        "organisation": org,
+        "time": f"start {scenario.start_date}, launch week {scenario.launch_week}, "
+        f"{scenario.weeks} weeks",
+        "designs": ", ".join(scenario.design_names),
+        "replicate seeds": f"{len(seeds)}: {shown} (base seed {scenario.seed})",
+        "scenario hash": meta.get("scenario_hash") or first("scenario_hash"),
+        "sim version": meta.get("sim_version") or first("sim_version"),
+        "git commit": meta.get("git_commit") or first("git_commit") or "none",
+        "command": meta.get("command", ""),
+        "created": meta.get("created", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+    }
+    rows = "\n".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items.items())
+    return f'<h2>Provenance</h2>\n<dl class="prov">\n{rows}\n</dl>'
+
+
+def report_html(
+    scenario: Scenario,
+    tables: Mapping[str, pd.DataFrame | None],
+    meta: Mapping[str, Any] | None = None,
+) -> str:
+    """The whole report as one HTML string.
+
+    Args:
+        scenario: the scenario the results came from.
+        tables: the results tables by name: "summary" (required), "series", and, when
+            present, "differences", "cost_per_avoided_exit", "targets".
+        meta: the manifest (command, time, versions, scenario hash), if any.
+    """
+    summary = tables.get("summary")
+    if summary is None or summary.empty:
+        raise ValueError("a report needs the summary table")
+    meta = meta or {}
+    targets = tables.get("targets")
+    if targets is None and scenario.targets:
+        targets = analysis.target_table(summary, scenario.targets)
+    body = [
+        f"<h1>{esc(scenario.name)}</h1>",
+        f"<p class=lead>{esc(scenario.description)}</p>" if scenario.description else "",
+        f"<p><strong>Source:</strong> {esc(scenario.provenance)}</p>"
+        if scenario.provenance
+        else "",
+        _headline(summary),
+        _differences(tables.get("differences"), tables.get("cost_per_avoided_exit")),
+        _targets(targets),
+        _figures(scenario, tables.get("series"), summary),
+        _parameters(scenario),
+        _provenance(scenario, summary, meta),
+        "<p class=note>Written by the reverse-mentoring simulation (orgculture-sim). Single-case "
+        "targets are patterns to compare with, not laws; intervals are over replicates.</p>",
+    ]
+    title = f"{scenario.name}: reverse-mentoring simulation report"
+    return (
+        "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
+        '<meta name=viewport content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(part for part in body if part)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def write_report(
+    folder: str | Path,
+    scenario: Scenario,
+    tables: Mapping[str, pd.DataFrame | None],
+    meta: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write report.html into a results folder (call it inside the temporary folder)."""
+    path = Path(folder) / REPORT_NAME
+    path.write_text(report_html(scenario, tables, meta), encoding="utf-8")
+    return path
