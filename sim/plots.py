@@ -252,7 +252,7 @@ def plot_band(
                 linewidth=1.6,
             )
         ax.plot(
-            np.where(strong, x, np.datetime64("NaT")),
+            x,
             np.where(strong, y, np.nan),
             color=colour,
             linestyle=linestyle,
