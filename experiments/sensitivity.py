@@ -128,9 +128,9 @@ def indices(exp: Experiment, out: Path, args, outcomes: list[str]) -> pd.DataFra
     return sensitivity_table(definition, runs, outcomes, DESIGN)
 
 
-def figure(table: pd.DataFrame, stage: str, out: Path) -> list[Path]:
+def figure(table: pd.DataFrame, stage: str, out: Path, labels: dict[str, str]) -> list[Path]:
     paths = []
-    for outcome, label in OUTCOMES.items():
+    for outcome, label in labels.items():
         rows = table[table["outcome"] == outcome]
         if rows.empty:
             continue
@@ -164,9 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     base = base_scenario(args.size, args.years, args.seed)
     # Year 2 needs two years; shorter test runs fall back to year 1.
-    outcomes = [o if args.years >= 2 else o.replace("_y2", "_y1") for o in OUTCOMES]
-    if args.years < 2:
-        OUTCOMES.update({o: OUTCOMES.pop(k) for o, k in zip(outcomes, list(OUTCOMES), strict=True)})
+    labels = {
+        (o if args.years >= 2 else o.replace("_y2", "_y1")): (
+            label if args.years >= 2 else label.replace("year 2", "year 1")
+        )
+        for o, label in OUTCOMES.items()
+    }
+    outcomes = list(labels)
     try:
         morris_exp = Experiment(
             base,
@@ -194,8 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     written = [
         write_table(morris, args.out / "morris.csv"),
         write_table(sobol, args.out / "sobol.csv"),
-        *figure(morris, "Morris", args.out),
-        *figure(sobol, "Sobol", args.out),
+        *figure(morris, "Morris", args.out, labels),
+        *figure(sobol, "Sobol", args.out, labels),
     ]
     for outcome in outcomes:
         shown = sobol[sobol["outcome"] == outcome].sort_values("ST", ascending=False)

@@ -1,25 +1,21 @@
 """The experiment scripts run end to end at tiny sizes and write their tables and figures."""
 
-import subprocess
-import sys
+import importlib.util
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
-TINY = ["--size", "60", "--years", "1", "--workers", "1", "--quiet"]
+TINY = ["--size", "60", "--years", "1", "--quiet"]
 
 
 def run_script(name, *args):
-    result = subprocess.run(
-        [sys.executable, str(EXPERIMENTS / name), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return result
+    """Call the script's main() in this process (no interpreter start-up per test)."""
+    spec = importlib.util.spec_from_file_location(name.removesuffix(".py"), EXPERIMENTS / name)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(list(args)) == 0
 
 
 def is_png(path: Path) -> bool:
@@ -29,14 +25,26 @@ def is_png(path: Path) -> bool:
 @pytest.mark.parametrize(
     "name", ["compare_program_designs.py", "sweep_cadence_commitment.py", "sensitivity.py"]
 )
-def test_every_script_has_help_with_the_common_flags(name):
-    out = run_script(name, "--help").stdout
+def test_every_script_has_help_with_the_common_flags(name, capsys):
+    with pytest.raises(SystemExit) as done:
+        run_script(name, "--help")
+    assert done.value.code == 0
+    out = capsys.readouterr().out
     for flag in ("--replicates", "--workers", "--out"):
         assert flag in out
 
 
 def test_compare_program_designs_writes_its_table_and_figure(tmp_path):
-    run_script("compare_program_designs.py", "--replicates", "2", *TINY, "--out", str(tmp_path))
+    run_script(
+        "compare_program_designs.py",
+        "--replicates",
+        "2",
+        "--workers",
+        "1",
+        *TINY,
+        "--out",
+        str(tmp_path),
+    )
     table = pd.read_csv(tmp_path / "compare_program_designs.csv")
     designs = {
         "baseline",
@@ -62,7 +70,16 @@ def test_compare_program_designs_writes_its_table_and_figure(tmp_path):
 
 
 def test_sweep_cadence_commitment_writes_its_grid_and_heatmap(tmp_path):
-    run_script("sweep_cadence_commitment.py", "--replicates", "1", *TINY, "--out", str(tmp_path))
+    run_script(
+        "sweep_cadence_commitment.py",
+        "--replicates",
+        "1",
+        "--workers",
+        "1",
+        *TINY,
+        "--out",
+        str(tmp_path),
+    )
     cells = pd.read_csv(tmp_path / "sweep_cadence_commitment.csv")
     turnover = cells[cells["outcome"] == "turnover_junior_y1"]
     assert len(turnover) == 6 * 5
@@ -73,7 +90,9 @@ def test_sweep_cadence_commitment_writes_its_grid_and_heatmap(tmp_path):
 
 
 def test_sensitivity_quick_writes_morris_and_sobol_tables_and_figures(tmp_path):
-    run_script("sensitivity.py", "--quick", "--replicates", "1", *TINY, "--out", str(tmp_path))
+    # Two workers: the quick sample is a few hundred tiny runs.
+    args = ["--quick", "--replicates", "1", "--workers", "2", *TINY, "--out", str(tmp_path)]
+    run_script("sensitivity.py", *args)
     morris = pd.read_csv(tmp_path / "morris.csv")
     sobol = pd.read_csv(tmp_path / "sobol.csv")
     assert morris["parameter"].nunique() == 13
