@@ -467,7 +467,7 @@ class Stage:
             transform=ax.transAxes,
             ha="center",
             va="top",
-            fontsize=10,
+            fontsize=9.5,
             linespacing=1.5,
         )
         (turnover_line,) = self.chart_turnover.plot([], [], color=colour, linewidth=2, label=name)
@@ -689,9 +689,13 @@ def gif_palette(first: Image.Image) -> Image.Image:
     fixed = (np.round(np.array(exact) * 255)).astype(np.uint8)
     fixed = np.unique(fixed, axis=0)
     adaptive = first.quantize(colors=256 - len(fixed), method=Image.Quantize.MEDIANCUT)
-    rest = np.array(adaptive.getpalette()[: 3 * (256 - len(fixed))], dtype=np.uint8)
+    rest = np.array(adaptive.getpalette()[: 3 * (256 - len(fixed))], dtype=int).reshape(-1, 3)
+    # Pillow matches colours approximately: drop near-copies of exact colours, so that white
+    # stays white rather than becoming the off-white next to it.
+    distance = np.abs(rest[:, None, :] - fixed[None, :, :].astype(int)).max(axis=2).min(axis=1)
+    rest = rest[distance > 8].astype(np.uint8)
     palette = Image.new("P", (1, 1))
-    palette.putpalette(np.concatenate([fixed.ravel(), rest]).tolist())
+    palette.putpalette(np.concatenate([fixed.ravel(), rest.ravel()]).tolist())
     return palette
 
 
