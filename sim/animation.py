@@ -377,8 +377,8 @@ class Stage:
         end = np.datetime64(week_date(self.scenario, self.weeks))
         launch = np.datetime64(week_date(self.scenario, self.scenario.launch_week))
         for ax, title in (
-            (self.chart_turnover, "Junior turnover, last 52 weeks"),
-            (self.chart_fluency, "Leadership digital fluency (0-1)"),
+            (self.chart_turnover, "Junior turnover (52 weeks)"),
+            (self.chart_fluency, "Leadership fluency (0-1)"),
         ):
             ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
             ax.set_xlim(start, end)
@@ -459,6 +459,7 @@ class Stage:
         ax.add_collection(ties)
         ax.add_collection(ended)
         self.sizes = self._sizes()
+        self.tie_width = float(np.clip(0.2 * self.unit_pt, 0.5, 1.1))  # thinner when crowded
         nodes = ax.scatter(xy[:, 0], xy[:, 1], s=self.sizes, zorder=3)
         headline = ax.text(
             0.5,
@@ -560,7 +561,8 @@ class Stage:
         ended = sorted(before - set(pairs))
         xy = self.layout.xy
         panel.ties.set_segments(xy[np.array(pairs, dtype=np.int64).reshape(-1, 2)])
-        panel.ties.set_linewidths(np.where(new, 2.6, 1.1) if len(pairs) else 1.1)
+        width = self.tie_width
+        panel.ties.set_linewidths(np.where(new, 2.3 * width, width) if len(pairs) else width)
         panel.ended.set_segments(xy[np.array(ended, dtype=np.int64).reshape(-1, 2)])
         panel.tie_pairs = pairs
         series = model.series()
