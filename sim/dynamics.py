@@ -3,9 +3,19 @@
 Each function matches one paragraph of the spec and updates per-position arrays in a
 `People` object (or returns arrays). Every update inside a function is computed from the
 values at its start, so the result never depends on the order of people.
+
+Performance shape (docs/performance.md): work is done over whole arrays, or over the index
+arrays of the few positions concerned (seniors for spillover and consolidation, positions
+whose uniform could mean an exit, the neighbours of this week's leavers), never in a Python
+loop over people. Restricting an update to a subset computes, for each element, exactly the
+same floating-point operations in the same order as the whole-array form it replaced, so
+results are bit-for-bit those of the plain formulas (tests/test_reference.py checks them
+against a per-person reference implementation).
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -51,86 +61,118 @@ def transfer_in_sessions(
 
 # --- Knowledge drift --------------------------------------------------------------------
 def senior_spillover(people: People, org: Org, sigma: float) -> np.ndarray:
-    """Each senior's gain: sigma x mean over filled senior neighbours of max(0, d_nb - d)."""
+    """Each senior's gain: sigma x mean over filled senior neighbours of max(0, d_nb - d).
+
+    Returns one value per senior, in the order of `org.senior_positions`.
+    """
     src, dst = org.senior_edges
     d, filled = people.digital, people.filled
     live = filled[dst]
     gap = np.where(live, np.maximum(0.0, d[dst] - d[src]), 0.0)
-    total = np.bincount(src, weights=gap, minlength=org.size)
-    count = np.bincount(src, weights=live.astype(float), minlength=org.size)
-    return sigma * np.divide(total, count, out=np.zeros(org.size), where=count > 0)
+    # Sums per senior, in the ties' order (bincount adds in input order).
+    rank = org.senior_edge_rank
+    n = len(org.senior_positions)
+    total = np.bincount(rank, weights=gap, minlength=n)
+    count = np.bincount(rank, weights=live.astype(float), minlength=n)
+    return sigma * np.divide(total, count, out=np.zeros(n), where=count > 0)
 
 
 def drift_knowledge(people: People, org: Org, kp: KnowledgeParams) -> None:
     """Forgetting toward exposure; seniors' exposure consolidates and decays; senior spillover."""
     d, x = people.digital, people.exposure
-    senior = org.is_senior
+    seniors = org.senior_positions
     spill = senior_spillover(people, org, kp.sigma)
-    new_d = d + kp.phi * (x - d) + np.where(senior, spill, 0.0)
-    # Juniors' exposure stays native (daily use refreshes it); seniors' moves.
-    new_x = np.where(
-        senior,
-        x + kp.psi * np.maximum(0.0, d - x) - kp.frontier_drift * x / 52.0,
-        x,
-    )
-    people.digital[:] = np.clip(new_d, 0.0, 1.0)
-    people.exposure[:] = np.clip(new_x, 0.0, 1.0)
+    new_d = d + kp.phi * (x - d)
+    new_d[seniors] += spill
+    # Juniors' exposure stays native (daily use refreshes it); seniors' moves, from the
+    # knowledge they had at the start of the week.
+    x_s = x[seniors]
+    new_x_s = x_s + kp.psi * np.maximum(0.0, d[seniors] - x_s) - kp.frontier_drift * x_s / 52.0
+    np.clip(new_d, 0.0, 1.0, out=d)
+    x[seniors] = np.clip(new_x_s, 0.0, 1.0)
 
 
 # --- Engagement -------------------------------------------------------------------------
 def department_climate(people: People, org: Org, week: int, window: int) -> np.ndarray:
     """Per department: share of filled senior positions whose holder held a recent session."""
-    seniors = people.filled & org.is_senior
-    listened = seniors & (week - people.last_session_week < window)
+    seniors = org.senior_positions
+    filled = people.filled[seniors]
+    listened = filled & (week - people.last_session_week[seniors] < window)
     n_dept = org.n_departments
-    held = np.bincount(org.department, weights=listened, minlength=n_dept)
-    total = np.bincount(org.department, weights=seniors, minlength=n_dept)
+    dept = org.senior_department
+    held = np.bincount(dept, weights=listened, minlength=n_dept)
+    total = np.bincount(dept, weights=filled, minlength=n_dept)
     return np.divide(held, total, out=np.zeros(n_dept), where=total > 0)
 
 
 def nearest_filled_manager(people: People, org: Org) -> np.ndarray:
     """For each position, the nearest filled position up the chain (-1 if none)."""
     mgr = org.parent.copy()
-    while True:
-        climb = (mgr >= 0) & ~people.filled[np.maximum(mgr, 0)]
-        if not climb.any():
-            return mgr
-        mgr[climb] = org.parent[mgr[climb]]
+    # Only the reports of vacant positions need to look further up than their manager.
+    below_vacancy = org.reports_of(np.flatnonzero(~people.filled))
+    if len(below_vacancy):
+        up = mgr[below_vacancy]
+        while True:
+            climb = (up >= 0) & ~people.filled[np.maximum(up, 0)]
+            if not climb.any():
+                break
+            up[climb] = org.parent[up[climb]]
+        mgr[below_vacancy] = up
+    return mgr
 
 
 def engagement_target(people: People, org: Org, climate: np.ndarray, ep: EngagementParams):
     """Seniors: their baseline. Juniors: baseline + climate - digital gap + growth."""
     mgr = nearest_filled_manager(people, org)
-    d_mgr = np.where(mgr >= 0, people.digital[np.maximum(mgr, 0)], people.digital)
-    junior_target = (
-        people.e0
-        + ep.a_climate * climate[org.department]
-        - ep.a_gap * np.maximum(0.0, people.digital - d_mgr)
-        + ep.a_growth * (people.business - people.business_initial)
-    )
-    return np.clip(np.where(org.is_senior, people.e0, junior_target), 0.0, 1.0)
+    # No filled manager (the top): no gap, as if the manager were oneself.
+    mgr_or_self = np.where(mgr >= 0, mgr, org.positions)
+    gap = people.digital - people.digital[mgr_or_self]
+    np.maximum(gap, 0.0, out=gap)
+    gap *= ep.a_gap
+    growth = people.business - people.business_initial
+    growth *= ep.a_growth
+    target = (ep.a_climate * climate)[org.department]
+    # Same operations, same order as e0 + a_climate C - a_gap gap + a_growth growth.
+    np.add(people.e0, target, out=target)
+    target -= gap
+    target += growth
+    seniors = org.senior_positions
+    target[seniors] = people.e0[seniors]
+    return np.clip(target, 0.0, 1.0, out=target)
 
 
 def relax_engagement(people: People, org: Org, week: int, ep: EngagementParams) -> None:
     """Engagement relaxes toward each person's target at rate kappa."""
     climate = department_climate(people, org, week, ep.climate_window_weeks)
     target = engagement_target(people, org, climate, ep)
-    people.engagement[:] = people.engagement + ep.kappa * (target - people.engagement)
+    e = people.engagement
+    target -= e
+    target *= ep.kappa
+    e += target
 
 
 # --- Exits ------------------------------------------------------------------------------
 def annual_exit_probability(
-    people: People, org: Org, recent_neighbour_exits: np.ndarray, xp: ExitParams
+    people: People,
+    org: Org,
+    recent_neighbour_exits: np.ndarray,
+    xp: ExitParams,
+    at: np.ndarray | None = None,
 ) -> np.ndarray:
-    """A = min(cap, base[role] x exp(beta_e (e_ref - e)) x (1 + beta_c n) x new-hire factor)."""
-    base = np.where(org.is_senior, xp.base_senior, xp.base_junior)
-    a = (
-        base
-        * np.exp(xp.beta_e * (xp.e_ref - people.engagement))
-        * (1.0 + xp.beta_c * recent_neighbour_exits)
-        * np.where(people.tenure < 52, xp.new_hire_factor, 1.0)
-    )
-    return np.minimum(xp.max_annual, a)
+    """A = min(cap, base[role] x exp(beta_e (e_ref - e)) x (1 + beta_c n) x new-hire factor).
+
+    For every position, or only for the positions `at` (the same values as there).
+    """
+    where = slice(None) if at is None else at
+    # In place, one factor at a time, in the order of the formula (a product of two floats
+    # does not depend on which comes first, so base x E x C x H rounds as before).
+    a = xp.e_ref - people.engagement[where]
+    a *= xp.beta_e
+    np.exp(a, out=a)
+    a *= np.where(org.is_senior[where], xp.base_senior, xp.base_junior)
+    a *= 1.0 + xp.beta_c * recent_neighbour_exits[where]
+    a *= np.where(people.tenure[where] < 52, xp.new_hire_factor, 1.0)
+    return np.minimum(xp.max_annual, a, out=a)
 
 
 def weekly_exit_probability(annual: np.ndarray) -> np.ndarray:
@@ -138,13 +180,45 @@ def weekly_exit_probability(annual: np.ndarray) -> np.ndarray:
     return -np.expm1(np.log1p(-annual) / 52.0)
 
 
-def draw_exits(people: People, weekly: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
-    """Who leaves this week: one uniform per position, filled or not (common random numbers)."""
-    return people.filled & (uniforms < weekly)
+def draw_exits(
+    people: People,
+    org: Org,
+    recent_neighbour_exits: np.ndarray,
+    uniforms: np.ndarray,
+    xp: ExitParams,
+) -> np.ndarray:
+    """Who leaves this week (positions, ascending): filled and uniform < weekly probability.
+
+    `uniforms` holds one draw per position, filled or not (common random numbers). No
+    weekly probability exceeds that of the cap `max_annual`, so only positions whose draw
+    is below it (about 8% with the default cap) can leave: the hazard is evaluated for
+    those alone, with the same formula, and compared with the same draw.
+    """
+    # A margin far above rounding error keeps every possible leaver among the candidates.
+    candidates = np.flatnonzero(uniforms < _weekly_cap(xp.max_annual) * (1.0 + 1e-9) + 1e-15)
+    candidates = candidates[people.filled[candidates]]
+    annual = annual_exit_probability(people, org, recent_neighbour_exits, xp, at=candidates)
+    return candidates[uniforms[candidates] < weekly_exit_probability(annual)]
+
+
+@functools.cache
+def _weekly_cap(max_annual: float) -> float:
+    return float(weekly_exit_probability(np.array([max_annual]))[0])
 
 
 def exit_contagion(people: People, org: Org, leavers: np.ndarray, c_e: float) -> None:
-    """Each exit lowers every filled org-tie neighbour's engagement by c_e, once."""
-    hits = org.adjacency @ leavers.astype(np.float64)
-    stay = people.filled & ~leavers
-    people.engagement[stay] = np.maximum(0.0, people.engagement[stay] - c_e * hits[stay])
+    """Each exit lowers every filled org-tie neighbour's engagement by c_e, once.
+
+    `leavers` are this week's leavers' positions (still marked filled).
+    """
+    if len(leavers) == 0:
+        return
+    hit, times = np.unique(org.neighbours_of(leavers), return_counts=True)
+    if len(hit) == 0:
+        return
+    stay = people.filled[hit]
+    # Leavers among those hit (both lists ascending) are leaving, not staying.
+    at = np.minimum(np.searchsorted(hit, leavers), len(hit) - 1)
+    stay[at[hit[at] == leavers]] = False
+    hit, hits = hit[stay], times[stay].astype(np.float64)
+    people.engagement[hit] = np.maximum(0.0, people.engagement[hit] - c_e * hits)

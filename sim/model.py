@@ -2,23 +2,23 @@
 
 `step()` follows MODEL.md section 3: program, knowledge drift, engagement, exits, hiring,
 end of week. Each sub-step is a whole-array function from `sim.dynamics`; Python loops
-touch only the people who leave, are hired or are paired.
+touch only the people who leave, are hired or are paired (docs/performance.md).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections import deque
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
 import pandas as pd
-from mesa.discrete_space import Network
 
 from sim import dynamics
 from sim.agents import Employee, Junior, Senior
 from sim.design import ProgramDesign
 from sim.observe import WeeklyRecorder, summarise
-from sim.org import Org, build_org, generate_org
+from sim.org import Org, OrgNetwork, build_org, gc_paused, generate_org
 from sim.people import People, hire_into, initial_people
 from sim.program import Program
 from sim.scenario import Scenario, default_scenario
@@ -27,6 +27,13 @@ if TYPE_CHECKING:
     from sim.orgchart import OrgChart
 
 STREAMS = ("org", "program", "exits", "hiring")
+
+
+class Leavers(NamedTuple):
+    """A week's leavers: their positions (ascending) and generations when they left."""
+
+    positions: np.ndarray
+    generation: np.ndarray
 
 
 def random_streams(seed: int) -> dict[str, np.random.Generator]:
@@ -63,6 +70,17 @@ class OrgCultureModel(mesa.Model):
         org_chart: OrgChart | None = None,
     ) -> None:
         super().__init__(rng=seed)
+        with gc_paused():  # a build makes many long-lived objects and no garbage
+            self.build(scenario, design, seed, org_chart)
+
+    def build(
+        self,
+        scenario: Scenario | None,
+        design: ProgramDesign | None,
+        seed: int,
+        org_chart: OrgChart | None,
+    ) -> None:
+        """Build the org, its people, the Mesa space and agents, the program; observe week 0."""
         # Mesa reserves `model.scenario` for its own experimental Scenario class.
         self.config = scenario = scenario or default_scenario()
         self.design = design
@@ -74,7 +92,9 @@ class OrgCultureModel(mesa.Model):
         )
         if org_chart is not None:
             apply_chart_people(self.people, org_chart, scenario)
-        self.grid = Network(self.org.to_networkx(), capacity=1, random=self.random, layout=None)
+        # Mesa's Network over the org ties (cells = positions, capacity 1, no layout), built
+        # from the org's arrays; `grid.G`, the networkx graph, is made on first access.
+        self.grid = OrgNetwork(self.org, capacity=1, random=self.random)
         self._agents_at: list[Employee | None] = [None] * self.org.size
         self.place_agents(np.arange(self.org.size))
         self.leadership_mask = np.isin(self.org.level, scenario.observation.leadership_levels)
@@ -89,7 +109,10 @@ class OrgCultureModel(mesa.Model):
                 scenario.dynamics.sessions,
             )
         window = scenario.dynamics.exits.contagion_window_weeks
-        self.exit_history = np.zeros((window, self.org.size), dtype=np.int32)
+        # Leavers' positions of the last `window` weeks, and for each position the number of
+        # exits among its org-tie neighbours over those weeks (kept up to date as weeks
+        # enter and leave the window; counts are whole numbers, so exactly).
+        self.recent_exits: deque[np.ndarray] = deque(maxlen=window)
         self.recent_neighbour_exits = np.zeros(self.org.size)
         self.update_exit_risk()
         self.recorder = WeeklyRecorder(self)
@@ -105,10 +128,10 @@ class OrgCultureModel(mesa.Model):
 
     def place_agents(self, positions: np.ndarray) -> None:
         """Create a Junior or Senior agent in each given position's cell."""
-        cells = self.grid._cells
-        for pos in positions.tolist():
-            cls = Senior if self.org.is_senior[pos] else Junior
-            self._agents_at[pos] = cls(self, cells[pos])
+        cells, at = self.grid._cells, self._agents_at
+        senior = self.org.is_senior[positions].tolist()
+        for pos, is_senior in zip(positions.tolist(), senior, strict=True):
+            at[pos] = (Senior if is_senior else Junior)(self, cells[pos])
 
     def agent_at(self, position: int) -> Employee | None:
         """The employee holding a position, or None if it is vacant."""
@@ -127,49 +150,53 @@ class OrgCultureModel(mesa.Model):
         self.hire(week)
         self.end_week(week, leavers)
 
-    def exits(self, week: int) -> np.ndarray:
+    def exits(self, week: int) -> Leavers:
         """Draw exits, apply contagion, end leavers' pairs and vacate their positions."""
         xp = self.config.dynamics.exits
-        annual = dynamics.annual_exit_probability(
-            self.people, self.org, self.recent_neighbour_exits, xp
-        )
+        # One uniform per position, filled or not: designs share their exit draws.
         uniforms = self.streams["exits"].random(self.org.size)
-        leavers = dynamics.draw_exits(
-            self.people, dynamics.weekly_exit_probability(annual), uniforms
-        )
-        dynamics.exit_contagion(self.people, self.org, leavers, xp.c_e)
-        gone = np.flatnonzero(leavers)
+        gone = dynamics.draw_exits(self.people, self.org, self.recent_neighbour_exits, uniforms, xp)
+        dynamics.exit_contagion(self.people, self.org, gone, xp.c_e)
+        leavers = Leavers(gone, self.people.generation[gone])
         if self.program is not None:
             self.program.people_left(gone, week)
+        at = self._agents_at
         for pos in gone.tolist():
-            self._agents_at[pos].remove()
-            self._agents_at[pos] = None
+            at[pos].remove()
+            at[pos] = None
         self.people.filled[gone] = False
         self.people.vacant_since[gone] = week
-        self.exit_history[week % len(self.exit_history)] = leavers
         return leavers
 
     def hire(self, week: int) -> None:
         """Fill vacancies whose time to fill has elapsed."""
         p = self.people
         wait = self.config.dynamics.hiring.time_to_fill
-        due = np.flatnonzero(~p.filled & (week - p.vacant_since >= wait))
+        vacant = np.flatnonzero(~p.filled)
+        due = vacant[week - p.vacant_since[vacant] >= wait]
         year = (self.config.start_date.toordinal() + 7 * week - 1) // 365.2425 + 1
         hire_into(p, self.org, due, self.config.workforce, int(year), self.streams["hiring"])
         self.place_agents(due)
 
-    def end_week(self, week: int, leavers: np.ndarray) -> None:
+    def end_week(self, week: int, leavers: Leavers) -> None:
         """Tenure +1 week, exit risk recomputed, the week observed."""
-        self.people.tenure[self.people.filled] += 1
+        self.people.tenure += self.people.filled
+        self.note_recent_exits(leavers.positions)
         self.update_exit_risk()
         if self.program is not None:
             self.program.note_retention(week)
         self.recorder.record(week, leavers)
 
+    def note_recent_exits(self, positions: np.ndarray) -> None:
+        """This week's leavers enter the contagion window; the oldest week leaves it."""
+        nbrs = self.org.neighbours_of
+        if len(self.recent_exits) == self.recent_exits.maxlen:
+            np.subtract.at(self.recent_neighbour_exits, nbrs(self.recent_exits[0]), 1.0)
+        np.add.at(self.recent_neighbour_exits, nbrs(positions), 1.0)
+        self.recent_exits.append(positions)
+
     def update_exit_risk(self) -> None:
-        """Recent neighbour exits and each person's annual exit probability."""
-        recent = self.exit_history.sum(axis=0).astype(np.float64)
-        self.recent_neighbour_exits = self.org.adjacency @ recent
+        """Each person's annual exit probability at the current state (0 where vacant)."""
         annual = dynamics.annual_exit_probability(
             self.people, self.org, self.recent_neighbour_exits, self.config.dynamics.exits
         )
@@ -177,12 +204,12 @@ class OrgCultureModel(mesa.Model):
 
     # --- results --------------------------------------------------------------------
     def series(self) -> pd.DataFrame:
-        """The weekly series so far: a row per week from week 0."""
-        return self.recorder.finish()
+        """The weekly series so far: a row per week from week 0 (a copy, yours to change)."""
+        return self.recorder.finish().copy()
 
     def summary(self) -> dict[str, object]:
         """The run's summary row (outcomes per year relative to launch)."""
-        return summarise(self.series(), self)
+        return summarise(self.recorder.finish(), self)
 
     def people_table(self) -> pd.DataFrame:
         """A row per person and week (only if the scenario asked to record people)."""

@@ -17,57 +17,94 @@ import pandas as pd
 from sim.people import GENERATIONS
 
 if TYPE_CHECKING:
-    from sim.model import OrgCultureModel
+    from sim.model import Leavers, OrgCultureModel
 
 GEN_KEYS = ("boomer", "gen_x", "millennial", "gen_z")
 ROLES = ("junior", "senior")
 
 
-def _mean(values: np.ndarray, mask: np.ndarray) -> float:
-    return float(values[mask].mean()) if mask.any() else float("nan")
+def _mean(values: np.ndarray) -> float:
+    """Mean of a 1-D array (NaN when empty): numpy's pairwise sum, as values[mask].mean()."""
+    return float(values.mean()) if len(values) else float("nan")
 
 
 class WeeklyRecorder:
-    """Collects one row of model-level numbers per week."""
+    """Collects one row of model-level numbers per week.
+
+    Each group's mean is numpy's mean over that group's values in position order, exactly
+    as `values[mask].mean()` gives it, but the groups come from a few index arrays (one per
+    role, one stable sort by generation) instead of two dozen boolean masks a week.
+    """
 
     def __init__(self, model: OrgCultureModel) -> None:
         self.model = model
         self.rows: dict[str, list[float]] = defaultdict(list)
         self.people_rows: list[pd.DataFrame] = []
+        self._series: pd.DataFrame | None = None
+        org = model.org
+        self._role_positions = {
+            "junior": org.size - len(org.senior_positions),
+            "senior": len(org.senior_positions),
+        }
+        self._leaders = np.flatnonzero(model.leadership_mask)
+        self._dept_keys = [f"exits_dept_{d}" for d in range(org.n_departments)]
 
-    def record(self, week: int, leavers: np.ndarray | None) -> None:
-        """Append this week's row; `leavers` is the exit mask of the week (None at week 0)."""
+    def record(self, week: int, leavers: Leavers | None) -> None:
+        """Append this week's row; `leavers` are the week's leavers (None at week 0)."""
         m = self.model
         p, org = m.people, m.org
         row = self.rows
+        self._series = None
         row["week"].append(week)
-        role_masks = {"junior": ~org.is_senior, "senior": org.is_senior}
-        engaged = p.engagement >= m.config.dynamics.engagement.engaged_threshold
-        left = leavers if leavers is not None else np.zeros(org.size, dtype=bool)
-        exits_by_dept = np.bincount(org.department[left], minlength=org.n_departments)
-        for role, mask in role_masks.items():
-            here = p.filled & mask
-            row[f"headcount_{role}"].append(int(here.sum()))
-            row[f"vacancies_{role}"].append(int((~p.filled & mask).sum()))
-            row[f"exits_{role}"].append(int((left & mask).sum()))
-            row[f"engagement_{role}"].append(_mean(p.engagement, here))
-            row[f"engaged_share_{role}"].append(_mean(engaged, here))
-            row[f"exit_risk_{role}"].append(_mean(p.exit_risk, here))
-            row[f"digital_{role}"].append(_mean(p.digital, here))
-            row[f"business_{role}"].append(_mean(p.business, here))
+        filled = p.filled
+        e = p.engagement
+        engaged = e >= m.config.dynamics.engagement.engaged_threshold
+        if leavers is None:
+            left = left_gen = np.empty(0, dtype=np.int64)
+        else:
+            left, left_gen = leavers.positions, leavers.generation
+        left_senior = int(np.count_nonzero(org.is_senior[left]))
+        exits = {"junior": len(left) - left_senior, "senior": left_senior}
+        seniors_here = filled & org.is_senior
+        here = {
+            "junior": np.flatnonzero(filled ^ seniors_here),
+            "senior": np.flatnonzero(seniors_here),
+        }
+        for role, at in here.items():
+            n = len(at)
+            row[f"headcount_{role}"].append(n)
+            row[f"vacancies_{role}"].append(self._role_positions[role] - n)
+            row[f"exits_{role}"].append(exits[role])
+            row[f"engagement_{role}"].append(_mean(e[at]))
+            row[f"engaged_share_{role}"].append(
+                int(np.count_nonzero(engaged[at])) / n if n else float("nan")
+            )
+            row[f"exit_risk_{role}"].append(_mean(p.exit_risk[at]))
+            row[f"digital_{role}"].append(_mean(p.digital[at]))
+            row[f"business_{role}"].append(_mean(p.business[at]))
+        # Generations: a stable sort keeps each group in position order (vacant last).
+        n_gen = len(GEN_KEYS)
+        key = np.where(filled, p.generation, n_gen)
+        by_gen = np.argsort(key, kind="stable")
+        heads = np.bincount(key, minlength=n_gen + 1)
+        bounds = np.r_[0, np.cumsum(heads)]
+        e_by_gen = e[by_gen[: bounds[n_gen]]]
+        engaged_by_gen = np.bincount(key[engaged], minlength=n_gen + 1)
+        # A leaver counts in the generation they had when they left.
+        exits_by_gen = np.bincount(left_gen, minlength=n_gen)
         for code, gen in enumerate(GEN_KEYS):
-            is_gen = p.generation == code
-            here = p.filled & is_gen
-            row[f"headcount_{gen}"].append(int(here.sum()))
-            row[f"exits_{gen}"].append(int((left & is_gen).sum()))
-            row[f"engagement_{gen}"].append(_mean(p.engagement, here))
-            row[f"engaged_share_{gen}"].append(_mean(engaged, here))
-        for d in range(org.n_departments):
-            row[f"exits_dept_{d}"].append(int(exits_by_dept[d]))
-        leaders = p.filled & m.leadership_mask
-        fluency = _mean(p.digital, leaders)
+            n = int(heads[code])
+            row[f"headcount_{gen}"].append(n)
+            row[f"exits_{gen}"].append(int(exits_by_gen[code]))
+            row[f"engagement_{gen}"].append(_mean(e_by_gen[bounds[code] : bounds[code + 1]]))
+            row[f"engaged_share_{gen}"].append(int(engaged_by_gen[code]) / n if n else float("nan"))
+        exits_by_dept = np.bincount(org.department[left], minlength=org.n_departments).tolist()
+        for name, count in zip(self._dept_keys, exits_by_dept, strict=True):
+            row[name].append(count)
+        leaders = self._leaders[filled[self._leaders]]
+        fluency = _mean(p.digital[leaders])
         row["leadership_fluency"].append(fluency)
-        row["knowledge_gap"].append(_mean(p.digital, p.filled & ~org.is_senior) - fluency)
+        row["knowledge_gap"].append(row["digital_junior"][-1] - fluency)
         prog = m.program
         row["pairs_active"].append(prog.active_pairs if prog else 0)
         row["unpaired_mentees"].append(prog.unpaired_mentees(week) if prog else 0)
@@ -102,51 +139,81 @@ class WeeklyRecorder:
         )
 
     def finish(self) -> pd.DataFrame:
-        """The weekly series as a DataFrame, with dates, turnover and costs derived."""
+        """The weekly series as a DataFrame, with dates, turnover and costs derived.
+
+        Built once per number of recorded weeks and then kept: callers that change the
+        frame should copy it (`OrgCultureModel.series()` returns a copy).
+        """
+        if self._series is not None:
+            return self._series
         m = self.model
-        s = pd.DataFrame(self.rows)
+        cols: dict[str, np.ndarray] = {k: np.array(v) for k, v in self.rows.items()}
+        week = cols.pop("week")
         start = m.config.start_date
-        s.insert(1, "date", [start + dt.timedelta(weeks=int(w)) for w in s["week"]])
-        s.insert(2, "weeks_since_launch", s["week"] - m.config.launch_week)
+        launch = m.config.launch_week
+        s: dict[str, object] = {
+            "week": week,
+            "date": np.array([start + dt.timedelta(weeks=w) for w in week.tolist()], dtype=object),
+            "weeks_since_launch": week - launch,
+            **cols,
+        }
         for group in (*ROLES, *GEN_KEYS):
-            s[f"turnover_{group}"] = trailing_turnover(s[f"exits_{group}"], s[f"headcount_{group}"])
-        exits_all = s["exits_junior"] + s["exits_senior"]
-        heads_all = s["headcount_junior"] + s["headcount_senior"]
+            s[f"turnover_{group}"] = trailing_turnover(
+                cols[f"exits_{group}"], cols[f"headcount_{group}"]
+            )
+        exits_all = cols["exits_junior"] + cols["exits_senior"]
+        heads_all = cols["headcount_junior"] + cols["headcount_senior"]
         s["turnover_all"] = trailing_turnover(exits_all, heads_all)
-        s["turnover_annualised"] = s["week"] < 52
+        s["turnover_annualised"] = week < 52
         c = m.config.costs
-        s["turnover_cost"] = (
-            s["exits_junior"] * c.replacement_junior * c.salary_junior
-            + s["exits_senior"] * c.replacement_senior * c.salary_senior
-        ).cumsum()
+        s["turnover_cost"] = np.cumsum(
+            cols["exits_junior"] * c.replacement_junior * c.salary_junior
+            + cols["exits_senior"] * c.replacement_senior * c.salary_senior
+        )
         hourly = (c.salary_junior + c.salary_senior) / c.hours_per_year
         admin = m.design.admin_cost_per_pair if m.design else 0.0
-        s["program_cost"] = s["program_hours"] * hourly + s["pairs_formed"] * admin
-        s["sessions_per_pair"] = np.where(
-            s["pairs_formed"] > 0, s["sessions_held"] / s["pairs_formed"].clip(lower=1), np.nan
-        )
-        launch = m.config.launch_week
-        at_launch = s.loc[s["week"] == min(launch, len(s) - 1), "leadership_fluency"].iloc[0]
+        formed = cols["pairs_formed"]
+        s["program_cost"] = cols["program_hours"] * hourly + formed * admin
+        with np.errstate(invalid="ignore", divide="ignore"):
+            s["sessions_per_pair"] = np.where(
+                formed > 0, cols["sessions_held"] / np.maximum(formed, 1), np.nan
+            )
+        fluency = cols["leadership_fluency"]
+        at_launch = fluency[np.flatnonzero(week == min(launch, len(week) - 1))[0]]
         s["digital_relevance"] = 1.0 + m.config.observation.relevance_elasticity * (
-            s["leadership_fluency"] - at_launch
+            fluency - at_launch
         )
-        return s
+        self._series = pd.DataFrame(s)
+        return self._series
 
 
-def trailing_turnover(exits: pd.Series, headcount: pd.Series) -> pd.Series:
+def trailing_turnover(
+    exits: np.ndarray | pd.Series, headcount: np.ndarray | pd.Series
+) -> np.ndarray:
     """Trailing-52-week exits / mean headcount over the same weeks, annualised before week 52.
 
     Week 0 has no exits yet and gets NaN. Before week 52 the window is weeks 1..w and the
-    rate is scaled by 52 / w (the `turnover_annualised` column flags these weeks).
+    rate is scaled by 52 / w (the `turnover_annualised` column flags these weeks). Window
+    sums come from cumulative sums, exact for whole-number counts.
     """
-    e = exits.astype(float).copy()
-    h = headcount.astype(float).copy()
-    e.iloc[0] = np.nan
-    h.iloc[0] = np.nan
-    n = e.rolling(52, min_periods=1).count()
-    rate = e.rolling(52, min_periods=1).sum() / h.rolling(52, min_periods=1).mean()
+    e = np.asarray(exits, dtype=np.float64)
+    h = np.asarray(headcount, dtype=np.float64)
+    n_weeks = len(e)
+    weeks = np.arange(n_weeks)
+    n = np.minimum(weeks, 52).astype(np.float64)  # weeks 1..w in the window (week 0 is not)
+
+    def window_sum(x: np.ndarray) -> np.ndarray:
+        c = np.cumsum(np.r_[0.0, x[1:]])  # c[w] = x[1] + ... + x[w]
+        out = c.copy()
+        out[52:] -= c[:-52]
+        return out
+
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (rate * 52.0 / n).replace([np.inf, -np.inf], np.nan)
+        rate = window_sum(e) / (window_sum(h) / n)
+        turnover = rate * 52.0 / n
+    turnover[0] = np.nan
+    turnover[np.isinf(turnover)] = np.nan
+    return turnover
 
 
 def year_windows(series: pd.DataFrame, launch_week: int) -> dict[str, pd.DataFrame]:

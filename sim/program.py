@@ -30,6 +30,8 @@ class Intake:
     end: int | None
     mentor_positions: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     mentor_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    # Positions enrolled at the intake, ascending: the only ones that can wait for a mentor.
+    mentees: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     retention: float = float("nan")
 
     def running(self, week: int) -> bool:
@@ -84,19 +86,24 @@ class PairTable:
 def greedy_match(
     mentees: np.ndarray, pool: np.ndarray, allowed: Callable[[int, int], bool]
 ) -> list[tuple[int, int]]:
-    """Give each mentee, in order, the first unused mentor in `pool` order that is allowed."""
-    used = np.zeros(len(pool), dtype=bool)
+    """Give each mentee, in order, the first unused mentor in `pool` order that is allowed.
+
+    `allowed(s, i)` is asked about mentee position s and the mentor at index i of `pool`.
+    """
+    pool_list = pool.tolist()
+    n = len(pool_list)
+    used = [False] * n
     first_free = 0
     pairs = []
-    for s in mentees:
+    for s in mentees.tolist():
         i = first_free
-        while i < len(pool):
-            if not used[i] and allowed(int(s), int(pool[i])):
+        while i < n:
+            if not used[i] and allowed(s, i):
                 used[i] = True
-                pairs.append((int(pool[i]), int(s)))
+                pairs.append((pool_list[i], s))
                 break
             i += 1
-        while first_free < len(pool) and used[first_free]:
+        while first_free < n and used[first_free]:
             first_free += 1
     return pairs
 
@@ -114,30 +121,32 @@ def match_mentors(
     A mentor is never the mentee's direct or skip-level report; a mentee with no allowed
     mentor left is simply not in the result.
     """
-    parent, grand, dept = org.parent, org.grandparent, org.department
+    dept = org.department
 
-    def not_a_report(s: int, j: int) -> bool:
-        return parent[j] != s and grand[j] != s
+    def not_a_report(order_j: np.ndarray) -> Callable[[int, int], bool]:
+        # Plain lists of the pool's managers and skip-level managers: the matching loop
+        # asks about them once per candidate pair.
+        boss, skip = org.parent[order_j].tolist(), org.grandparent[order_j].tolist()
+        return lambda s, i: boss[i] != s and skip[i] != s
 
     if rule == "skill_gap":
         # Largest gap first: the least digital mentees meet the most digital mentors.
         order_s = mentees[np.lexsort((mentees, people.digital[mentees]))]
         order_j = pool[np.lexsort((pool, -people.digital[pool]))]
-        return greedy_match(order_s, order_j, not_a_report)
+        return greedy_match(order_s, order_j, not_a_report(order_j))
     order_s = rng.permutation(mentees)
     order_j = rng.permutation(pool)
     if rule == "random":
-        return greedy_match(order_s, order_j, not_a_report)
+        return greedy_match(order_s, order_j, not_a_report(order_j))
     if rule == "cross_department":
-        return greedy_match(
-            order_s, order_j, lambda s, j: dept[s] != dept[j] and not_a_report(s, j)
-        )
+        ok = not_a_report(order_j)
+        dept_s, dept_j = dept.tolist(), dept[order_j].tolist()
+        return greedy_match(order_s, order_j, lambda s, i: dept_s[s] != dept_j[i] and ok(s, i))
     if rule == "same_department":
         pairs = []
         for d in np.unique(dept[order_s]):
-            pairs += greedy_match(
-                order_s[dept[order_s] == d], order_j[dept[order_j] == d], not_a_report
-            )
+            in_d = order_j[dept[order_j] == d]
+            pairs += greedy_match(order_s[dept[order_s] == d], in_d, not_a_report(in_d))
         return pairs
     raise ValueError(f"unknown pairing rule {rule!r}")
 
@@ -200,12 +209,19 @@ class Program:
             return
         if self.design.rematch:
             for intake in due:
-                waiting = np.flatnonzero((self.enrolled == intake.number) & (self.partner < 0))
-                self.form_pairs(waiting, intake.number, week)
+                self.form_pairs(self.waiting(intake), intake.number, week)
         rows = self.pairs.active_rows()
-        due_numbers = [i.number for i in due]
-        rows = rows[np.isin(self.pairs.intake[rows], due_numbers)]
+        intake_of = self.pairs.intake[rows]
+        if len(due) == 1:
+            rows = rows[intake_of == due[0].number]
+        else:
+            rows = rows[np.isin(intake_of, [i.number for i in due])]
         self.hold_sessions(rows, week)
+
+    def waiting(self, intake: Intake) -> np.ndarray:
+        """The intake's mentees still enrolled and without a mentor (ascending positions)."""
+        m = intake.mentees
+        return m[(self.enrolled[m] == intake.number) & (self.partner[m] < 0)]
 
     def open_intake(self, week: int) -> None:
         """Enrol a random `coverage` share of eligible seniors and pair them."""
@@ -217,6 +233,7 @@ class Program:
         n = int(np.floor(d.coverage * len(eligible) + 0.5))
         mentees = np.sort(self.rng.choice(eligible, size=n, replace=False))
         self.enrolled[mentees] = intake.number
+        intake.mentees = mentees
         rows = self.form_pairs(mentees, intake.number, week)
         intake.mentor_positions = self.pairs.mentor[rows].copy()
         intake.mentor_ids = self.people.person_id[intake.mentor_positions].copy()
@@ -231,7 +248,13 @@ class Program:
             & (self.partner < 0)
         )
         candidates = np.flatnonzero(ok)
-        order = np.lexsort((candidates, -p.digital[candidates]))
+        key = -p.digital[candidates]
+        if size < len(candidates):
+            # Only those at least as digital as the size-th most digital can be chosen; the
+            # full sort of the rest (ties by position) is unchanged by leaving them out.
+            keep = key <= np.partition(key, size - 1)[size - 1]
+            candidates, key = candidates[keep], key[keep]
+        order = np.lexsort((candidates, key))
         return candidates[order[:size]]
 
     def form_pairs(self, mentees: np.ndarray, intake: int, week: int) -> np.ndarray:
@@ -247,8 +270,7 @@ class Program:
         self.partner[mentors], self.partner[chosen] = chosen, mentors
         self.pair_of[mentors] = self.pair_of[chosen] = rows
         self.ties.add_edges_from(
-            (int(j), int(s), {"intake": intake, "since": week})
-            for j, s in zip(mentors, chosen, strict=True)
+            zip(mentors.tolist(), chosen.tolist(), strict=True), intake=intake, since=week
         )
         self.pairs_formed += len(rows)
         return rows
@@ -305,9 +327,7 @@ class Program:
 
     def unpaired_mentees(self, week: int) -> int:
         """Enrolled mentees of running intakes who have no mentor."""
-        running = [i.number for i in self.intakes if i.running(week)]
-        waiting = np.isin(self.enrolled, running) & (self.enrolled >= 0) & (self.partner < 0)
-        return int(waiting.sum())
+        return sum(len(self.waiting(i)) for i in self.intakes if i.running(week))
 
     def note_retention(self, week: int) -> None:
         """At 52 weeks after an intake began, record the share of its mentors still employed."""
