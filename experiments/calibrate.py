@@ -47,6 +47,7 @@ import math
 import os
 import shlex
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -464,6 +465,21 @@ def make_figure(table: pd.DataFrame, path: Path) -> None:
     fig.savefig(path, dpi=120)
 
 
+def modified_sim_files() -> list[str]:
+    """Files of the package that differ from the commit (results then are not the commit's)."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--", "sim"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [line[3:] for line in out.splitlines()]
+
+
 def print_table(table: pd.DataFrame) -> None:
     """The calibration table on stdout."""
     cols = ["case", "outcome", "target", "simulated", "ci_low", "ci_high", "covers",
@@ -575,6 +591,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": runs_total,
         "wall_seconds": round(wall, 1),
         "git_commit": git_commit(),
+        "modified_sim_files": modified_sim_files(),
         "versions": dependency_versions(),
     }
     (tmp / "run.json").write_text(json.dumps(meta, indent=2) + "\n")
