@@ -1,7 +1,9 @@
 """Workshop animations: the layout, what each frame shows, the files written, the command."""
 
 import datetime as dt
+import io
 import time
+from pathlib import Path
 
 import matplotlib.animation as mpl_animation
 import numpy as np
@@ -164,6 +166,33 @@ def test_saved_gif_has_a_frame_per_shown_week_and_the_figure_size(tmp_path):
         last = np.asarray(gif.convert("RGB"), dtype=int)
     assert (np.abs(first - last).max(axis=2) > 0).sum() > 100
     assert not list(tmp_path.glob(".*partial*"))
+
+
+class FakeFFMpeg(mpl_animation.AbstractMovieWriter):
+    """Stands in for ffmpeg (not installed here): renders each frame, writes the count."""
+
+    @classmethod
+    def isAvailable(cls):
+        return True
+
+    def setup(self, fig, outfile, dpi=None):
+        super().setup(fig, outfile, dpi)
+        self.count = 0
+
+    def grab_frame(self, **savefig_kwargs):
+        self.fig.savefig(io.BytesIO(), format="rgba", dpi=self.dpi)
+        self.count += 1
+
+    def finish(self):
+        Path(self.outfile).write_text(str(self.count))
+
+
+def test_mp4_goes_through_the_ffmpeg_writer_when_there_is_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(mpl_animation, "FFMpegWriter", FakeFFMpeg)
+    anim = OrgAnimation(SCENARIO, ("program",), SEED, weeks_per_frame=4, dpi=30)
+    path = anim.save(tmp_path / "talk.mp4", progress=False)
+    assert path.read_text() == str(len(anim.weeks)) == "5"
+    assert [p.name for p in tmp_path.iterdir()] == ["talk.mp4"]
 
 
 def test_notebook_display_is_an_inline_player_with_every_frame():
