@@ -194,7 +194,7 @@ def hierarchical_layout(
 # --- what a frame shows -----------------------------------------------------------------
 # colour-by choice -> (colour-bar label, value at the bottom of the scale, at the top)
 COLOUR_BY = {
-    "engagement": ("engagement (0-1; engaged from 0.7)", 0.3, 0.9),
+    "engagement": ("engagement (0-1; engaged from {engaged:g})", 0.3, 0.9),
     "digital": ("digital knowledge (0-1)", 0.0, 1.0),
 }
 COLOUR_MAP = mpl.colormaps["viridis"].resampled(12)  # steps: calmer frames, smaller GIFs
@@ -278,6 +278,7 @@ class Stage:
         self.is_senior = org.is_senior
         self.level = org.level
         label, lo, hi = COLOUR_BY[color_by]
+        label = label.format(engaged=scenario.dynamics.engagement.engaged_threshold)
         self.norm = Normalize(lo, hi, clip=True)
         with mpl.rc_context({"font.size": 11}):
             size = (14.0, 7.6) if len(models) > 1 else (12.0, 7.2)
