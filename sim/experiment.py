@@ -33,7 +33,7 @@ import time
 import traceback
 import typing
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -692,10 +692,24 @@ def _take(it: Iterable[RunTask], n: int) -> list[RunTask]:
     return out
 
 
+class WorkerLost(RuntimeError):
+    """A local worker process died (killed, out of memory): the pool cannot go on."""
+
+
 def _outcome(fut: Future, task: RunTask) -> RunOutcome:
-    """The worker's outcome; a worker that died (not a run that raised) is a failure too."""
+    """The worker's outcome; an error outside the run (not caught by run_task) is a failure too.
+
+    Raises:
+        WorkerLost: the process pool broke; every run still in it would fail the same way, so
+            the sweep stops (what is stored stays stored; --resume continues).
+    """
     try:
         return fut.result()
+    except BrokenExecutor as err:
+        raise WorkerLost(
+            f"a worker process died during design {task.design}, point {task.point}, "
+            f"replicate {task.replicate} (killed, or out of memory?)"
+        ) from err
     except Exception as err:
         return RunOutcome(
             task.experiment,
@@ -800,6 +814,7 @@ __all__ = [
     "Sobol",
     "SweepReport",
     "Values",
+    "WorkerLost",
     "point_scenario",
     "run_experiment",
     "run_task",

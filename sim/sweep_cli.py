@@ -72,6 +72,7 @@ def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """`sim sweep SWEEP.toml`: exit 0 when every run is ok, 1 when some failed."""
     from sim.executors import open_backend
+    from sim.experiment import WorkerLost
     from sim.store import ResultStore
     from sim.sweep_io import load_sweep
 
@@ -100,6 +101,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                     window=max(8, 4 * backend.workers),
                     progress=not args.quiet,
                 )
+            except WorkerLost as err:
+                print(
+                    f"\nerror: {err}; {store.count()} of {runs} runs are stored in {store.path}; "
+                    f"continue with: sim sweep {args.sweep} --out {out} --resume",
+                    file=sys.stderr,
+                )
+                return 1
             except KeyboardInterrupt:
                 print(
                     f"\ninterrupted: {store.count()} of {runs} runs are stored in {store.path}; "

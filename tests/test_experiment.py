@@ -272,3 +272,23 @@ def test_sweep_help_and_input_errors_have_no_traceback(tmp_path, capsys):
     # the installed command behaves the same (exit status, one line, no traceback)
     result = run_cli("sweep", str(bad))
     assert result.returncode == 2 and result.stderr.count("\n") == 1
+
+
+class BrokenPool(SerialExecutor):
+    """A process pool whose worker died: every future raises BrokenProcessPool."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        fut = Future()
+        fut.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+        return fut
+
+
+def test_a_dead_worker_stops_the_sweep_instead_of_failing_every_run(tmp_path):
+    exp = load_sweep(write_sweep(tmp_path))
+    with pytest.raises(sim.experiment.WorkerLost, match="a worker process died during design"):
+        exp.run(tmp_path / "s.sqlite", BrokenPool())
+    with ResultStore(tmp_path / "s.sqlite") as store:
+        assert store.count() == 0  # nothing recorded as a model failure
