@@ -78,8 +78,11 @@ def open_backend(
         return
     # forkserver, not fork: the progress bar's monitor thread makes fork unsafe; the server
     # imports the model once, so workers start fast.
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.experiment"])
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["sim.experiment"])
+    else:  # Windows
+        ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
     try:
         yield Backend(pool, n, f"{n} local worker processes")
@@ -115,7 +118,7 @@ def _dask(scheduler: str | None, dask_local: int | None) -> Iterator[Backend]:
             yield Backend(client.get_executor(pure=False), dask_local, desc)
         return
     try:
-        client = Client(scheduler, timeout="20s")
+        client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as err:
         raise InputError(
             [Problem(f"--scheduler {scheduler}", f"cannot reach the Dask scheduler: {err}")]

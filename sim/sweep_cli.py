@@ -83,16 +83,23 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     exp = load_sweep(args.sweep)
     out = args.out or Path("results") / exp.name
     _prepare(out, args)
-    store = ResultStore(out)
+    if args.resume:  # refuse a changed sweep before starting any worker
+        with ResultStore(out) as existing:
+            existing.begin(exp, resume=True)
+    runs = len(exp.tasks())
+    print(
+        f"Sweep {exp.name!r}: {len(exp.points)} points x {len(exp.designs)} designs x "
+        f"{exp.replicates} replicates = {runs} runs; store: {out / STORE_FILES[0]}"
+    )
+    store = None
     try:
-        store.begin(exp, resume=args.resume)
-        runs = len(exp.tasks())
-        print(
-            f"Sweep {exp.name!r}: {len(exp.points)} points x {len(exp.designs)} designs x "
-            f"{exp.replicates} replicates = {runs} runs; store: {store.path}"
-        )
         with open_backend(args.workers, args.scheduler, args.dask_local) as backend:
             print(f"Running on {backend.description}")
+            # The store is created only once the executor is up: a cluster that cannot be
+            # reached leaves nothing behind that would need --force.
+            store = ResultStore(out)
+            store.begin(exp, resume=args.resume)
+            hint = f"continue with: sim sweep {args.sweep} --out {out} --resume"
             try:
                 report = exp.run(
                     store,
@@ -103,15 +110,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 )
             except WorkerLost as err:
                 print(
-                    f"\nerror: {err}; {store.count()} of {runs} runs are stored in {store.path}; "
-                    f"continue with: sim sweep {args.sweep} --out {out} --resume",
+                    f"\nerror: {err}; {store.count()} of {runs} runs are stored; {hint}",
                     file=sys.stderr,
                 )
                 return 1
             except KeyboardInterrupt:
                 print(
-                    f"\ninterrupted: {store.count()} of {runs} runs are stored in {store.path}; "
-                    f"continue with: sim sweep {args.sweep} --out {out} --resume",
+                    f"\ninterrupted: {store.count()} of {runs} runs are stored; {hint}",
                     file=sys.stderr,
                 )
                 return 130
@@ -119,10 +124,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             print(f"Resumed: {report.skipped} runs were already stored")
         written = write_outputs(store, out, exp, parquet=args.parquet)
     finally:
-        store.close()
+        if store is not None:
+            store.close()
     ok = report.total - len(report.failures)
     print(
-        f"Stored {report.total} runs ({ok} ok, {len(report.failures)} failed) in {store.path}; "
+        f"Stored {report.total} runs ({ok} ok, {len(report.failures)} failed) in {out}; "
         f"ran {report.ran} in {report.wall_seconds:.1f} s"
     )
     print(f"Wrote {', '.join(p.name for p in written)} in {out}/")
@@ -156,6 +162,17 @@ def _prepare(out: Path, args: argparse.Namespace) -> None:
         )
     if out.exists() and not out.is_dir():
         raise InputError([Problem(str(out), "is a file; --out needs a folder")])
+    clash = [name for name in OUTPUT_FILES if (out / name).exists()]
+    if clash and not args.force:
+        raise InputError(
+            [
+                Problem(
+                    str(out),
+                    f"already holds {', '.join(clash)}; choose another --out, or "
+                    "pass --force to replace them",
+                )
+            ]
+        )
     if args.force:
         # Only the files a sweep writes: --out might be a folder with other things in it.
         for name in (*STORE_FILES, *OUTPUT_FILES):
