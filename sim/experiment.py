@@ -147,7 +147,7 @@ SALIB_METHODS = ("sobol", "morris")
 def require_salib() -> Any:
     """The SALib package, or an InputError saying how to install it."""
     try:
-        import SALib  # noqa: F401
+        import SALib
     except ImportError:
         raise InputError(
             [
@@ -158,8 +158,6 @@ def require_salib() -> Any:
                 )
             ]
         ) from None
-    import SALib
-
     return SALib
 
 
