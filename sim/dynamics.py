@@ -88,8 +88,8 @@ def drift_knowledge(people: People, org: Org, kp: KnowledgeParams) -> None:
     # knowledge they had at the start of the week.
     x_s = x[seniors]
     new_x_s = x_s + kp.psi * np.maximum(0.0, d[seniors] - x_s) - kp.frontier_drift * x_s / 52.0
-    np.clip(new_d, 0.0, 1.0, out=d)
-    x[seniors] = np.clip(new_x_s, 0.0, 1.0)
+    unit_interval(new_d, out=d)
+    x[seniors] = unit_interval(new_x_s)
 
 
 # --- Engagement -------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def nearest_filled_manager(people: People, org: Org) -> np.ndarray:
     """For each position, the nearest filled position up the chain (-1 if none)."""
     mgr = org.parent.copy()
     # Only the reports of vacant positions need to look further up than their manager.
-    below_vacancy = org.reports_of(np.flatnonzero(~people.filled))
+    below_vacancy = org.reports_of((~people.filled).nonzero()[0])
     if len(below_vacancy):
         up = mgr[below_vacancy]
         while True:
@@ -138,7 +138,7 @@ def engagement_target(people: People, org: Org, climate: np.ndarray, ep: Engagem
     target += growth
     seniors = org.senior_positions
     target[seniors] = people.e0[seniors]
-    return np.clip(target, 0.0, 1.0, out=target)
+    return unit_interval(target, out=target)
 
 
 def relax_engagement(people: People, org: Org, week: int, ep: EngagementParams) -> None:
@@ -195,10 +195,16 @@ def draw_exits(
     those alone, with the same formula, and compared with the same draw.
     """
     # A margin far above rounding error keeps every possible leaver among the candidates.
-    candidates = np.flatnonzero(uniforms < _weekly_cap(xp.max_annual) * (1.0 + 1e-9) + 1e-15)
+    candidates = (uniforms < _weekly_cap(xp.max_annual) * (1.0 + 1e-9) + 1e-15).nonzero()[0]
     candidates = candidates[people.filled[candidates]]
     annual = annual_exit_probability(people, org, recent_neighbour_exits, xp, at=candidates)
     return candidates[uniforms[candidates] < weekly_exit_probability(annual)]
+
+
+def unit_interval(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """The values of `a` clipped to 0..1 (as np.clip, without its Python-level overhead)."""
+    r = np.maximum(a, 0.0, out=out)
+    return np.minimum(r, 1.0, out=r)
 
 
 @functools.cache
@@ -213,12 +219,18 @@ def exit_contagion(people: People, org: Org, leavers: np.ndarray, c_e: float) ->
     """
     if len(leavers) == 0:
         return
-    hit, times = np.unique(org.neighbours_of(leavers), return_counts=True)
-    if len(hit) == 0:
+    nbrs = org.neighbours_of(leavers)
+    if len(nbrs) == 0:
         return
+    # Each neighbour once, with the number of its ties to leavers (np.unique, spelt out:
+    # this runs every week and np.unique's fixed cost is most of the work).
+    nbrs.sort()
+    first = np.concatenate(([True], nbrs[1:] != nbrs[:-1])).nonzero()[0]
+    hit = nbrs[first]
+    times = np.concatenate((first[1:], [len(nbrs)])) - first
     stay = people.filled[hit]
     # Leavers among those hit (both lists ascending) are leaving, not staying.
-    at = np.minimum(np.searchsorted(hit, leavers), len(hit) - 1)
+    at = np.minimum(hit.searchsorted(leavers), len(hit) - 1)
     stay[at[hit[at] == leavers]] = False
     hit, hits = hit[stay], times[stay].astype(np.float64)
     people.engagement[hit] = np.maximum(0.0, people.engagement[hit] - c_e * hits)

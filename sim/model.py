@@ -172,7 +172,7 @@ class OrgCultureModel(mesa.Model):
         """Fill vacancies whose time to fill has elapsed."""
         p = self.people
         wait = self.config.dynamics.hiring.time_to_fill
-        vacant = np.flatnonzero(~p.filled)
+        vacant = (~p.filled).nonzero()[0]
         due = vacant[week - p.vacant_since[vacant] >= wait]
         year = (self.config.start_date.toordinal() + 7 * week - 1) // 365.2425 + 1
         hire_into(p, self.org, due, self.config.workforce, int(year), self.streams["hiring"])

@@ -25,7 +25,9 @@ ROLES = ("junior", "senior")
 
 def _mean(values: np.ndarray) -> float:
     """Mean of a 1-D array (NaN when empty): numpy's pairwise sum, as values[mask].mean()."""
-    return float(values.mean()) if len(values) else float("nan")
+    # np.add.reduce is what ndarray.mean sums with (pairwise), minus its Python wrapper.
+    n = len(values)
+    return float(np.add.reduce(values)) / n if n else float("nan")
 
 
 class WeeklyRecorder:
@@ -67,8 +69,8 @@ class WeeklyRecorder:
         exits = {"junior": len(left) - left_senior, "senior": left_senior}
         seniors_here = filled & org.is_senior
         here = {
-            "junior": np.flatnonzero(filled ^ seniors_here),
-            "senior": np.flatnonzero(seniors_here),
+            "junior": (filled ^ seniors_here).nonzero()[0],
+            "senior": seniors_here.nonzero()[0],
         }
         for role, at in here.items():
             n = len(at)
@@ -85,11 +87,11 @@ class WeeklyRecorder:
         # Generations: a stable sort keeps each group in position order (vacant last).
         n_gen = len(GEN_KEYS)
         key = np.where(filled, p.generation, n_gen)
-        by_gen = np.argsort(key, kind="stable")
-        heads = np.bincount(key, minlength=n_gen + 1)
-        bounds = np.r_[0, np.cumsum(heads)]
+        by_gen = key.argsort(kind="stable")
+        bounds = key[by_gen].searchsorted(np.arange(n_gen + 1)).tolist() + [len(key)]
+        heads = [b - a for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
         e_by_gen = e[by_gen[: bounds[n_gen]]]
-        engaged_by_gen = np.bincount(key[engaged], minlength=n_gen + 1)
+        engaged_by_gen = engaged[by_gen[: bounds[n_gen]]]
         # A leaver counts in the generation they had when they left.
         exits_by_gen = np.bincount(left_gen, minlength=n_gen)
         for code, gen in enumerate(GEN_KEYS):
@@ -97,7 +99,8 @@ class WeeklyRecorder:
             row[f"headcount_{gen}"].append(n)
             row[f"exits_{gen}"].append(int(exits_by_gen[code]))
             row[f"engagement_{gen}"].append(_mean(e_by_gen[bounds[code] : bounds[code + 1]]))
-            row[f"engaged_share_{gen}"].append(int(engaged_by_gen[code]) / n if n else float("nan"))
+            engaged_n = int(np.count_nonzero(engaged_by_gen[bounds[code] : bounds[code + 1]]))
+            row[f"engaged_share_{gen}"].append(engaged_n / n if n else float("nan"))
         exits_by_dept = np.bincount(org.department[left], minlength=org.n_departments).tolist()
         for name, count in zip(self._dept_keys, exits_by_dept, strict=True):
             row[name].append(count)

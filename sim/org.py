@@ -242,11 +242,12 @@ def _gather_ranges(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) ->
     """indices[indptr[r]:indptr[r + 1]] for each r in rows, concatenated, without a loop."""
     starts = indptr[rows]
     counts = indptr[rows + 1] - starts
-    total = int(counts.sum())
+    ends = counts.cumsum()
+    total = int(ends[-1]) if len(ends) else 0
     if total == 0:
         return np.empty(0, dtype=indices.dtype)
     # Element t of the result lies in range k: starts[k] + (t - ranges before k).
-    offsets = np.repeat(starts - np.cumsum(counts) + counts, counts)
+    offsets = (starts - ends + counts).repeat(counts)
     return indices[offsets + np.arange(total)]
 
 

@@ -80,7 +80,7 @@ class PairTable:
 
     def active_rows(self) -> np.ndarray:
         """Row numbers of pairs still meeting."""
-        return np.flatnonzero(self.active[: self.n])
+        return self.active[: self.n].nonzero()[0]
 
 
 def greedy_match(
@@ -316,14 +316,16 @@ class Program:
     def people_left(self, leavers: np.ndarray, week: int) -> None:
         """Pairs with a leaver end; a leaving mentee's enrolment ends with them."""
         rows = self.pair_of[leavers]
-        self.end_pairs(np.unique(rows[rows >= 0]), week)
+        rows = rows[rows >= 0]
+        if len(rows):
+            self.end_pairs(np.unique(rows), week)
         self.enrolled[leavers] = -1
 
     # --- observation -----------------------------------------------------------------
     @property
     def active_pairs(self) -> int:
         """Pairs currently meeting."""
-        return int(self.pairs.active[: self.pairs.n].sum())
+        return int(np.count_nonzero(self.pairs.active[: self.pairs.n]))
 
     def unpaired_mentees(self, week: int) -> int:
         """Enrolled mentees of running intakes who have no mentor."""
