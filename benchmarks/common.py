@@ -2,7 +2,8 @@
 
 The benchmarked design is the built-in scenario's program (`sim.design.default_program`):
 formal, one hour every two weeks, focused, ongoing, with every senior at every level a
-mentee (coverage 1.0) -- the "realistic coverage" of issue 6: mentees at all senior levels.
+mentee (coverage 1.0) -- the "realistic coverage" of issue 6: mentees at all senior levels
+(about one employee in six is a mentee, and as many juniors mentor).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -55,44 +58,83 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def load_average() -> str:
+    """The 1-minute load average (other processes competing for the cores), if known."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "unknown"
+
+
 def machine_lines() -> list[str]:
     """Header lines naming the machine and versions."""
     return [
         f"date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"machine: {cpu_model()}, {cores()} cores, {platform.platform()}",
+        f"machine: {cpu_model()}, {cores()} cores, {platform.platform()}, "
+        f"load average {load_average()}",
         f"versions: Python {platform.python_version()}, numpy {version('numpy')}, "
         f"Mesa {version('mesa')}, networkx {version('networkx')}, scipy {version('scipy')}, "
         f"pandas {version('pandas')}",
     ]
 
 
-def median_time(fn: Callable[[], object], repeats: int) -> tuple[float, list[float]]:
-    """Median wall time of `repeats` calls of fn, and every time."""
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
+def median_time(fn: Callable[[], object], repeats: int, warmup: int = 1) -> tuple[float, float]:
+    """Median wall and median CPU seconds of `repeats` calls of fn, after `warmup` calls."""
+    for _ in range(warmup):
         fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), times
+    walls, cpus = [], []
+    for _ in range(repeats):
+        w, c = time.perf_counter(), time.process_time()
+        fn()
+        cpus.append(time.process_time() - c)
+        walls.append(time.perf_counter() - w)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def run_child(args: list[str]) -> tuple[dict, float]:
-    """Run `python benchmarks/<args>` in a fresh process; returns (its JSON line, peak RSS MB).
+def peak_rss_mb() -> float:
+    """This process's peak resident set size so far, in MB (Linux reports KiB)."""
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kib / 1024 if sys.platform != "darwin" else kib / 2**20
 
-    The peak resident set size is the child's own (os.wait4 returns that process's rusage),
-    so each workload's memory is measured alone, whatever ran before it.
+
+def run_child(args: list[str]) -> dict:
+    """Run `python <args>` in a fresh process and return the JSON object it prints last.
+
+    Each workload runs alone in its own interpreter, so the peak memory it reports (its own
+    ru_maxrss) is that workload's and nothing else's.
     """
-    proc = subprocess.Popen(
-        [sys.executable, *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    proc = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, check=False
     )
-    out, err = proc.communicate()
-    # communicate() has already reaped the child; its rusage went to RUSAGE_CHILDREN, so
-    # the child also reports its own peak (ru_maxrss of RUSAGE_SELF) in its JSON line.
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{err}")
-    result = json.loads(out.strip().splitlines()[-1])
-    return result, result["peak_rss_mb"]
+        raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@dataclass
+class Row:
+    """One line of the benchmark table: a workload, its figure, the target, met or not."""
+
+    workload: str
+    figure: str
+    target: str
+    met: bool
+    command: str
+
+    def line(self) -> str:
+        """The row as printed."""
+        return (
+            f"{self.workload} | {self.figure} | {self.target} | {'met' if self.met else 'NOT met'}"
+        )
+
+
+def print_rows(rows: list[Row]) -> None:
+    """Print rows as a Markdown table, with each row's command beneath."""
+    print("| workload | measured | target | met? |")
+    print("| --- | --- | --- | --- |")
+    for r in rows:
+        print(f"| {r.line()} |")
+    print()
+    print("commands:")
+    for r in rows:
+        print(f"  {r.workload}: {r.command}")

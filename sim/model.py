@@ -7,6 +7,7 @@ touch only the people who leave, are hired or are paired (docs/performance.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import deque
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -174,8 +175,12 @@ class OrgCultureModel(mesa.Model):
         wait = self.config.dynamics.hiring.time_to_fill
         vacant = (~p.filled).nonzero()[0]
         due = vacant[week - p.vacant_since[vacant] >= wait]
-        year = (self.config.start_date.toordinal() + 7 * week - 1) // 365.2425 + 1
-        hire_into(p, self.org, due, self.config.workforce, int(year), self.streams["hiring"])
+        if len(due) == 0:
+            return
+        # The calendar year of this week's date. (It was once estimated from day counts /
+        # 365.2425, which put 1 January in the year before: hires that day were a year off.)
+        year = (self.config.start_date + dt.timedelta(weeks=week)).year
+        hire_into(p, self.org, due, self.config.workforce, year, self.streams["hiring"])
         self.place_agents(due)
 
     def end_week(self, week: int, leavers: Leavers) -> None:

@@ -1,0 +1,427 @@
+"""A plain, per-person reference implementation of the weekly step (MODEL.md sections 3 and 7).
+
+Written for reading, not speed: every person and every pair is a Python loop iteration,
+every neighbour set comes straight from the org's tie list, every formula is the spec's.
+`tests/test_reference.py` starts it from an optimised model's state, gives it the same
+random number generators (copies, so it draws the same numbers in the same order), steps
+both and checks that they agree.
+
+Only filled positions are updated here (a vacant position's old values mean nothing and
+are overwritten on hiring), so comparisons look at filled positions.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.people import beta_draw
+
+GENERATIONS = ("Boomer", "Gen X", "Millennial", "Gen Z")
+
+
+def generation_code(birth_year: int) -> int:
+    """MODEL.md section 2: Boomer <= 1964, Gen X 1965-80, Millennial 1981-96, Gen Z >= 1997."""
+    if birth_year <= 1964:
+        return 0
+    if birth_year <= 1980:
+        return 1
+    if birth_year <= 1996:
+        return 2
+    return 3
+
+
+@dataclass
+class Person:
+    """One position's holder (or its stale values while vacant)."""
+
+    filled: bool
+    digital: float
+    business: float
+    business_initial: float
+    engagement: float
+    e0: float
+    exposure: float
+    openness: float
+    birth_year: int
+    generation: int
+    tenure: int
+    exit_risk: float
+    person_id: int
+    vacant_since: int
+    last_session_week: int
+
+
+@dataclass
+class Pair:
+    """One mentoring pair."""
+
+    mentor: int
+    mentee: int
+    intake: int
+    sessions: int
+    misses: int
+    active: bool
+    ended: int
+
+
+@dataclass
+class Reference:
+    """Everything the reference step reads and writes."""
+
+    scenario: object
+    design: object
+    parent: list[int]
+    level: list[int]
+    department: list[int]
+    senior: list[bool]
+    neighbours: list[list[int]]  # org-tie neighbours (every tie kind), from the tie list
+    people: list[Person]
+    pairs: list[Pair]
+    intakes: list[tuple[int, int, int | None]]  # (number, start week, end week or None)
+    enrolled: list[int]
+    recent_leavers: list[list[int]]  # leavers' positions, one list per recent week
+    next_person_id: int
+    exits_rng: np.random.Generator
+    program_rng: np.random.Generator
+    hiring_rng: np.random.Generator
+    sessions_held: int = 0
+    hours: float = 0.0
+    rows: list[dict[str, float]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """Number of positions."""
+        return len(self.people)
+
+
+def from_model(model) -> Reference:
+    """The reference's copy of an optimised model's state, with copies of its generators."""
+    org, p, prog = model.org, model.people, model.program
+    n = org.size
+    neighbours: list[set[int]] = [set() for _ in range(n)]
+    for a, b in org.edges.tolist():
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    people = [
+        Person(
+            filled=bool(p.filled[i]),
+            digital=float(p.digital[i]),
+            business=float(p.business[i]),
+            business_initial=float(p.business_initial[i]),
+            engagement=float(p.engagement[i]),
+            e0=float(p.e0[i]),
+            exposure=float(p.exposure[i]),
+            openness=float(p.openness[i]),
+            birth_year=int(p.birth_year[i]),
+            generation=int(p.generation[i]),
+            tenure=int(p.tenure[i]),
+            exit_risk=float(p.exit_risk[i]),
+            person_id=int(p.person_id[i]),
+            vacant_since=int(p.vacant_since[i]),
+            last_session_week=int(p.last_session_week[i]),
+        )
+        for i in range(n)
+    ]
+    pairs = [
+        Pair(
+            mentor=int(prog.pairs.mentor[r]),
+            mentee=int(prog.pairs.mentee[r]),
+            intake=int(prog.pairs.intake[r]),
+            sessions=int(prog.pairs.sessions[r]),
+            misses=int(prog.pairs.misses[r]),
+            active=bool(prog.pairs.active[r]),
+            ended=int(prog.pairs.ended[r]),
+        )
+        for r in range(prog.pairs.n)
+    ]
+    return Reference(
+        scenario=model.config,
+        design=model.design,
+        parent=org.parent.tolist(),
+        level=org.level.tolist(),
+        department=org.department.tolist(),
+        senior=org.is_senior.tolist(),
+        neighbours=[sorted(s) for s in neighbours],
+        people=people,
+        pairs=pairs,
+        intakes=[(i.number, i.start, i.end) for i in prog.intakes],
+        enrolled=prog.enrolled.tolist(),
+        recent_leavers=[list(map(int, w)) for w in model.recent_exits],
+        next_person_id=int(p.next_person_id),
+        exits_rng=copy.deepcopy(model.streams["exits"]),
+        program_rng=copy.deepcopy(prog.rng),
+        hiring_rng=copy.deepcopy(model.streams["hiring"]),
+        sessions_held=prog.sessions_held,
+        hours=prog.hours,
+    )
+
+
+# --- MODEL.md section 7, one paragraph at a time --------------------------------------------
+def hold_sessions(ref: Reference, week: int) -> None:
+    """Program: each scheduled pair meets with probability commitment x formality; effects."""
+    d, sp = ref.design, ref.scenario.dynamics.sessions
+    running = {
+        number
+        for number, start, end in ref.intakes
+        if week >= start and (end is None or week < end) and (week - start) % d.cadence_weeks == 0
+    }
+    scheduled = [pair for pair in ref.pairs if pair.active and pair.intake in running]
+    draws = ref.program_rng.random(len(scheduled))
+    attendance = d.commitment * (1.0 if d.formal else d.informal_factor)
+    for pair, u in zip(scheduled, draws, strict=True):
+        if u >= attendance:
+            pair.misses += 1
+            if pair.misses >= d.max_missed:
+                pair.active, pair.ended = False, week
+            continue
+        pair.sessions += 1
+        pair.misses = 0
+        k = pair.sessions
+        trust = 1.0 - math.exp(-k / sp.trust_sessions)
+        q = sp.base_quality * (1.0 + sp.focus_bonus * d.topic_focus) * trust
+        if d.mentor_training:
+            q *= sp.training_boost
+        if not d.formal:
+            q *= 1.0 - sp.power_distance
+        q = min(1.0, q)
+        junior, senior = ref.people[pair.mentor], ref.people[pair.mentee]
+        # Each person is in one pair at most: updating pair by pair is simultaneous.
+        rate = min(1.0, sp.tau * d.session_hours * q * senior.openness)
+        new_senior_digital = senior.digital + rate * max(0.0, junior.digital - senior.digital)
+        if d.two_way:
+            rate_b = min(1.0, sp.tau_b * d.session_hours * q)
+            junior.business += rate_b * max(0.0, senior.business - junior.business)
+        senior.digital = new_senior_digital
+        junior.engagement += sp.g_mentor * q * (1.0 - junior.engagement)
+        senior.engagement += sp.g_mentee * q * (1.0 - senior.engagement)
+        junior.last_session_week = senior.last_session_week = week
+        ref.sessions_held += 1
+        ref.hours += d.session_hours
+
+
+def drift_knowledge(ref: Reference) -> None:
+    """Forgetting toward exposure; seniors consolidate, lose the frontier, gain spillover."""
+    kp = ref.scenario.dynamics.knowledge
+    ppl = ref.people
+    new = {}
+    for i, person in enumerate(ppl):
+        if not person.filled:
+            continue
+        d, x = person.digital, person.exposure
+        new_d = d + kp.phi * (x - d)
+        new_x = x
+        if ref.senior[i]:
+            gaps = [
+                max(0.0, ppl[j].digital - d)
+                for j in ref.neighbours[i]
+                if ref.senior[j] and ppl[j].filled
+            ]
+            if gaps:
+                new_d += kp.sigma * sum(gaps) / len(gaps)
+            new_x = x + kp.psi * max(0.0, d - x) - kp.frontier_drift * x / 52.0
+        new[i] = (min(1.0, max(0.0, new_d)), min(1.0, max(0.0, new_x)))
+    for i, (d, x) in new.items():
+        ppl[i].digital, ppl[i].exposure = d, x
+
+
+def nearest_filled_manager(ref: Reference, i: int) -> int:
+    """The nearest filled position up the chain from i (-1 if none)."""
+    m = ref.parent[i]
+    while m >= 0 and not ref.people[m].filled:
+        m = ref.parent[m]
+    return m
+
+
+def relax_engagement(ref: Reference, week: int) -> None:
+    """Engagement relaxes toward the target (juniors: climate, digital gap, growth)."""
+    ep = ref.scenario.dynamics.engagement
+    ppl = ref.people
+    held: dict[int, int] = {}
+    seniors: dict[int, int] = {}
+    for i, person in enumerate(ppl):
+        if ref.senior[i] and person.filled:
+            dept = ref.department[i]
+            seniors[dept] = seniors.get(dept, 0) + 1
+            if week - person.last_session_week < ep.climate_window_weeks:
+                held[dept] = held.get(dept, 0) + 1
+    new = {}
+    for i, person in enumerate(ppl):
+        if not person.filled:
+            continue
+        if ref.senior[i]:
+            target = person.e0
+        else:
+            dept = ref.department[i]
+            climate = held.get(dept, 0) / seniors[dept] if seniors.get(dept) else 0.0
+            m = nearest_filled_manager(ref, i)
+            d_manager = ppl[m].digital if m >= 0 else person.digital
+            target = (
+                person.e0
+                + ep.a_climate * climate
+                - ep.a_gap * max(0.0, person.digital - d_manager)
+                + ep.a_growth * (person.business - person.business_initial)
+            )
+        target = min(1.0, max(0.0, target))
+        new[i] = person.engagement + ep.kappa * (target - person.engagement)
+    for i, e in new.items():
+        ppl[i].engagement = e
+
+
+def annual_exit_probability(ref: Reference, i: int) -> float:
+    """A = min(cap, base[role] exp(beta_e (e_ref - e)) (1 + beta_c n_recent) new-hire)."""
+    xp = ref.scenario.dynamics.exits
+    person = ref.people[i]
+    recent = sum(1 for week in ref.recent_leavers for j in week if j in ref.neighbours[i])
+    base = xp.base_senior if ref.senior[i] else xp.base_junior
+    a = (
+        base
+        * math.exp(xp.beta_e * (xp.e_ref - person.engagement))
+        * (1.0 + xp.beta_c * recent)
+        * (xp.new_hire_factor if person.tenure < 52 else 1.0)
+    )
+    return min(xp.max_annual, a)
+
+
+def exits(ref: Reference, week: int) -> list[tuple[int, int]]:
+    """Exit draws, contagion, pairs ended, positions vacated; returns (position, generation)."""
+    xp = ref.scenario.dynamics.exits
+    ppl = ref.people
+    draws = ref.exits_rng.random(ref.size)  # one per position, filled or not
+    leavers = []
+    for i, person in enumerate(ppl):
+        if person.filled:
+            a = annual_exit_probability(ref, i)
+            weekly = 1.0 - (1.0 - a) ** (1.0 / 52.0)
+            if draws[i] < weekly:
+                leavers.append(i)
+    gone = set(leavers)
+    for i, person in enumerate(ppl):
+        if person.filled and i not in gone:
+            hits = sum(1 for j in ref.neighbours[i] if j in gone)
+            person.engagement = max(0.0, person.engagement - xp.c_e * hits)
+    for pair in ref.pairs:
+        if pair.active and (pair.mentor in gone or pair.mentee in gone):
+            pair.active, pair.ended = False, week
+    left = []
+    for i in leavers:
+        ref.enrolled[i] = -1
+        ppl[i].filled = False
+        ppl[i].vacant_since = week
+        left.append((i, ppl[i].generation))
+    return left
+
+
+def hire(ref: Reference, week: int) -> None:
+    """Vacancies open for time_to_fill weeks are filled by new hires."""
+    wf = ref.scenario.workforce
+    wait = ref.scenario.dynamics.hiring.time_to_fill
+    due = [i for i, p in enumerate(ref.people) if not p.filled and week - p.vacant_since >= wait]
+    if not due:
+        return
+    k, rng = len(due), ref.hiring_rng
+    # The same draws, in the same order, as the model's hiring stream makes them.
+    e0_junior = beta_draw(wf.junior_e0, wf.sd, k, rng)
+    e0_senior = beta_draw(wf.senior_e0, wf.sd, k, rng)
+    openness = beta_draw(wf.openness, wf.sd, k, rng)
+    age_draws = rng.random(k)
+    year = (ref.scenario.start_date + dt.timedelta(weeks=week)).year
+    for n, i in enumerate(due):
+        senior = ref.senior[i]
+        executive = senior and ref.level[i] < wf.executive_levels
+        lo, hi = wf.executive_age if executive else wf.manager_age if senior else wf.junior_age
+        age = lo + age_draws[n] * (hi - lo)
+        digital = wf.hire_senior_digital if senior else wf.hire_junior_digital
+        business = wf.hire_senior_business if senior else wf.hire_junior_business
+        birth_year = year - math.floor(age)
+        ref.people[i] = Person(
+            filled=True,
+            digital=digital,
+            business=business,
+            business_initial=business,
+            engagement=wf.hire_engagement,
+            e0=float(e0_senior[n] if senior else e0_junior[n]),
+            exposure=digital,
+            openness=float(openness[n]),
+            birth_year=birth_year,
+            generation=generation_code(birth_year),
+            tenure=0,
+            exit_risk=0.0,
+            person_id=ref.next_person_id,
+            vacant_since=-1,
+            last_session_week=-(10**9),
+        )
+        ref.next_person_id += 1
+
+
+def end_week(ref: Reference, week: int, left: list[tuple[int, int]]) -> None:
+    """Tenure + 1 week, the contagion window moves on, exit risk recomputed, week observed."""
+    for person in ref.people:
+        if person.filled:
+            person.tenure += 1
+    window = ref.scenario.dynamics.exits.contagion_window_weeks
+    ref.recent_leavers = (ref.recent_leavers + [[i for i, _ in left]])[-window:]
+    for i, person in enumerate(ref.people):
+        person.exit_risk = annual_exit_probability(ref, i) if person.filled else 0.0
+    ref.rows.append(observe(ref, week, left))
+
+
+def step(ref: Reference, week: int) -> None:
+    """One week, in MODEL.md section 3's order."""
+    hold_sessions(ref, week)
+    drift_knowledge(ref)
+    relax_engagement(ref, week)
+    left = exits(ref, week)
+    hire(ref, week)
+    end_week(ref, week, left)
+
+
+# --- MODEL.md section 8: some of the weekly row -------------------------------------------
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else float("nan")
+
+
+def observe(ref: Reference, week: int, left: list[tuple[int, int]]) -> dict[str, float]:
+    """The weekly numbers the reference checks, computed person by person."""
+    ppl = ref.people
+    threshold = ref.scenario.dynamics.engagement.engaged_threshold
+    row: dict[str, float] = {"week": week}
+    for role, is_senior in (("junior", False), ("senior", True)):
+        here = [p for i, p in enumerate(ppl) if p.filled and ref.senior[i] == is_senior]
+        row[f"headcount_{role}"] = len(here)
+        row[f"vacancies_{role}"] = sum(
+            1 for i, p in enumerate(ppl) if not p.filled and ref.senior[i] == is_senior
+        )
+        row[f"exits_{role}"] = sum(1 for i, _ in left if ref.senior[i] == is_senior)
+        row[f"engagement_{role}"] = _mean([p.engagement for p in here])
+        row[f"engaged_share_{role}"] = _mean([float(p.engagement >= threshold) for p in here])
+        row[f"exit_risk_{role}"] = _mean([p.exit_risk for p in here])
+        row[f"digital_{role}"] = _mean([p.digital for p in here])
+        row[f"business_{role}"] = _mean([p.business for p in here])
+    for code, gen in enumerate(("boomer", "gen_x", "millennial", "gen_z")):
+        here = [p for p in ppl if p.filled and p.generation == code]
+        row[f"headcount_{gen}"] = len(here)
+        row[f"exits_{gen}"] = sum(1 for _, g in left if g == code)
+        row[f"engagement_{gen}"] = _mean([p.engagement for p in here])
+        row[f"engaged_share_{gen}"] = _mean([float(p.engagement >= threshold) for p in here])
+    for d in range(max(ref.department) + 1):
+        row[f"exits_dept_{d}"] = sum(1 for i, _ in left if ref.department[i] == d)
+    leadership = ref.scenario.observation.leadership_levels
+    fluency = _mean(
+        [p.digital for i, p in enumerate(ppl) if p.filled and ref.level[i] in leadership]
+    )
+    row["leadership_fluency"] = fluency
+    row["knowledge_gap"] = row["digital_junior"] - fluency
+    row["pairs_active"] = sum(1 for pair in ref.pairs if pair.active)
+    running = {n for n, start, end in ref.intakes if week >= start and (end is None or week < end)}
+    paired = {pair.mentee for pair in ref.pairs if pair.active}
+    row["unpaired_mentees"] = sum(
+        1 for i, n in enumerate(ref.enrolled) if n in running and i not in paired
+    )
+    row["sessions_held"] = ref.sessions_held
+    row["program_hours"] = ref.hours
+    return row

@@ -1,0 +1,197 @@
+"""The optimised weekly step equals a plain per-person reference implementation (issue 6).
+
+Speed must never change the science: the model's whole-array step (sim.dynamics, sim.model,
+sim.program, sim.observe) is run side by side with `reference_model`, which loops over people
+and pairs and reads the spec's formulas off MODEL.md section 7. Both start from the same
+state of a small organisation with vacancies, hires and a running two-way program, and draw
+the same random numbers (the reference gets copies of the model's generators). After every
+week their people, pairs and weekly rows must agree to 1e-12. The mutation tests then break
+the optimised step in ways a fast implementation plausibly could (spillover or contagion
+over the wrong ties, the wrong manager for the digital gap) and check that the comparison
+notices.
+"""
+
+import dataclasses as dc
+import datetime as dt
+import random
+
+import networkx as nx
+import numpy as np
+import pytest
+import reference_model as ref_model
+import scipy.sparse as sp
+from mesa.discrete_space import Network
+
+from sim import dynamics
+from sim.design import default_program
+from sim.model import OrgCultureModel
+from sim.org import OrgNetwork, generate_org
+from sim.scenario import OrgSpec, Scenario
+
+WARM_UP, WEEKS = 20, 16
+CONTINUOUS = ("digital", "business", "business_initial", "engagement", "e0", "exposure")
+EXACT = ("generation", "birth_year", "tenure", "last_session_week", "person_id")
+
+
+def busy_scenario(size: int = 130, start: dt.date = dt.date(2024, 1, 1)) -> Scenario:
+    """A small org where much happens: frequent exits, quick hires, weekly two-way sessions."""
+    base = Scenario(org=OrgSpec(size=size, span=5), start_date=start)
+    dyn = base.dynamics
+    return base.with_changes(
+        dynamics=dc.replace(
+            dyn,
+            exits=dc.replace(dyn.exits, base_junior=0.45, base_senior=0.3),
+            hiring=dc.replace(dyn.hiring, time_to_fill=3),
+        )
+    )
+
+
+def busy_design():
+    """Every senior level, 70% coverage, weekly, two-way, misses end pairs, no re-matching."""
+    return default_program().with_changes(
+        coverage=0.7,
+        cadence_weeks=1,
+        commitment=0.75,
+        max_missed=2,
+        rematch=False,
+        two_way=True,
+        mentor_training=True,
+    )
+
+
+def warmed_up_model(seed: int = 3, start: dt.date = dt.date(2024, 1, 1)) -> OrgCultureModel:
+    model = OrgCultureModel(busy_scenario(start=start), busy_design(), seed)
+    model.run_for(WARM_UP)
+    return model
+
+
+def assert_same_week(model: OrgCultureModel, ref: ref_model.Reference, week: int) -> None:
+    """People, pairs and the weekly row of the two implementations agree."""
+    p = model.people
+    filled = np.array([person.filled for person in ref.people])
+    where = f"week {week}"
+    assert np.array_equal(p.filled, filled), f"{where}: filled positions differ"
+    vacant_since = np.array([person.vacant_since for person in ref.people])
+    assert np.array_equal(p.vacant_since, vacant_since), f"{where}: vacancies differ"
+    for name in CONTINUOUS:
+        mine = getattr(p, name)[filled]
+        theirs = np.array([getattr(person, name) for person in ref.people])[filled]
+        np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-15, err_msg=f"{where}: {name}")
+    for name in EXACT:
+        mine = getattr(p, name)[filled]
+        theirs = np.array([getattr(person, name) for person in ref.people])[filled]
+        assert np.array_equal(mine, theirs), f"{where}: {name} differs"
+    risk = np.array([person.exit_risk for person in ref.people])
+    np.testing.assert_allclose(p.exit_risk, risk, rtol=1e-12, atol=1e-15, err_msg=where)
+    pairs = model.program.pairs
+    for column in ("mentor", "mentee", "sessions", "misses", "ended"):
+        theirs = [getattr(pair, column) for pair in ref.pairs]
+        assert getattr(pairs, column).tolist() == theirs, f"{where}: pairs' {column} differ"
+    assert pairs.active[: pairs.n].tolist() == [pair.active for pair in ref.pairs], where
+    assert model.program.enrolled.tolist() == ref.enrolled, f"{where}: enrolment differs"
+    row = ref.rows[-1]
+    for key, value in row.items():
+        mine = model.recorder.rows[key][-1]
+        np.testing.assert_allclose(
+            mine, value, rtol=1e-12, atol=1e-15, equal_nan=True, err_msg=f"{where}: {key}"
+        )
+
+
+def run_side_by_side(model: OrgCultureModel, weeks: int = WEEKS) -> ref_model.Reference:
+    """Step the model and the reference together, checking after every week."""
+    ref = ref_model.from_model(model)
+    for _ in range(weeks):
+        model.step()
+        week = model.steps
+        ref_model.step(ref, week)
+        assert_same_week(model, ref, week)
+    return ref
+
+
+def test_optimised_step_equals_the_per_person_reference():
+    model = warmed_up_model()
+    # The scene is busy enough to mean something: vacancies, pairs meeting and ending.
+    assert (~model.people.filled).sum() > 0 and model.program.active_pairs > 0
+    sessions_before = model.program.sessions_held
+    ref = run_side_by_side(model)
+    series = model.series()
+    weeks = series["week"] > WARM_UP
+    assert series.loc[weeks, ["exits_junior", "exits_senior"]].to_numpy().sum() >= 5
+    vacancies = series.loc[weeks, "vacancies_junior"] + series.loc[weeks, "vacancies_senior"]
+    assert (vacancies > 0).sum() >= WEEKS - 2
+    assert ref.sessions_held - sessions_before > 20
+    assert any(not pair.active and pair.ended > WARM_UP for pair in ref.pairs)
+    assert ref.next_person_id > model.org.size  # people were hired during the run
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_reference_agrees_on_other_seeds(seed):
+    run_side_by_side(warmed_up_model(seed), weeks=10)
+
+
+def test_hires_on_new_years_day_are_born_in_the_new_years_terms():
+    # Week WARM_UP + 2 falls on 1 January 2024: hires that week take 2024 as the current
+    # year (MODEL.md: calendar date of week k = start + 7k days).
+    start = dt.date(2024, 1, 1) - dt.timedelta(weeks=WARM_UP + 2)
+    ref = run_side_by_side(warmed_up_model(seed=5, start=start), weeks=4)
+    assert ref.next_person_id > 0
+
+
+# --- the comparison would notice a wrong fast path -------------------------------------------
+def reports_to_only(model: OrgCultureModel) -> np.ndarray:
+    org = model.org
+    return org.edges[org.edge_kind == 0]
+
+
+def spillover_over_reporting_lines_only(model: OrgCultureModel) -> None:
+    i, j = reports_to_only(model).T
+    both = model.org.is_senior[i] & model.org.is_senior[j]
+    i, j = i[both], j[both]
+    model.org.__dict__["senior_edges"] = (np.r_[i, j], np.r_[j, i])
+    model.org.__dict__.pop("senior_edge_rank", None)
+
+
+def contagion_over_reporting_lines_only(model: OrgCultureModel) -> None:
+    i, j = reports_to_only(model).T
+    n = model.org.size
+    a = sp.csr_matrix((np.ones(2 * len(i)), (np.r_[i, j], np.r_[j, i])), shape=(n, n))
+    a.sort_indices()
+    model.org.__dict__["neighbours"] = (a.indptr.astype(np.int64), a.indices.astype(np.int64))
+
+
+def gap_to_the_direct_manager_even_if_vacant(monkeypatch) -> None:
+    monkeypatch.setattr(dynamics, "nearest_filled_manager", lambda people, org: org.parent)
+
+
+@pytest.mark.parametrize(
+    "mutation",
+    [
+        spillover_over_reporting_lines_only,
+        contagion_over_reporting_lines_only,
+        gap_to_the_direct_manager_even_if_vacant,
+    ],
+)
+def test_the_comparison_catches_a_wrong_fast_path(mutation, monkeypatch):
+    model = warmed_up_model()
+    if mutation is gap_to_the_direct_manager_even_if_vacant:
+        mutation(monkeypatch)
+    else:
+        mutation(model)
+    with pytest.raises(AssertionError):
+        run_side_by_side(model)
+
+
+# --- the Mesa space built from arrays is Mesa's Network over the org graph --------------------
+def test_org_network_has_the_cells_and_connections_of_mesas_network():
+    org = generate_org(OrgSpec(size=400), np.random.default_rng(8))
+    theirs = Network(org.to_networkx(), capacity=1, random=random.Random(1), layout=None)
+    mine = OrgNetwork(org, capacity=1, random=random.Random(1))
+    assert isinstance(mine, Network)
+    assert list(mine._cells) == list(theirs._cells) == list(range(org.size))
+    for p, cell in theirs._cells.items():
+        other = mine._cells[p]
+        assert other.capacity == cell.capacity == 1 and other._position is None
+        assert list(other.connections) == list(cell.connections)
+        assert [c.coordinate for c in other.connections.values()] == list(cell.connections)
+    assert nx.utils.graphs_equal(mine.G, theirs.G)
+    assert list(mine.G.edges(data=True)) == list(theirs.G.edges(data=True))
