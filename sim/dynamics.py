@@ -169,7 +169,7 @@ def annual_exit_probability(
     a = xp.e_ref - people.engagement[where]
     a *= xp.beta_e
     np.exp(a, out=a)
-    a *= np.where(org.is_senior[where], xp.base_senior, xp.base_junior)
+    a *= org.by_role(xp.base_junior, xp.base_senior)[where]
     a *= 1.0 + xp.beta_c * recent_neighbour_exits[where]
     a *= np.where(people.tenure[where] < 52, xp.new_hire_factor, 1.0)
     return np.minimum(xp.max_annual, a, out=a)
@@ -212,14 +212,21 @@ def _weekly_cap(max_annual: float) -> float:
     return float(weekly_exit_probability(np.array([max_annual]))[0])
 
 
-def exit_contagion(people: People, org: Org, leavers: np.ndarray, c_e: float) -> None:
+def exit_contagion(
+    people: People,
+    org: Org,
+    leavers: np.ndarray,
+    c_e: float,
+    neighbours: np.ndarray | None = None,
+) -> None:
     """Each exit lowers every filled org-tie neighbour's engagement by c_e, once.
 
-    `leavers` are this week's leavers' positions (still marked filled).
+    `leavers` are this week's leavers' positions (still marked filled); `neighbours`, if
+    given, is `org.neighbours_of(leavers)` (it gets sorted in place).
     """
     if len(leavers) == 0:
         return
-    nbrs = org.neighbours_of(leavers)
+    nbrs = org.neighbours_of(leavers) if neighbours is None else neighbours
     if len(nbrs) == 0:
         return
     # Each neighbour once, with the number of its ties to leavers (np.unique, spelt out:

@@ -31,10 +31,11 @@ STREAMS = ("org", "program", "exits", "hiring")
 
 
 class Leavers(NamedTuple):
-    """A week's leavers: their positions (ascending) and generations when they left."""
+    """A week's leavers: positions (ascending), generations when they left, tie-neighbours."""
 
     positions: np.ndarray
     generation: np.ndarray
+    neighbours: np.ndarray  # every org-tie neighbour of each leaver (repeats kept)
 
 
 def random_streams(seed: int) -> dict[str, np.random.Generator]:
@@ -114,6 +115,7 @@ class OrgCultureModel(mesa.Model):
         # exits among its org-tie neighbours over those weeks (kept up to date as weeks
         # enter and leave the window; counts are whole numbers, so exactly).
         self.recent_exits: deque[np.ndarray] = deque(maxlen=window)
+        self._recent_neighbours: deque[np.ndarray] = deque(maxlen=window)
         self.recent_neighbour_exits = np.zeros(self.org.size)
         self.update_exit_risk()
         self.recorder = WeeklyRecorder(self)
@@ -157,8 +159,10 @@ class OrgCultureModel(mesa.Model):
         # One uniform per position, filled or not: designs share their exit draws.
         uniforms = self.streams["exits"].random(self.org.size)
         gone = dynamics.draw_exits(self.people, self.org, self.recent_neighbour_exits, uniforms, xp)
-        dynamics.exit_contagion(self.people, self.org, gone, xp.c_e)
-        leavers = Leavers(gone, self.people.generation[gone])
+        # Their org-tie neighbours, once: for contagion now and the exit window later.
+        neighbours = self.org.neighbours_of(gone)
+        dynamics.exit_contagion(self.people, self.org, gone, xp.c_e, neighbours)
+        leavers = Leavers(gone, self.people.generation[gone], neighbours)
         if self.program is not None:
             self.program.people_left(gone, week)
         at = self._agents_at
@@ -186,19 +190,19 @@ class OrgCultureModel(mesa.Model):
     def end_week(self, week: int, leavers: Leavers) -> None:
         """Tenure +1 week, exit risk recomputed, the week observed."""
         self.people.tenure += self.people.filled
-        self.note_recent_exits(leavers.positions)
+        self.note_recent_exits(leavers)
         self.update_exit_risk()
         if self.program is not None:
             self.program.note_retention(week)
         self.recorder.record(week, leavers)
 
-    def note_recent_exits(self, positions: np.ndarray) -> None:
+    def note_recent_exits(self, leavers: Leavers) -> None:
         """This week's leavers enter the contagion window; the oldest week leaves it."""
-        nbrs = self.org.neighbours_of
         if len(self.recent_exits) == self.recent_exits.maxlen:
-            np.subtract.at(self.recent_neighbour_exits, nbrs(self.recent_exits[0]), 1.0)
-        np.add.at(self.recent_neighbour_exits, nbrs(positions), 1.0)
-        self.recent_exits.append(positions)
+            np.subtract.at(self.recent_neighbour_exits, self._recent_neighbours[0], 1.0)
+        np.add.at(self.recent_neighbour_exits, leavers.neighbours, 1.0)
+        self.recent_exits.append(leavers.positions)
+        self._recent_neighbours.append(leavers.neighbours)
 
     def update_exit_risk(self) -> None:
         """Each person's annual exit probability at the current state (0 where vacant)."""

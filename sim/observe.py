@@ -8,7 +8,6 @@ formula), and `summarise` reduces a series to one row per run, per year relative
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,34 +29,68 @@ def _mean(values: np.ndarray) -> float:
     return float(np.add.reduce(values)) / n if n else float("nan")
 
 
+ROLE_COLUMNS = (
+    "headcount",
+    "vacancies",
+    "exits",
+    "engagement",
+    "engaged_share",
+    "exit_risk",
+    "digital",
+    "business",
+)
+GENERATION_COLUMNS = ("headcount", "exits", "engagement", "engaged_share")
+PROGRAM_COLUMNS = (
+    "pairs_active",
+    "unpaired_mentees",
+    "pairs_formed",
+    "sessions_held",
+    "program_hours",
+)
+
+
 class WeeklyRecorder:
     """Collects one row of model-level numbers per week.
 
     Each group's mean is numpy's mean over that group's values in position order, exactly
     as `values[mask].mean()` gives it, but the groups come from a few index arrays (one per
-    role, one stable sort by generation) instead of two dozen boolean masks a week.
+    role, one stable sort by generation) instead of two dozen boolean masks a week. A week
+    is kept as one list of values in the order of `columns`; `rows` shows them by column.
     """
 
     def __init__(self, model: OrgCultureModel) -> None:
         self.model = model
-        self.rows: dict[str, list[float]] = defaultdict(list)
         self.people_rows: list[pd.DataFrame] = []
+        self._weeks: list[list[float]] = []
         self._series: pd.DataFrame | None = None
         org = model.org
-        self._role_positions = {
-            "junior": org.size - len(org.senior_positions),
-            "senior": len(org.senior_positions),
-        }
+        self._role_positions = (org.size - len(org.senior_positions), len(org.senior_positions))
         self._leaders = np.flatnonzero(model.leadership_mask)
-        self._dept_keys = [f"exits_dept_{d}" for d in range(org.n_departments)]
+        self.columns: tuple[str, ...] = (
+            "week",
+            *(f"{c}_{role}" for role in ROLES for c in ROLE_COLUMNS),
+            *(f"{c}_{gen}" for gen in GEN_KEYS for c in GENERATION_COLUMNS),
+            *(f"exits_dept_{d}" for d in range(org.n_departments)),
+            "leadership_fluency",
+            "knowledge_gap",
+            *PROGRAM_COLUMNS,
+        )
+
+    @property
+    def rows(self) -> dict[str, list[float]]:
+        """The weeks so far, column by column (a fresh dict of lists)."""
+        return {c: list(v) for c, v in self._by_column().items()}
+
+    def _by_column(self) -> dict[str, tuple[float, ...]]:
+        columns = list(zip(*self._weeks, strict=True)) or [()] * len(self.columns)
+        return dict(zip(self.columns, columns, strict=True))
 
     def record(self, week: int, leavers: Leavers | None) -> None:
         """Append this week's row; `leavers` are the week's leavers (None at week 0)."""
         m = self.model
         p, org = m.people, m.org
-        row = self.rows
         self._series = None
-        row["week"].append(week)
+        nan = float("nan")
         filled = p.filled
         e = p.engagement
         engaged = e >= m.config.dynamics.engagement.engaged_threshold
@@ -66,54 +99,55 @@ class WeeklyRecorder:
         else:
             left, left_gen = leavers.positions, leavers.generation
         left_senior = int(np.count_nonzero(org.is_senior[left]))
-        exits = {"junior": len(left) - left_senior, "senior": left_senior}
+        exits = (len(left) - left_senior, left_senior)
         seniors_here = filled & org.is_senior
-        here = {
-            "junior": (filled ^ seniors_here).nonzero()[0],
-            "senior": seniors_here.nonzero()[0],
-        }
-        for role, at in here.items():
+        row: list[float] = [week]
+        for r, at in enumerate(((filled ^ seniors_here).nonzero()[0], seniors_here.nonzero()[0])):
             n = len(at)
-            row[f"headcount_{role}"].append(n)
-            row[f"vacancies_{role}"].append(self._role_positions[role] - n)
-            row[f"exits_{role}"].append(exits[role])
-            row[f"engagement_{role}"].append(_mean(e[at]))
-            row[f"engaged_share_{role}"].append(
-                int(np.count_nonzero(engaged[at])) / n if n else float("nan")
+            row += (
+                n,
+                self._role_positions[r] - n,
+                exits[r],
+                _mean(e[at]),
+                int(np.count_nonzero(engaged[at])) / n if n else nan,
+                _mean(p.exit_risk[at]),
+                _mean(p.digital[at]),
+                _mean(p.business[at]),
             )
-            row[f"exit_risk_{role}"].append(_mean(p.exit_risk[at]))
-            row[f"digital_{role}"].append(_mean(p.digital[at]))
-            row[f"business_{role}"].append(_mean(p.business[at]))
+        digital_junior = row[7]
         # Generations: a stable sort keeps each group in position order (vacant last).
         n_gen = len(GEN_KEYS)
         key = np.where(filled, p.generation, n_gen)
         by_gen = key.argsort(kind="stable")
-        bounds = key[by_gen].searchsorted(np.arange(n_gen + 1)).tolist() + [len(key)]
-        heads = [b - a for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-        e_by_gen = e[by_gen[: bounds[n_gen]]]
-        engaged_by_gen = engaged[by_gen[: bounds[n_gen]]]
+        bounds = key[by_gen].searchsorted(np.arange(n_gen + 1)).tolist()
+        by_gen = by_gen[: bounds[n_gen]]
+        e_by_gen, engaged_by_gen = e[by_gen], engaged[by_gen]
         # A leaver counts in the generation they had when they left.
-        exits_by_gen = np.bincount(left_gen, minlength=n_gen)
-        for code, gen in enumerate(GEN_KEYS):
-            n = int(heads[code])
-            row[f"headcount_{gen}"].append(n)
-            row[f"exits_{gen}"].append(int(exits_by_gen[code]))
-            row[f"engagement_{gen}"].append(_mean(e_by_gen[bounds[code] : bounds[code + 1]]))
-            engaged_n = int(np.count_nonzero(engaged_by_gen[bounds[code] : bounds[code + 1]]))
-            row[f"engaged_share_{gen}"].append(engaged_n / n if n else float("nan"))
-        exits_by_dept = np.bincount(org.department[left], minlength=org.n_departments).tolist()
-        for name, count in zip(self._dept_keys, exits_by_dept, strict=True):
-            row[name].append(count)
-        leaders = self._leaders[filled[self._leaders]]
-        fluency = _mean(p.digital[leaders])
-        row["leadership_fluency"].append(fluency)
-        row["knowledge_gap"].append(row["digital_junior"][-1] - fluency)
+        exits_by_gen = np.bincount(left_gen, minlength=n_gen).tolist()
+        for code in range(n_gen):
+            lo, hi = bounds[code], bounds[code + 1]
+            n = hi - lo
+            row += (
+                n,
+                exits_by_gen[code],
+                _mean(e_by_gen[lo:hi]),
+                int(np.count_nonzero(engaged_by_gen[lo:hi])) / n if n else nan,
+            )
+        row += np.bincount(org.department[left], minlength=org.n_departments).tolist()
+        fluency = _mean(p.digital[self._leaders[filled[self._leaders]]])
+        row += (fluency, digital_junior - fluency)
         prog = m.program
-        row["pairs_active"].append(prog.active_pairs if prog else 0)
-        row["unpaired_mentees"].append(prog.unpaired_mentees(week) if prog else 0)
-        row["pairs_formed"].append(prog.pairs_formed if prog else 0)
-        row["sessions_held"].append(prog.sessions_held if prog else 0)
-        row["program_hours"].append(prog.hours if prog else 0.0)
+        if prog is None:
+            row += (0, 0, 0, 0, 0.0)
+        else:
+            row += (
+                prog.active_pairs,
+                prog.unpaired_mentees(week),
+                prog.pairs_formed,
+                prog.sessions_held,
+                prog.hours,
+            )
+        self._weeks.append(row)
         if m.config.observation.record_people:
             self.people_rows.append(self.people_snapshot(week))
 
@@ -150,7 +184,7 @@ class WeeklyRecorder:
         if self._series is not None:
             return self._series
         m = self.model
-        cols: dict[str, np.ndarray] = {k: np.array(v) for k, v in self.rows.items()}
+        cols = {k: np.array(v) for k, v in self._by_column().items()}
         week = cols.pop("week")
         start = m.config.start_date
         launch = m.config.launch_week
@@ -271,29 +305,65 @@ def is_summary_outcome(name: str) -> bool:
     )
 
 
+def _pandas_mean(values: np.ndarray) -> np.float64:
+    """Series.mean() of these values, computed as pandas computes it, without a Series.
+
+    NaNs are skipped: filled with 0 for numpy's pairwise sum and left out of the count.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    missing = np.isnan(values)
+    count = np.float64(len(values) - np.count_nonzero(missing))
+    if count == 0:
+        return np.float64(np.nan)
+    if missing.any():
+        values = np.where(missing, 0.0, values)
+    return np.add.reduce(values) / count
+
+
 def summarise(series: pd.DataFrame, model: OrgCultureModel) -> dict[str, object]:
-    """One summary row for a run: outcomes per year relative to launch, and run totals."""
+    """One summary row for a run: outcomes per year relative to launch, and run totals.
+
+    Windows are read from the series' columns as numpy arrays (once per run, for every
+    replicate of a sweep); means follow pandas' Series.mean exactly.
+    """
     row: dict[str, object] = {}
-    for label, win in year_windows(series, model.config.launch_week).items():
+    columns: dict[str, np.ndarray] = {}
+
+    def col(name: str) -> np.ndarray:
+        if name not in columns:
+            columns[name] = series[name].to_numpy()
+        return columns[name]
+
+    week, launch = col("week"), model.config.launch_week
+    windows = {}
+    if launch >= 52:
+        windows["pre"] = (week > launch - 52) & (week <= launch)
+    y = 1
+    while launch + 52 * y <= int(week.max()):
+        lo, hi = launch + 52 * (y - 1), launch + 52 * y
+        windows[f"y{y}"] = (week > lo) & (week <= hi)
+        y += 1
+    for label, win in windows.items():
         for group in ("junior", "senior", "millennial", "gen_z"):
-            heads = win[f"headcount_{group}"].mean()
-            exits = win[f"exits_{group}"].sum()
+            heads = _pandas_mean(col(f"headcount_{group}")[win])
+            exits = np.add.reduce(col(f"exits_{group}")[win])
             row[f"turnover_{group}_{label}"] = exits / heads if heads > 0 else np.nan
-        row[f"exits_junior_{label}"] = int(win["exits_junior"].sum())
-        row[f"exits_all_{label}"] = int(win["exits_junior"].sum() + win["exits_senior"].sum())
-        row[f"engagement_junior_{label}"] = win["engagement_junior"].mean()
-        row[f"engaged_share_junior_{label}"] = win["engaged_share_junior"].mean()
-        row[f"leadership_fluency_{label}"] = win["leadership_fluency"].iloc[-1]
+        exits_junior = np.add.reduce(col("exits_junior")[win])
+        row[f"exits_junior_{label}"] = int(exits_junior)
+        row[f"exits_all_{label}"] = int(exits_junior + np.add.reduce(col("exits_senior")[win]))
+        row[f"engagement_junior_{label}"] = _pandas_mean(col("engagement_junior")[win])
+        row[f"engaged_share_junior_{label}"] = _pandas_mean(col("engaged_share_junior")[win])
+        row[f"leadership_fluency_{label}"] = col("leadership_fluency")[win][-1]
     last = series.iloc[-1]
     row["leadership_fluency_end"] = last["leadership_fluency"]
     row["knowledge_gap_end"] = last["knowledge_gap"]
     row["digital_relevance_end"] = last["digital_relevance"]
     row["engagement_junior_end"] = last["engagement_junior"]
-    row["exits_total"] = int(series["exits_junior"].sum() + series["exits_senior"].sum())
+    row["exits_total"] = int(col("exits_junior").sum() + col("exits_senior").sum())
     row["pairs_formed"] = int(last["pairs_formed"])
     row["sessions_held"] = int(last["sessions_held"])
     row["sessions_per_pair"] = last["sessions_per_pair"]
-    row["unpaired_mentees_max"] = int(series["unpaired_mentees"].max())
+    row["unpaired_mentees_max"] = int(col("unpaired_mentees").max())
     row["program_hours"] = last["program_hours"]
     row["program_cost"] = last["program_cost"]
     row["turnover_cost"] = last["turnover_cost"]

@@ -94,6 +94,16 @@ class Org:
         """Positions with the Senior role, ascending."""
         return np.flatnonzero(self.is_senior)
 
+    def by_role(self, junior: float, senior: float) -> np.ndarray:
+        """Per position: `senior` at Senior positions, `junior` at Junior ones (kept, read-only)."""
+        cache = self.__dict__.setdefault("_by_role", {})
+        key = (junior, senior)
+        if key not in cache:
+            values = np.where(self.is_senior, senior, junior)
+            values.setflags(write=False)
+            cache[key] = values
+        return cache[key]
+
     @cached_property
     def senior_rank(self) -> np.ndarray:
         """Each position's index in `senior_positions` (-1 for Junior positions)."""

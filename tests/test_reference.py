@@ -89,9 +89,9 @@ def assert_same_week(model: OrgCultureModel, ref: ref_model.Reference, week: int
         assert getattr(pairs, column).tolist() == theirs, f"{where}: pairs' {column} differ"
     assert pairs.active[: pairs.n].tolist() == [pair.active for pair in ref.pairs], where
     assert model.program.enrolled.tolist() == ref.enrolled, f"{where}: enrolment differs"
-    row = ref.rows[-1]
+    row, rows = ref.rows[-1], model.recorder.rows
     for key, value in row.items():
-        mine = model.recorder.rows[key][-1]
+        mine = rows[key][-1]
         np.testing.assert_allclose(
             mine, value, rtol=1e-12, atol=1e-15, equal_nan=True, err_msg=f"{where}: {key}"
         )
