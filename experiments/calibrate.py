@@ -35,7 +35,7 @@ Writes to --out: calibration.csv (a row per target), search.csv (every candidate
 calibration.png (targets vs simulated means and 95% intervals) and run.json.
 
 Example:
-  python experiments/calibrate.py                      # about 5 minutes on 2 cores
+  python experiments/calibrate.py                      # 2-6 minutes on 2 cores
   python experiments/calibrate.py --cases hartford --check-replicates 50 --out /tmp/cal
 """
 
