@@ -28,12 +28,12 @@ COMPARED = (
 
 SWEEP = """
 name = "tiny"
-replicates = 3
+replicates = {replicates}
 seed = 7
 outcomes = "{outcomes}"
 
 [set]
-"org.size" = 50
+"org.size" = {size}
 years = {years}
 
 [parameters]
@@ -42,9 +42,11 @@ years = {years}
 """
 
 
-def write_sweep(folder: Path, years: float = 0.25, outcomes: str = "summary", **fmt) -> Path:
+def write_sweep(
+    folder: Path, years: float = 0.25, outcomes: str = "summary", replicates=3, size=50
+) -> Path:
     path = folder / "tiny.toml"
-    path.write_text(SWEEP.format(years=years, outcomes=outcomes, **fmt))
+    path.write_text(SWEEP.format(years=years, outcomes=outcomes, replicates=replicates, size=size))
     return path
 
 
@@ -157,8 +159,8 @@ def run_cli(*args, **kw):
 
 
 def test_kill_9_in_the_middle_then_resume_gives_the_uninterrupted_rows(tmp_path, reference):
-    # Longer runs than the reference so the kill lands mid-sweep; same keys, different values.
-    sweep = write_sweep(tmp_path, years=1.0)
+    # More and longer runs than the reference, so the kill lands mid-sweep.
+    sweep = write_sweep(tmp_path, years=1.0, replicates=8, size=150)
     out = tmp_path / "killed"
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim", "sweep", str(sweep), "--out", str(out), "--workers", "2"],
@@ -180,7 +182,7 @@ def test_kill_9_in_the_middle_then_resume_gives_the_uninterrupted_rows(tmp_path,
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGKILL)  # the coordinator and every worker, mid-write or not
     proc.wait(timeout=30)
-    assert 4 <= stored < 24, "the sweep should have been killed in the middle"
+    assert 4 <= stored < 64, "the sweep should have been killed in the middle"
 
     resumed = run_cli("sweep", str(sweep), "--out", str(out), "--resume", "--workers", "2")
     assert resumed.returncode == 0, resumed.stderr
@@ -189,7 +191,7 @@ def test_kill_9_in_the_middle_then_resume_gives_the_uninterrupted_rows(tmp_path,
     whole = load_sweep(sweep)
     whole.run(tmp_path / "whole.sqlite")
     rows = stored_rows(db)
-    assert len(rows) == 24 and len({r[1:4] for r in rows}) == 24  # none twice, none missing
+    assert len(rows) == 64 and len({r[1:4] for r in rows}) == 64  # none twice, none missing
     assert rows == stored_rows(tmp_path / "whole.sqlite")
 
 
