@@ -55,6 +55,7 @@ RESERVED_PATHS = {
     "name": "the scenario's name is not a model parameter",
 }
 OUTCOME_CHOICES = ("summary", "series")
+CHECKED_POINTS = 2000  # points whose combined values are validated before anything runs
 
 
 # --- what to vary -------------------------------------------------------------------------
@@ -299,6 +300,9 @@ class Experiment:
             raise InputError(problems)
         self.seeds = replicate_seeds(self.seed, self.replicates)
         self.matrix, self.points = self._sample()
+        problems = self._check_points()
+        if problems:
+            raise InputError(problems)
 
     # -- validation ---------------------------------------------------------------------
     def where(self, key: str) -> str:
@@ -437,6 +441,33 @@ class Experiment:
                 problems.append(Problem(f"{where}.trajectories", "must be at least 2"))
             if s.levels < 2 or s.levels % 2:
                 problems.append(Problem(f"{where}.levels", "must be an even number >= 2"))
+        return problems
+
+    def _check_points(self) -> list[Problem]:
+        """Checks that involve two values at once (intakes vs duration), point by point.
+
+        Each value was checked alone already; only combinations can still be wrong, so with
+        fewer than two parameters there is nothing to do. Beyond CHECKED_POINTS points the
+        check would take seconds; a bad combination then fails its runs with this message.
+        """
+        if len(self.parameters) < 2 or len(self.points) > CHECKED_POINTS:
+            return []
+        problems: list[Problem] = []
+        for i, values in enumerate(self.points):
+            try:
+                point_scenario(self.base, self._sets(values), self.source)
+            except InputError as err:
+                shown = ", ".join(f"{k}={v}" for k, v in values.items())
+                where = self.where(f"parameters (point {i}: {shown})")
+                for p in err.problems:
+                    problems.append(
+                        Problem(where, f"{p.where.removeprefix('--set ')}: {p.message}")
+                    )
+        if len(problems) > 10:
+            more = Problem(
+                self.where("parameters"), f"... and {len(problems) - 10} more like these"
+            )
+            problems = [*problems[:10], more]
         return problems
 
     # -- parameter paths ----------------------------------------------------------------

@@ -203,3 +203,22 @@ def test_morris_sample_size_is_trajectories_times_d_plus_1():
 def test_sobol_n_must_be_a_power_of_two():
     with pytest.raises(InputError, match="sample.n: found 10; allowed: a power of 2"):
         Experiment(small_scenario(), {"dynamics.exits.c_e": Range(0, 0.1)}, sample=Sobol(n=10))
+
+
+def test_combinations_that_conflict_are_refused_before_anything_runs():
+    msgs = problems_of(
+        {
+            "parameters": {
+                "designs.*.intake_every_weeks": [10, 30],
+                "designs.*.duration_weeks": [17, 26],
+            }
+        }
+    )
+    assert msgs == [
+        "s.toml: parameters (point 0: designs.*.intake_every_weeks=10, "
+        "designs.*.duration_weeks=17): designs.program.intake_every_weeks: 10 is shorter than "
+        "duration_weeks 17; intakes would overlap the same mentees",
+        "s.toml: parameters (point 1: designs.*.intake_every_weeks=10, "
+        "designs.*.duration_weeks=26): designs.program.intake_every_weeks: 10 is shorter than "
+        "duration_weeks 26; intakes would overlap the same mentees",
+    ]
