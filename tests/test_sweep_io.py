@@ -222,3 +222,13 @@ def test_combinations_that_conflict_are_refused_before_anything_runs():
         "designs.*.duration_weeks=26): designs.program.intake_every_weeks: 10 is shorter than "
         "duration_weeks 26; intakes would overlap the same mentees",
     ]
+
+
+@pytest.mark.parametrize(
+    "name, points, runs", [("example.toml", 9, 180), ("morris_example.toml", 50, 100)]
+)
+def test_the_example_sweep_files_are_valid(name, points, runs):
+    from pathlib import Path
+
+    exp = load_sweep(Path(__file__).resolve().parent.parent / "experiments" / "sweeps" / name)
+    assert len(exp.points) == points and len(exp.tasks()) == runs
