@@ -633,6 +633,7 @@ class Experiment:
         own_store = not isinstance(store, ResultStore)
         db = ResultStore(store) if own_store else store
         try:
+            db.lock()
             db.begin(self, resume=resume)
             return _drive(self, db, executor or SerialExecutor(), window, progress)
         finally:

@@ -108,6 +108,7 @@ class ResultStore:
             path = path / STORE_NAME
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self._lock = None
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
         self.conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         self.conn.execute("PRAGMA journal_mode=WAL")
@@ -118,6 +119,40 @@ class ResultStore:
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed into the main file)."""
         self.conn.close()
+        if self._lock is not None:
+            self._lock.close()  # releases the lock
+            self._lock = None
+
+    def lock(self) -> None:
+        """Become the store's only writer, or refuse.
+
+        Two sweeps on one store would both run the missing runs. The lock is an OS file
+        lock, so a coordinator killed with -9 releases it at once.
+
+        Raises:
+            InputError: another process holds the lock.
+        """
+        if self._lock is not None:
+            return
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks here; one writer is up to the user
+            return
+        handle = open(f"{self.path}.lock", "a+")  # held open until close()
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise InputError(
+                [
+                    Problem(
+                        str(self.path),
+                        "another sweep is writing to this store right now; "
+                        "wait for it to finish, or use another --out",
+                    )
+                ]
+            ) from None
+        self._lock = handle
 
     def __enter__(self) -> ResultStore:
         return self

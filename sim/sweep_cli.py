@@ -32,7 +32,12 @@ examples:
 exit status: 0 all runs ok; 1 some runs failed (listed at the end); 2 bad input; 130 interrupted
 """
 
-STORE_FILES = ("results.sqlite", "results.sqlite-wal", "results.sqlite-shm")
+STORE_FILES = (
+    "results.sqlite",
+    "results.sqlite-wal",
+    "results.sqlite-shm",
+    "results.sqlite.lock",
+)
 OUTPUT_FILES = (
     "runs.csv",
     "runs.parquet",
@@ -83,8 +88,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     exp = load_sweep(args.sweep)
     out = args.out or Path("results") / exp.name
     _prepare(out, args)
-    if args.resume:  # refuse a changed sweep before starting any worker
+    if args.resume:  # refuse a changed or running sweep before starting any worker
         with ResultStore(out) as existing:
+            existing.lock()
             existing.begin(exp, resume=True)
     runs = len(exp.tasks())
     print(

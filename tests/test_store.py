@@ -91,3 +91,12 @@ def test_another_experiment_is_refused_and_the_same_one_needs_resume(tmp_path):
         assert store.finished_keys() == {("program", 0, 0)}
         assert store.points()["dynamics.exits.beta_e"].tolist() == [1.0, 2.0]
         assert store.definition()["seeds"] == experiment().seeds
+
+
+def test_two_sweeps_cannot_write_to_one_store_at_once(tmp_path):
+    with ResultStore(tmp_path) as first, ResultStore(tmp_path) as second:
+        first.lock()
+        with pytest.raises(InputError, match="another sweep is writing to this store"):
+            second.lock()
+        first.close()  # a finished (or killed) sweep releases the lock
+        second.lock()
