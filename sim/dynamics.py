@@ -68,12 +68,14 @@ def senior_spillover(people: People, org: Org, sigma: float) -> np.ndarray:
     src, dst = org.senior_edges
     d, filled = people.digital, people.filled
     live = filled[dst]
-    gap = np.where(live, np.maximum(0.0, d[dst] - d[src]), 0.0)
+    gap = d[dst] - d[src]
+    np.maximum(gap, 0.0, out=gap)
+    gap *= live  # vacant neighbours count for nothing (x * 0.0 is 0.0: gaps are finite)
     # Sums per senior, in the ties' order (bincount adds in input order).
     rank = org.senior_edge_rank
     n = len(org.senior_positions)
     total = np.bincount(rank, weights=gap, minlength=n)
-    count = np.bincount(rank, weights=live.astype(float), minlength=n)
+    count = np.bincount(rank, weights=live, minlength=n)
     return sigma * np.divide(total, count, out=np.zeros(n), where=count > 0)
 
 

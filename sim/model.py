@@ -209,7 +209,8 @@ class OrgCultureModel(mesa.Model):
         annual = dynamics.annual_exit_probability(
             self.people, self.org, self.recent_neighbour_exits, self.config.dynamics.exits
         )
-        self.people.exit_risk[:] = np.where(self.people.filled, annual, 0.0)
+        # 0 where vacant (annual is finite and positive, so x * False is 0.0).
+        np.multiply(annual, self.people.filled, out=self.people.exit_risk)
 
     # --- results --------------------------------------------------------------------
     def series(self) -> pd.DataFrame:

@@ -2,7 +2,8 @@
 
 `Program` holds a design's live state (MODEL.md section 7, Program). Pairs are kept in
 small numpy arrays (one row per pair ever formed); mentoring ties are also a networkx
-graph of their own (`Program.ties`), apart from the org ties, so ending one never touches
+graph of their own (`Program.ties`, made from the pair table when asked for), apart from
+the org ties, so ending one never touches
 an org tie. Python loops run over pairs being formed, never over the whole workforce.
 """
 
@@ -174,7 +175,7 @@ class Program:
         self.partner = np.full(org.size, -1, dtype=np.int64)
         self.pair_of = np.full(org.size, -1, dtype=np.int64)
         self.enrolled = np.full(org.size, -1, dtype=np.int64)
-        self.ties = nx.Graph()
+        self._ties: nx.Graph | None = None  # built on request from the pair table
         self.sessions_held = 0
         self.hours = 0.0
         self.pairs_formed = 0
@@ -269,9 +270,7 @@ class Program:
         rows = self.pairs.add(mentors, chosen, intake, week)
         self.partner[mentors], self.partner[chosen] = chosen, mentors
         self.pair_of[mentors] = self.pair_of[chosen] = rows
-        self.ties.add_edges_from(
-            zip(mentors.tolist(), chosen.tolist(), strict=True), intake=intake, since=week
-        )
+        self._ties = None
         self.pairs_formed += len(rows)
         return rows
 
@@ -305,7 +304,7 @@ class Program:
         self.pairs.column("ended")[rows] = week
         self.partner[mentors] = self.partner[mentees] = -1
         self.pair_of[mentors] = self.pair_of[mentees] = -1
-        self.ties.remove_edges_from(zip(mentors.tolist(), mentees.tolist(), strict=True))
+        self._ties = None
 
     def close_intake(self, intake: Intake, week: int) -> None:
         """The intake's duration is over: its pairs end and its mentees leave the program."""
@@ -322,6 +321,33 @@ class Program:
         self.enrolled[leavers] = -1
 
     # --- observation -----------------------------------------------------------------
+    @property
+    def ties(self) -> nx.Graph:
+        """Mentoring ties as a networkx graph: an edge (mentor, mentee) per active pair.
+
+        Edge attributes `intake` and `since` (the week the pair formed); nodes are everyone
+        ever paired, in the order they were first paired. Made from the pair table when
+        asked for and kept until a pair forms or ends: the weekly step never pays for it
+        (at 300,000 employees the first week forms 50,000 pairs).
+        """
+        if self._ties is None:
+            pt = self.pairs
+            g = nx.Graph()
+            g.add_nodes_from(np.column_stack([pt.mentor, pt.mentee]).ravel().tolist())
+            rows = pt.active_rows()
+            g.add_edges_from(
+                (j, s, {"intake": k, "since": w})
+                for j, s, k, w in zip(
+                    pt.mentor[rows].tolist(),
+                    pt.mentee[rows].tolist(),
+                    pt.intake[rows].tolist(),
+                    pt.formed[rows].tolist(),
+                    strict=True,
+                )
+            )
+            self._ties = g
+        return self._ties
+
     @property
     def active_pairs(self) -> int:
         """Pairs currently meeting."""
