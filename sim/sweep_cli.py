@@ -14,7 +14,7 @@ from sim.errors import InputError, Problem
 DESCRIPTION = """Run a sweep file: designs x parameter points x replicates of a base scenario,
 on shared replicate seeds. Each finished run is written at once to DIR/results.sqlite (SQLite,
 one transaction per run), so an interrupted sweep loses only the runs in flight: continue it
-with --resume. At the end, writes runs.csv (a row per run), summary.csv (mean and 95%% interval
+with --resume. At the end, writes runs.csv (a row per run), summary.csv (mean and 95% interval
 per design and point), differences.csv (paired differences from the baseline, when it runs),
 sensitivity.csv (Sobol or Morris indices, for those samples) and manifest.json."""
 
@@ -66,7 +66,10 @@ def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
     where.add_argument("--scheduler", metavar="ADDR", help="address of a Dask scheduler")
     where.add_argument("--dask-local", type=int, metavar="N", help="start a Dask LocalCluster")
     p.add_argument(
-        "--out", type=Path, help="results folder (default: results/NAME, NAME from the sweep)"
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="results folder (default: results/NAME, NAME from the sweep)",
     )
     p.add_argument("--resume", action="store_true", help="continue the sweep stored in --out")
     p.add_argument("--force", action="store_true", help="discard runs stored in --out, start over")
