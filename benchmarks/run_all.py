@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         ("one simulated year, 1,000 and 10,000 employees", lambda: one_year.measure(2 if q else 5)),
         (
             "10,000 employees vs Mesa's virus_on_network",
-            lambda: vs_virus.measure(3 if q else 5, 2 if q else 3),
+            lambda: vs_virus.measure(4 if q else 6, 2 if q else 3),
         ),
         ("enterprise scale and growth with N", lambda: scale.measure(scale.SIZES, 1 if q else 2)),
         ("the 500-person division", lambda: division.measure(10 if q else 30)),
