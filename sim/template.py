@@ -32,7 +32,7 @@ def allowed_text(info: FieldInfo) -> str:
     """The allowed values of a field, for comments and docs."""
     parts = []
     if info.choices:
-        parts.append(" | ".join(info.choices))
+        parts.append(", ".join(info.choices))
     if info.lo is not None or info.hi is not None:
         lo = "" if info.lo is None else f"{info.lo:g}"
         hi = "" if info.hi is None else f"{info.hi:g}"
