@@ -103,12 +103,16 @@ def run_child(args: list[str]) -> dict:
     Each workload runs alone in its own interpreter, so the peak memory it reports (its own
     ru_maxrss) is that workload's and nothing else's.
     """
+    started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, check=False
     )
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    # The whole process too: interpreter start, imports, the run(s), exit.
+    result["process_s"] = time.perf_counter() - started
+    return result
 
 
 @dataclass
