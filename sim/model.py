@@ -73,9 +73,9 @@ class OrgCultureModel(mesa.Model):
     ) -> None:
         super().__init__(rng=seed)
         with gc_paused():  # a build makes many long-lived objects and no garbage
-            self.build(scenario, design, seed, org_chart)
+            self._build(scenario, design, seed, org_chart)
 
-    def build(
+    def _build(
         self,
         scenario: Scenario | None,
         design: ProgramDesign | None,
