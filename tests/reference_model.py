@@ -100,7 +100,11 @@ class Reference:
 
 
 def from_model(model) -> Reference:
-    """The reference's copy of an optimised model's state, with copies of its generators."""
+    """The reference's copy of an optimised model's state, with copies of its generators.
+
+    The reference forms no pairs: start it after the program's only intake has formed its
+    pairs, with re-matching off (pairing rules have tests of their own in test_model.py).
+    """
     org, p, prog = model.org, model.people, model.program
     n = org.size
     neighbours: list[set[int]] = [set() for _ in range(n)]
@@ -162,6 +166,16 @@ def from_model(model) -> Reference:
 
 
 # --- MODEL.md section 7, one paragraph at a time --------------------------------------------
+def close_intakes(ref: Reference, week: int) -> None:
+    """Program: an intake whose duration is over ends its pairs; its mentees leave it."""
+    for number, _, end in ref.intakes:
+        if end == week:
+            for pair in ref.pairs:
+                if pair.active and pair.intake == number:
+                    pair.active, pair.ended = False, week
+            ref.enrolled = [-1 if n == number else n for n in ref.enrolled]
+
+
 def hold_sessions(ref: Reference, week: int) -> None:
     """Program: each scheduled pair meets with probability commitment x formality; effects."""
     d, sp = ref.design, ref.scenario.dynamics.sessions
@@ -371,7 +385,8 @@ def end_week(ref: Reference, week: int, left: list[tuple[int, int]]) -> None:
 
 
 def step(ref: Reference, week: int) -> None:
-    """One week, in MODEL.md section 3's order."""
+    """One week, in MODEL.md section 3's order (no new pairs: see `from_model`)."""
+    close_intakes(ref, week)
     hold_sessions(ref, week)
     drift_knowledge(ref)
     relax_engagement(ref, week)

@@ -20,10 +20,12 @@ import numpy as np
 import pytest
 import reference_model as ref_model
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mesa.discrete_space import Network
 
 from sim import dynamics
-from sim.design import default_program
+from sim.design import PAIRING_RULES, default_program
 from sim.model import OrgCultureModel
 from sim.org import OrgNetwork, generate_org
 from sim.scenario import OrgSpec, Scenario
@@ -135,6 +137,40 @@ def test_hires_on_new_years_day_are_born_in_the_new_years_terms():
     start = dt.date(2024, 1, 1) - dt.timedelta(weeks=WARM_UP + 2)
     ref = run_side_by_side(warmed_up_model(seed=5, start=start), weeks=4)
     assert ref.next_person_id > 0
+
+
+@settings(max_examples=12)
+@given(
+    size=st.integers(20, 140),
+    span=st.integers(2, 8),
+    seed=st.integers(0, 2**31),
+    design=st.builds(
+        busy_design().with_changes,
+        mentee_levels=st.sampled_from([None, (0, 1), (1, 2)]),
+        coverage=st.floats(0.2, 1),
+        pairing=st.sampled_from(PAIRING_RULES),
+        cadence_weeks=st.integers(1, 4),
+        duration_weeks=st.one_of(st.none(), st.integers(1, 12)),
+        commitment=st.floats(0, 1),
+        formal=st.booleans(),
+        max_missed=st.integers(1, 4),
+        topic_focus=st.floats(0, 1),
+        mentor_training=st.booleans(),
+        two_way=st.booleans(),
+    ),
+    time_to_fill=st.integers(0, 6),
+)
+def test_reference_agrees_on_random_orgs_and_designs(size, span, seed, design, time_to_fill):
+    base = busy_scenario(size)
+    scenario = base.with_changes(
+        org=dc.replace(base.org, span=span),
+        dynamics=dc.replace(
+            base.dynamics, hiring=dc.replace(base.dynamics.hiring, time_to_fill=time_to_fill)
+        ),
+    )
+    model = OrgCultureModel(scenario, design, seed)
+    model.run_for(3)  # the intake forms its pairs in week 1
+    run_side_by_side(model, weeks=8)
 
 
 # --- the comparison would notice a wrong fast path -------------------------------------------
