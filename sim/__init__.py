@@ -5,11 +5,13 @@ The public API is a handful of nouns:
 - `Scenario` (and `default_scenario`, `load_scenario`): everything a run needs;
 - `ProgramDesign`: one program's knobs;
 - `OrgCultureModel`: the Mesa model of one organisation under one design;
-- `run_scenario`: designs x replicate seeds -> tidy `Results` (series, summary).
+- `run_scenario`: designs x replicate seeds -> tidy `Results` (series, summary);
+- `Experiment` (with `Values`, `Range` and a sample design): a sweep stored run by run.
 """
 
 from sim.agents import Employee, Junior, Senior
 from sim.design import ProgramDesign
+from sim.experiment import Experiment, Factorial, LatinHypercube, Morris, Range, Sobol, Values
 from sim.model import OrgCultureModel
 from sim.runs import Results, replicate_seeds, run_scenario
 from sim.scenario import Scenario, default_scenario
@@ -17,12 +19,19 @@ from sim.scenario_io import load_scenario
 
 __all__ = [
     "Employee",
+    "Experiment",
+    "Factorial",
     "Junior",
+    "LatinHypercube",
+    "Morris",
     "OrgCultureModel",
     "ProgramDesign",
+    "Range",
     "Results",
     "Scenario",
     "Senior",
+    "Sobol",
+    "Values",
     "default_scenario",
     "load_scenario",
     "replicate_seeds",

@@ -53,7 +53,11 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="override a scenario value, e.g. --set dynamics.exits.beta_e=2.0",
     )
-    p.add_argument("--out", type=Path, help="output folder (default: a new folder in results/)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="output folder (default: outputs.folder, else a new folder in results/)",
+    )
     p.add_argument("--force", action="store_true", help="replace an existing --out folder")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -187,7 +191,9 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
         designs = (
             ["baseline"] if scenario.include_baseline and "baseline" not in wanted else []
         ) + wanted
-    out = args.out or default_out_dir(scenario.name)
+    wanted_files = scenario.outputs
+    out = args.out or (Path(wanted_files.folder) if wanted_files.folder else None)
+    out = out or default_out_dir(scenario.name)
     from sim.output import check_out_dir
 
     check_out_dir(out, args.force)
@@ -248,16 +254,31 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
             "wall_seconds": round(elapsed, 2),
         }
     )
-    from sim.report import write_report
+    from sim.report import REPORT_NAME, report_figures, save_figures, write_report
+
+    figures = None
+    if wanted_files.report or wanted_files.figures != "none":
+        figures = report_figures(scenario, results.series, results.summary)
+    # The report draws from every table; the scenario's [outputs] only choose the files.
+    report_tables = dict(tables)
+    if not wanted_files.series:
+        tables["series"] = None
 
     def write_all(tmp: Path) -> None:
         write_tables(tmp, tables, meta)
-        write_report(tmp, scenario, tables, meta)
+        if wanted_files.report:
+            write_report(tmp, scenario, report_tables, meta, figures)
+        if wanted_files.figures != "none":
+            save_figures(tmp, figures, wanted_files.figures)
 
     write_atomically(out, args.force, write_all)
-    written = ", ".join(f"{k}.csv" for k, v in tables.items() if v is not None)
+    written = [f"{k}.csv" for k, v in tables.items() if v is not None] + ["manifest.json"]
+    if wanted_files.report:
+        written.append(REPORT_NAME)
+    if wanted_files.figures != "none":
+        written.append(f"figures/*.{wanted_files.figures}")
     print()
-    print(f"Wrote {out}/ ({written}, manifest.json, report.html) in {elapsed:.1f} s")
+    print(f"Wrote {out}/ ({', '.join(written)}) in {elapsed:.1f} s")
     return 0
 
 

@@ -361,5 +361,7 @@ class Program:
         """At 52 weeks after an intake began, record the share of its mentors still employed."""
         for intake in self.intakes:
             if week == intake.start + 52 and len(intake.mentor_positions):
-                still = self.people.person_id[intake.mentor_positions] == intake.mentor_ids
+                at = intake.mentor_positions
+                # A vacant position keeps its leaver's id until refilled: check `filled` too.
+                still = self.people.filled[at] & (self.people.person_id[at] == intake.mentor_ids)
                 intake.retention = float(still.mean())

@@ -23,6 +23,7 @@ import datetime as dt
 import html
 import io
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,9 @@ from sim.schema import field_infos
 from sim.template import toml_value
 
 REPORT_NAME = "report.html"
-# Scenario fields shown in the header, not in the table of changed parameters.
-DESCRIPTIVE = ("name", "description", "provenance", "designs", "targets")
+# Scenario fields left out of the table of changed parameters: shown in the header, or
+# (outputs) about files rather than the model.
+DESCRIPTIVE = ("name", "description", "provenance", "designs", "targets", "outputs")
 
 CSS = """
 body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
@@ -180,26 +182,67 @@ def _targets(targets: pd.DataFrame | None) -> str:
     )
 
 
-def _figures(scenario: Scenario, series: pd.DataFrame | None, summary: pd.DataFrame) -> str:
-    parts = ["<h2>Figures</h2>"]
+@dataclass(frozen=True)
+class ReportFigure:
+    """One of the report's figures, with the file stem it is saved under."""
+
+    stem: str
+    figure: Figure
+    alt: str
+    caption: str
+
+
+def report_figures(
+    scenario: Scenario, series: pd.DataFrame | None, summary: pd.DataFrame
+) -> list[ReportFigure]:
+    """The report's key figures, drawn from the tables (never by re-running a model)."""
+    out = []
     if series is not None and not series.empty:
         launch = scenario.launch_date if scenario.launch_week > 0 else None
-        fig = plots.series_figure(series, launch_date=launch)
-        parts.append(
-            f'<figure><img alt="Weekly outcomes by design" src="{figure_data_uri(fig)}">'
-            "<figcaption>Weekly junior turnover (trailing 52 weeks), engagement of Millennials "
-            "and Gen Z, leadership digital fluency and active mentoring pairs: each design's "
-            "mean over replicates with its 95% band.</figcaption></figure>"
+        out.append(
+            ReportFigure(
+                "series",
+                plots.series_figure(series, launch_date=launch),
+                "Weekly outcomes by design",
+                "Weekly junior turnover (trailing 52 weeks), engagement of Millennials and Gen Z, "
+                "leadership digital fluency and active mentoring pairs: each design's mean over "
+                "replicates with its 95% band.",
+            )
         )
     outcomes = {k: v for k, v in plots.COMPARISON_OUTCOMES.items() if k in summary}
     if "program_cost" in outcomes:
         outcomes["program_cost"] = f"Program cost ({scenario.costs.currency})"
     if outcomes:
-        fig = plots.comparison_figure(summary, outcomes)
+        out.append(
+            ReportFigure(
+                "designs",
+                plots.comparison_figure(summary, outcomes),
+                "Designs compared",
+                "Each design's mean and 95% interval; on the right, its difference from the "
+                "baseline on the same seeds.",
+            )
+        )
+    return out
+
+
+def save_figures(folder: str | Path, figures: list[ReportFigure], fmt: str) -> list[Path]:
+    """Save each figure as figures/STEM.FMT (png, svg or pdf) inside a results folder."""
+    target = Path(folder) / "figures"
+    target.mkdir(exist_ok=True)
+    paths = []
+    for f in figures:
+        path = target / f"{f.stem}.{fmt}"
+        f.figure.savefig(path, format=fmt, dpi=150)
+        paths.append(path)
+    return paths
+
+
+def _figures(figures: list[ReportFigure]) -> str:
+    parts = ["<h2>Figures</h2>"]
+    for f in figures:
         parts.append(
-            f'<figure><img alt="Designs compared" src="{figure_data_uri(fig)}">'
-            "<figcaption>Each design's mean and 95% interval; on the right, its difference "
-            "from the baseline on the same seeds.</figcaption></figure>"
+            f'<figure><img alt="{esc(f.alt)}" src="{figure_data_uri(f.figure)}">'
+            f"<figcaption>{esc(f.caption)}</figcaption></figure>"
         )
     return "\n".join(parts)
 
@@ -244,6 +287,7 @@ def report_html(
     scenario: Scenario,
     tables: Mapping[str, pd.DataFrame | None],
     meta: Mapping[str, Any] | None = None,
+    figures: list[ReportFigure] | None = None,
 ) -> str:
     """The whole report as one HTML string.
 
@@ -252,11 +296,14 @@ def report_html(
         tables: the results tables by name: "summary" (required), "series", and, when
             present, "differences", "cost_per_avoided_exit", "targets".
         meta: the manifest (command, time, versions, scenario hash), if any.
+        figures: the figures to embed; default: `report_figures` of the tables.
     """
     summary = tables.get("summary")
     if summary is None or summary.empty:
         raise ValueError("a report needs the summary table")
     meta = meta or {}
+    if figures is None:
+        figures = report_figures(scenario, tables.get("series"), summary)
     targets = tables.get("targets")
     if targets is None and scenario.targets:
         targets = analysis.target_table(summary, scenario.targets)
@@ -269,7 +316,7 @@ def report_html(
         _headline(summary),
         _differences(tables.get("differences"), tables.get("cost_per_avoided_exit")),
         _targets(targets),
-        _figures(scenario, tables.get("series"), summary),
+        _figures(figures),
         _parameters(scenario),
         _provenance(scenario, summary, meta),
         "<p class=note>Written by the reverse-mentoring simulation (orgculture-sim). Single-case "
@@ -290,8 +337,9 @@ def write_report(
     scenario: Scenario,
     tables: Mapping[str, pd.DataFrame | None],
     meta: Mapping[str, Any] | None = None,
+    figures: list[ReportFigure] | None = None,
 ) -> Path:
     """Write report.html into a results folder (call it inside the temporary folder)."""
     path = Path(folder) / REPORT_NAME
-    path.write_text(report_html(scenario, tables, meta), encoding="utf-8")
+    path.write_text(report_html(scenario, tables, meta, figures), encoding="utf-8")
     return path

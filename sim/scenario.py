@@ -183,6 +183,32 @@ class Observation:
     record_people: bool = param(False, "also record a row per person and week (large)")
 
 
+# The source column of output options: they change files, never a number.
+_FILES = "output option (no model effect)"
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """What `sim run` and `sim compare` write into the results folder (not part of the results)."""
+
+    folder: str = param(
+        "",
+        "results folder, relative to where sim runs; empty: a new folder under results/ "
+        "named after the scenario and the time (--out wins over it)",
+        source=_FILES,
+    )
+    series: bool = param(True, "write series.csv: a row per run and week", source=_FILES)
+    report: bool = param(
+        True, "write report.html: the tables and figures in one page", source=_FILES
+    )
+    figures: str = param(
+        "none",
+        "also save the report's figures as files in figures/",
+        choices=("none", "png", "svg", "pdf"),
+        source=_FILES,
+    )
+
+
 @dataclass(frozen=True)
 class Target:
     """A case pattern to compare with (MODEL.md section 1): an outcome's observed value."""
@@ -214,6 +240,7 @@ class Scenario:
     dynamics: Dynamics = group(Dynamics, "submodel parameters")
     costs: Costs = group(Costs, "salaries and costs")
     observation: Observation = group(Observation, "what to measure")
+    outputs: Outputs = group(Outputs, "what sim run and sim compare write")
     designs: tuple[ProgramDesign, ...] = (default_program(),)
     targets: tuple[Target, ...] = ()
 
@@ -253,8 +280,13 @@ class Scenario:
         return json.loads(json.dumps(asdict(self), default=str))
 
     def digest(self) -> str:
-        """A short hash of every value: the scenario's identity in results."""
-        text = json.dumps(self.to_dict(), sort_keys=True)
+        """A short hash of every value that shapes results: the scenario's identity in them.
+
+        `outputs` is left out: where and which files are written changes no number.
+        """
+        values = self.to_dict()
+        del values["outputs"]
+        text = json.dumps(values, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

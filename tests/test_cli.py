@@ -115,3 +115,35 @@ def test_template_and_validate(tmp_path, capsys):
 def test_every_command_has_help(command):
     result = run_cli(*command, "--help")
     assert result.returncode == 0 and "usage: sim" in result.stdout
+
+
+def test_scenario_outputs_choose_the_folder_and_the_files(tmp_path, monkeypatch, capsys):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(
+        'name = "s"\nyears = 0.2\nreplicates = 2\n[org]\nsize = 120\n'
+        '[outputs]\nfolder = "mine/first"\nseries = false\nreport = false\nfigures = "svg"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(scenario), "--quiet"]) == 0
+    out = tmp_path / "mine" / "first"
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == [
+        "figures/designs.svg",
+        "figures/series.svg",
+        "manifest.json",
+        "summary.csv",
+    ]
+    assert (out / "figures" / "series.svg").read_text().lstrip().startswith("<?xml")
+    assert "figures/*.svg" in capsys.readouterr().out
+    # The folder now exists: a second run refuses it; --out wins over the scenario's folder.
+    assert main(["run", str(scenario), "--quiet"]) == 2
+    assert main(["run", str(scenario), "--quiet", "--out", "other"]) == 0
+    assert (tmp_path / "other" / "summary.csv").exists()
+
+
+def test_outputs_do_not_change_the_scenario_hash(tmp_path):
+    from sim.scenario_io import loads_scenario
+
+    plain = loads_scenario("[designs.p]\n")
+    elsewhere = loads_scenario('[outputs]\nfolder = "x"\nfigures = "png"\n[designs.p]\n')
+    assert plain.digest() == elsewhere.digest()

@@ -170,6 +170,19 @@ def test_missed_sessions_end_pairs_and_rematch_replaces_them():
     assert no_rematch.program.active_pairs < prog.active_pairs
 
 
+def test_mentor_retention_counts_a_vacant_mentor_position_as_gone():
+    model = OrgCultureModel(small_scenario(size=300), design(mentee_levels=(0, 1)), seed=11)
+    model.run_for(52)
+    intake = model.program.intakes[0]
+    at, people = intake.mentor_positions, model.people
+    stayed = people.filled[at] & (people.person_id[at] == intake.mentor_ids)
+    # The mentor leaves; the position stays vacant and still holds the leaver's id until a hire.
+    leaver = at[stayed][0]
+    people.filled[leaver] = False
+    model.program.note_retention(intake.start + 52)
+    assert intake.retention == pytest.approx((stayed.sum() - 1) / len(at))
+
+
 def test_unpaired_mentees_are_counted_when_mentors_run_out():
     # Nobody has 100 years of tenure: no eligible mentors at all.
     d = design(min_mentor_tenure_weeks=5200, mentee_levels=(0, 1))
