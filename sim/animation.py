@@ -17,6 +17,9 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import subprocess
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -637,7 +640,8 @@ class OrgAnimation:
         """
         path = Path(path)
         suffix = path.suffix.lower()
-        if suffix == ".mp4" and not mpl_animation.FFMpegWriter.isAvailable():
+        ffmpeg = ffmpeg_path() if suffix == ".mp4" else None
+        if suffix == ".mp4" and ffmpeg is None:
             raise InputError([Problem(str(path), "ffmpeg not found; write a .gif instead")])
         if suffix not in (".gif", ".mp4"):
             raise InputError([Problem(str(path), "unknown animation format; use .gif or .mp4")])
@@ -649,11 +653,7 @@ class OrgAnimation:
             if suffix == ".gif":
                 write_gif(stage.frames(weeks), tmp, self.fps)
             else:
-                writer = mpl_animation.FFMpegWriter(fps=self.fps, bitrate=3000)
-                with writer.saving(stage.fig, str(tmp), self.dpi):
-                    for week in weeks:
-                        stage.show(week)
-                        writer.grab_frame()
+                write_mp4(stage.frames(weeks), tmp, self.fps, ffmpeg)
             tmp.replace(path)
         finally:
             tmp.unlink(missing_ok=True)
@@ -681,6 +681,24 @@ class OrgAnimation:
 
     def _repr_html_(self) -> str:
         return self.to_jshtml()
+
+
+def ffmpeg_path() -> str | None:
+    """The ffmpeg that MP4 output uses: matplotlib's (PATH or rcParams), else imageio-ffmpeg's.
+
+    The `video` extra (`pip install "orgculture-sim[video]"`, part of `dev`) brings
+    imageio-ffmpeg, a wheel with its own ffmpeg binary, so MP4 works without a system ffmpeg.
+    """
+    if mpl_animation.FFMpegWriter.isAvailable():
+        return mpl_animation.FFMpegWriter.bin_path()
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        return None
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError:  # the package is there but its binary is not (an unusual platform)
+        return None
 
 
 def gif_palette(first: Image.Image) -> Image.Image:
@@ -721,6 +739,41 @@ def write_gif(frames: Iterable[Image.Image], path: Path, fps: float) -> None:
         duration=round(1000 / fps),
         loop=0,
     )
+
+
+def write_mp4(frames: Iterable[Image.Image], path: Path, fps: float, ffmpeg: str) -> None:
+    """Pipe RGB frames to ffmpeg as raw video; H.264 in an MP4 that browsers and slides play.
+
+    The frames are the same blitted renders as the GIF's (matplotlib's FFMpegWriter would
+    redraw the whole figure for every frame, several times slower).
+    """
+    frames = iter(frames)
+    first = next(frames)
+    width, height = first.size
+    command = [
+        ffmpeg, "-y", "-loglevel", "error",
+        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{fps:g}",
+        "-i", "-",
+        "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2:color=white",  # H.264 wants even sizes
+        "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+        str(path),
+    ]  # fmt: skip
+    # ffmpeg's messages go to a file, not a pipe: a full pipe would stall it mid-video.
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=log)
+        try:
+            for frame in itertools.chain([first], frames):
+                proc.stdin.write(frame.convert("RGB").tobytes())
+        except BrokenPipeError:
+            pass  # ffmpeg stopped early; its message says why
+        finally:
+            proc.stdin.close()
+            code = proc.wait()
+        log.seek(0)
+        message = log.read().decode(errors="replace").strip().splitlines()
+    if code != 0:
+        why = message[-1] if message else f"exit code {code}"
+        raise InputError([Problem(str(path), f"ffmpeg ({ffmpeg}) failed: {why}; try a .gif")])
 
 
 def resolve_designs(scenario: Scenario, design: str | None, compare: bool) -> tuple[str, ...]:
@@ -825,10 +878,10 @@ def cmd_animate(args) -> int:
         scenario, args.design, args.compare, seed, args.color_by, args.weeks_per_frame, args.fps
     )
     out = args.out or default_out_path(scenario.name, anim.designs, anim.seed)
-    if out.suffix.lower() == ".mp4" and not mpl_animation.FFMpegWriter.isAvailable():
+    if out.suffix.lower() == ".mp4" and ffmpeg_path() is None:
         print(
-            f"ffmpeg not found: MP4 needs ffmpeg; writing a GIF instead "
-            f"({out.with_suffix('.gif').name})"
+            f"ffmpeg not found: MP4 needs ffmpeg (on PATH, or pip install imageio-ffmpeg); "
+            f"writing a GIF instead ({out.with_suffix('.gif').name})"
         )
         out = out.with_suffix(".gif")
     if out.suffix.lower() not in (".gif", ".mp4"):

@@ -141,7 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override a scenario value, e.g. --set org.size=500",
     )
-    anim.add_argument("--out", type=Path, help="FILE.gif, or FILE.mp4 if ffmpeg is installed")
+    anim.add_argument(
+        "--out",
+        type=Path,
+        help="FILE.gif, or FILE.mp4 (ffmpeg on PATH, or the video extra's imageio-ffmpeg)",
+    )
     anim.add_argument("--force", action="store_true", help="replace an existing --out file")
     anim.add_argument("--quiet", action="store_true", help="no progress bar")
     from sim.sweep_cli import add_sweep_parser

@@ -1,16 +1,14 @@
 """Workshop animations: the layout, what each frame shows, the files written, the command."""
 
 import datetime as dt
-import io
 import time
-from pathlib import Path
 
-import matplotlib.animation as mpl_animation
 import numpy as np
 import pytest
 from PIL import Image
 
 from helpers import small_scenario
+from sim import animation
 from sim.animation import (
     OrgAnimation,
     Stage,
@@ -168,31 +166,23 @@ def test_saved_gif_has_a_frame_per_shown_week_and_the_figure_size(tmp_path):
     assert not list(tmp_path.glob(".*partial*"))
 
 
-class FakeFFMpeg(mpl_animation.AbstractMovieWriter):
-    """Stands in for ffmpeg (not installed here): renders each frame, writes the count."""
-
-    @classmethod
-    def isAvailable(cls):
-        return True
-
-    def setup(self, fig, outfile, dpi=None):
-        super().setup(fig, outfile, dpi)
-        self.count = 0
-
-    def grab_frame(self, **savefig_kwargs):
-        self.fig.savefig(io.BytesIO(), format="rgba", dpi=self.dpi)
-        self.count += 1
-
-    def finish(self):
-        Path(self.outfile).write_text(str(self.count))
-
-
-def test_mp4_goes_through_the_ffmpeg_writer_when_there_is_one(tmp_path, monkeypatch):
-    monkeypatch.setattr(mpl_animation, "FFMpegWriter", FakeFFMpeg)
-    anim = OrgAnimation(SCENARIO, ("program",), SEED, weeks_per_frame=4, dpi=30)
+def test_a_real_mp4_holds_every_frame(tmp_path):
+    # imageio-ffmpeg (the video extra, part of dev) brings an ffmpeg binary.
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    anim = OrgAnimation(SCENARIO, ("program",), SEED, weeks_per_frame=4, fps=5, dpi=30)
     path = anim.save(tmp_path / "talk.mp4", progress=False)
-    assert path.read_text() == str(len(anim.weeks)) == "5"
+    assert path.read_bytes()[4:8] == b"ftyp"  # an MP4 container
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    assert frames == len(anim.weeks) == 5 and seconds == pytest.approx(1.0)
     assert [p.name for p in tmp_path.iterdir()] == ["talk.mp4"]
+
+
+def test_a_failing_ffmpeg_is_named_and_leaves_no_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(animation, "ffmpeg_path", lambda: "false")  # exits 1 at once
+    anim = OrgAnimation(SCENARIO, ("program",), SEED, weeks_per_frame=8, dpi=30)
+    with pytest.raises(InputError, match=r"ffmpeg \(false\) failed"):
+        anim.save(tmp_path / "talk.mp4", progress=False)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_notebook_display_is_an_inline_player_with_every_frame():
@@ -246,7 +236,7 @@ def test_sim_animate_writes_a_gif_and_refuses_to_overwrite(tmp_path, capsys):
 
 
 def test_sim_animate_falls_back_to_gif_without_ffmpeg(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(mpl_animation.FFMpegWriter, "isAvailable", classmethod(lambda c: False))
+    monkeypatch.setattr(animation, "ffmpeg_path", lambda: None)  # neither PATH nor imageio
     toml = tmp_path / "tiny.toml"
     toml.write_text(TINY)
     code = main(
