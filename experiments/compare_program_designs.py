@@ -23,7 +23,6 @@ about 20 s on 2 cores).
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -40,10 +39,10 @@ if str(REPO) not in sys.path:  # run as a plain script from anywhere
 
 from sim import analysis  # noqa: E402
 from sim.design import ProgramDesign  # noqa: E402
-from sim.errors import InputError  # noqa: E402
-from sim.experiment import Experiment, run_experiment  # noqa: E402
+from sim.experiment import Experiment  # noqa: E402
 from sim.plots import comparison_figure, save_figure  # noqa: E402
 from sim.scenario import OrgSpec, Scenario  # noqa: E402
+from sim.scripts import run_stage, script_main, script_parser  # noqa: E402
 from sim.store import write_table  # noqa: E402
 
 NAME = "compare_program_designs"
@@ -126,37 +125,14 @@ def table(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        epilog=__doc__.split("\n\n", 1)[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("--replicates", type=int, default=20, help="replicates per design (20)")
-    p.add_argument("--workers", type=int, help="worker processes (default: one per core)")
-    p.add_argument("--out", type=Path, default=Path("results") / NAME, help="output folder")
-    p.add_argument("--size", type=int, default=500, help="people in the organisation (500)")
-    p.add_argument("--years", type=float, default=2.0, help="years after the launch (2)")
-    p.add_argument("--seed", type=int, default=20261122, help="base seed of the replicates")
-    p.add_argument("--force", action="store_true", help="discard runs stored in --out")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    args = p.parse_args(argv)
+    args = script_parser(__doc__, NAME, "per design (20)").parse_args(argv)
+    return script_main(lambda: run(args))
+
+
+def run(args) -> int:
     started = time.perf_counter()
-    try:
-        exp = build(args.replicates, args.size, args.years, args.seed)
-        report, runs = run_experiment(exp, args.out, args.workers, args.force, not args.quiet)
-    except InputError as err:
-        print(err, file=sys.stderr)
-        return 2
-    if report.failures:
-        # No table from a partial experiment: fix the cause, then run again to resume.
-        print(
-            f"{len(report.failures)} runs failed (stored in {args.out}/results.sqlite; "
-            "run again with the same --out to retry them):",
-            file=sys.stderr,
-        )
-        for line in report.failure_lines(limit=10):
-            print(f"  {line}", file=sys.stderr)
-        return 1
+    exp = build(args.replicates, args.size, args.years, args.seed)
+    runs = run_stage(exp, args.out, args)
     result = table(runs)
     csv = write_table(result, args.out / f"{NAME}.csv")
     shown = {k: v for k, v in OUTCOMES.items() if k in runs}

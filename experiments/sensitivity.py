@@ -26,7 +26,6 @@ Sizes and times, measured on 2 cores (500-person division, 2 years):
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -42,10 +41,10 @@ if str(REPO) not in sys.path:  # run as a plain script from anywhere
     sys.path.insert(0, str(REPO))
 
 from sim.design import default_program  # noqa: E402
-from sim.errors import InputError  # noqa: E402
-from sim.experiment import Experiment, Morris, Range, Sobol, run_experiment  # noqa: E402
+from sim.experiment import Experiment, Morris, Range, Sobol  # noqa: E402
 from sim.plots import save_figure, sensitivity_figure  # noqa: E402
 from sim.scenario import OrgSpec, Scenario  # noqa: E402
+from sim.scripts import run_stage, script_main, script_parser  # noqa: E402
 from sim.sensitivity import sensitivity_table  # noqa: E402
 from sim.store import ResultStore, write_table  # noqa: E402
 
@@ -117,14 +116,7 @@ def screen(morris: pd.DataFrame, keep: int) -> list[str]:
 
 def indices(exp: Experiment, out: Path, args, outcomes: list[str]) -> pd.DataFrame:
     """Run one stage into its own store and return its indices table."""
-    report, runs = run_experiment(exp, out, args.workers, args.force, not args.quiet)
-    if report.failures:
-        # No indices from a partial sample: fix the cause, then run again to resume.
-        lines = "\n".join(f"  {line}" for line in report.failure_lines(limit=10))
-        raise SystemExit(
-            f"{len(report.failures)} runs failed (stored in {out}/results.sqlite; run again "
-            f"with the same --out to retry them):\n{lines}"
-        )
+    runs = run_stage(exp, out, args)
     with ResultStore(out) as store:
         definition = store.definition()
     return sensitivity_table(definition, runs, outcomes, DESIGN)
@@ -147,21 +139,13 @@ def figure(table: pd.DataFrame, stage: str, out: Path, labels: dict[str, str]) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        epilog=__doc__.split("\n\n", 1)[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = script_parser(__doc__, NAME, "per sample point (3 / 2)", replicates=None)
     p.add_argument("--quick", action="store_true", help="a small run (under a minute on 2 cores)")
-    p.add_argument("--replicates", type=int, help="replicates per sample point (3 / 2)")
-    p.add_argument("--workers", type=int, help="worker processes (default: one per core)")
-    p.add_argument("--out", type=Path, default=Path("results") / NAME, help="output folder")
-    p.add_argument("--size", type=int, default=500, help="people in the organisation (500)")
-    p.add_argument("--years", type=float, default=2.0, help="years after the launch (2)")
-    p.add_argument("--seed", type=int, default=20261122, help="base seed of samples and runs")
-    p.add_argument("--force", action="store_true", help="discard runs stored in --out")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
     args = p.parse_args(argv)
+    return script_main(lambda: run(args))
+
+
+def run(args) -> int:
     size = SIZES["quick" if args.quick else "default"]
     started = time.perf_counter()
     base = base_scenario(args.size, args.years, args.seed)
@@ -173,30 +157,26 @@ def main(argv: list[str] | None = None) -> int:
         for o, label in OUTCOMES.items()
     }
     outcomes = list(labels)
-    try:
-        morris_exp = Experiment(
-            base,
-            RANGES,
-            sample=Morris(trajectories=size["trajectories"], levels=4),
-            replicates=args.replicates or size["morris_reps"],
-            name=f"{NAME}-morris",
-        )
-        print(f"Morris screening: {len(RANGES)} parameters, {len(morris_exp.tasks())} runs")
-        morris = indices(morris_exp, args.out / "morris", args, outcomes)
-        kept = screen(morris, size["keep"])
-        print("Kept for Sobol: " + ", ".join(kept))
-        sobol_exp = Experiment(
-            base,
-            {k: RANGES[k] for k in kept},
-            sample=Sobol(n=size["sobol_n"]),
-            replicates=args.replicates or size["sobol_reps"],
-            name=f"{NAME}-sobol",
-        )
-        print(f"Sobol indices: {len(kept)} parameters, {len(sobol_exp.tasks())} runs")
-        sobol = indices(sobol_exp, args.out / "sobol", args, outcomes)
-    except InputError as err:
-        print(err, file=sys.stderr)
-        return 2
+    morris_exp = Experiment(
+        base,
+        RANGES,
+        sample=Morris(trajectories=size["trajectories"], levels=4),
+        replicates=args.replicates or size["morris_reps"],
+        name=f"{NAME}-morris",
+    )
+    print(f"Morris screening: {len(RANGES)} parameters, {len(morris_exp.tasks())} runs")
+    morris = indices(morris_exp, args.out / "morris", args, outcomes)
+    kept = screen(morris, size["keep"])
+    print("Kept for Sobol: " + ", ".join(kept))
+    sobol_exp = Experiment(
+        base,
+        {k: RANGES[k] for k in kept},
+        sample=Sobol(n=size["sobol_n"]),
+        replicates=args.replicates or size["sobol_reps"],
+        name=f"{NAME}-sobol",
+    )
+    print(f"Sobol indices: {len(kept)} parameters, {len(sobol_exp.tasks())} runs")
+    sobol = indices(sobol_exp, args.out / "sobol", args, outcomes)
     written = [
         write_table(morris, args.out / "morris.csv"),
         write_table(sobol, args.out / "sobol.csv"),

@@ -310,6 +310,12 @@ class Experiment:
         return f"{self.source}: {key}"
 
     def _check(self) -> list[Problem]:
+        # A base scenario built in Python skips the file checks: check it first, under its own
+        # keys, or its mistakes would be blamed on each varied parameter below.
+        try:
+            point_scenario(self.base, [], self.source)
+        except InputError as err:
+            return list(err.problems)
         problems: list[Problem] = []
         if self.replicates < 1:
             problems.append(Problem(self.where("replicates"), "must be at least 1"))

@@ -10,12 +10,16 @@ EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
 TINY = ["--size", "60", "--years", "1", "--quiet"]
 
 
-def run_script(name, *args):
-    """Call the script's main() in this process (no interpreter start-up per test)."""
+def load_script(name):
     spec = importlib.util.spec_from_file_location(name.removesuffix(".py"), EXPERIMENTS / name)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.main(list(args)) == 0
+    return module
+
+
+def run_script(name, *args):
+    """Call the script's main() in this process (no interpreter start-up per test)."""
+    assert load_script(name).main(list(args)) == 0
 
 
 def is_png(path: Path) -> bool:
@@ -103,3 +107,34 @@ def test_sensitivity_quick_writes_morris_and_sobol_tables_and_figures(tmp_path):
     for stage in ("morris", "sobol"):
         for outcome in ("turnover_junior_y1", "leadership_fluency_end"):
             assert is_png(tmp_path / f"{stage}_{outcome}.png")
+
+
+def test_a_failed_run_stops_a_script_before_its_table_and_a_rerun_resumes(
+    tmp_path, monkeypatch, capsys
+):
+    import sim.experiment
+
+    real = sim.experiment.run_one
+
+    def flaky(scenario, design, replicate, seed, chart):
+        if design == "formal_focused_two_way" and replicate == 0:
+            raise RuntimeError("boom in the model")
+        return real(scenario, design, replicate, seed, chart)
+
+    script = load_script("compare_program_designs.py")
+    args = ["--replicates", "2", "--workers", "1", "--out", str(tmp_path), *TINY]
+    monkeypatch.setattr(sim.experiment, "run_one", flaky)
+    assert script.main(args) == 1
+    err = capsys.readouterr().err
+    assert "1 runs failed" in err and "RuntimeError: boom in the model" in err
+    assert not (tmp_path / "compare_program_designs.csv").exists()
+    monkeypatch.setattr(sim.experiment, "run_one", real)
+    assert script.main(args) == 0
+    assert (tmp_path / "compare_program_designs.csv").exists()
+
+
+def test_bad_input_to_a_script_exits_2_with_the_message(tmp_path, capsys):
+    script = load_script("sweep_cadence_commitment.py")
+    assert script.main(["--size", "0", "--out", str(tmp_path), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "org.size" in err and "Traceback" not in err
