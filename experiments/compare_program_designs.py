@@ -18,7 +18,7 @@ Writes to --out:
   results.sqlite               the runs (resumable: run again with the same --out to continue)
 
 Default size: 8 designs x 20 replicates of a 500-person division over 2 years (160 runs,
-about 20 s on 2 cores).
+20 to 25 s on 2 cores).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ Writes to --out:
 
 Sizes and times, measured on 2 cores (500-person division, 2 years):
   --quick    Morris 6 trajectories x 2 replicates (168 runs), Sobol N=32 on at most 4
-             parameters x 2 replicates (384 runs): under a minute (44 s measured)
+             parameters x 2 replicates (384 runs): about a minute (44 s and 68 s measured)
   default    Morris 20 trajectories x 3 replicates (840 runs), Sobol N=256 on at most 6
              parameters x 2 replicates (4,096 runs): about 9 minutes (8.5 min measured,
              with other work on the machine); Sobol intervals about +-0.1 on the largest
@@ -140,7 +140,7 @@ def figure(table: pd.DataFrame, stage: str, out: Path, labels: dict[str, str]) -
 
 def main(argv: list[str] | None = None) -> int:
     p = script_parser(__doc__, NAME, "per sample point (3 / 2)", replicates=None)
-    p.add_argument("--quick", action="store_true", help="a small run (under a minute on 2 cores)")
+    p.add_argument("--quick", action="store_true", help="a small run (about a minute on 2 cores)")
     args = p.parse_args(argv)
     return script_main(lambda: run(args))
 

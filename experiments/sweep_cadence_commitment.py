@@ -12,7 +12,7 @@ Writes to --out:
   results.sqlite                the runs (resumable: run again with the same --out)
 
 Default size: 6 cadences x 5 commitments x 20 replicates of a 500-person division over
-2 years (600 runs, about 35 s on 2 cores).
+2 years (600 runs, 35 to 60 s on 2 cores).
 """
 
 from __future__ import annotations
