@@ -139,7 +139,13 @@ def figure(table: pd.DataFrame, stage: str, out: Path, labels: dict[str, str]) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = script_parser(__doc__, NAME, "per sample point (3 / 2)", replicates=None)
+    p = script_parser(
+        __doc__,
+        NAME,
+        "per sample point (3 / 2)",
+        replicates=None,
+        seed_help="base seed of the samples and the replicates",
+    )
     p.add_argument("--quick", action="store_true", help="a small run (about a minute on 2 cores)")
     args = p.parse_args(argv)
     return script_main(lambda: run(args))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import shutil
 import subprocess
 import tempfile
 import time
@@ -653,7 +654,7 @@ class OrgAnimation:
             if suffix == ".gif":
                 write_gif(stage.frames(weeks), tmp, self.fps)
             else:
-                write_mp4(stage.frames(weeks), tmp, self.fps, ffmpeg)
+                write_mp4(stage.frames(weeks), tmp, self.fps, ffmpeg, name=path)
             tmp.replace(path)
         finally:
             tmp.unlink(missing_ok=True)
@@ -684,21 +685,26 @@ class OrgAnimation:
 
 
 def ffmpeg_path() -> str | None:
-    """The ffmpeg that MP4 output uses: matplotlib's (PATH or rcParams), else imageio-ffmpeg's.
+    """The ffmpeg that MP4 output uses, or None: matplotlib's setting, PATH, then imageio-ffmpeg.
 
-    The `video` extra (`pip install "orgculture-sim[video]"`, part of `dev`) brings
-    imageio-ffmpeg, a wheel with its own ffmpeg binary, so MP4 works without a system ffmpeg.
+    `rcParams["animation.ffmpeg_path"]` (default "ffmpeg") comes first, then an ffmpeg on
+    PATH, then the binary of the `video` extra (`pip install "orgculture-sim[video]"`, part
+    of `dev`): imageio-ffmpeg, a wheel that carries its own ffmpeg.
     """
-    if mpl_animation.FFMpegWriter.isAvailable():
-        return mpl_animation.FFMpegWriter.bin_path()
+    for candidate in (mpl.rcParams["animation.ffmpeg_path"], "ffmpeg"):
+        found = shutil.which(candidate)
+        if found:
+            return found
     try:
         import imageio_ffmpeg
     except ImportError:
         return None
     try:
-        return imageio_ffmpeg.get_ffmpeg_exe()
+        exe = imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError:  # the package is there but its binary is not (an unusual platform)
         return None
+    # IMAGEIO_FFMPEG_EXE is returned as set, unchecked: make sure it runs.
+    return shutil.which(exe)
 
 
 def gif_palette(first: Image.Image) -> Image.Image:
@@ -741,11 +747,14 @@ def write_gif(frames: Iterable[Image.Image], path: Path, fps: float) -> None:
     )
 
 
-def write_mp4(frames: Iterable[Image.Image], path: Path, fps: float, ffmpeg: str) -> None:
+def write_mp4(
+    frames: Iterable[Image.Image], path: Path, fps: float, ffmpeg: str, name: Path | None = None
+) -> None:
     """Pipe RGB frames to ffmpeg as raw video; H.264 in an MP4 that browsers and slides play.
 
     The frames are the same blitted renders as the GIF's (matplotlib's FFMpegWriter would
-    redraw the whole figure for every frame, several times slower).
+    redraw the whole figure for every frame, several times slower). `name` is the file the
+    user asked for, named in messages (`path` may be a temporary name).
     """
     frames = iter(frames)
     first = next(frames)
@@ -755,12 +764,19 @@ def write_mp4(frames: Iterable[Image.Image], path: Path, fps: float, ffmpeg: str
         "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{fps:g}",
         "-i", "-",
         "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2:color=white",  # H.264 wants even sizes
-        "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+        # h264: ffmpeg's preferred H.264 encoder (libx264 when built in, else e.g. openh264).
+        "-c:v", "h264", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
         str(path),
     ]  # fmt: skip
     # ffmpeg's messages go to a file, not a pipe: a full pipe would stall it mid-video.
+    shown = str(name or path)
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=log)
+        try:
+            proc = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=log)
+        except OSError as err:
+            raise InputError(
+                [Problem(shown, f"could not start ffmpeg ({ffmpeg}): {err.strerror}; try a .gif")]
+            ) from None
         try:
             for frame in itertools.chain([first], frames):
                 proc.stdin.write(frame.convert("RGB").tobytes())
@@ -773,7 +789,7 @@ def write_mp4(frames: Iterable[Image.Image], path: Path, fps: float, ffmpeg: str
         message = log.read().decode(errors="replace").strip().splitlines()
     if code != 0:
         why = message[-1] if message else f"exit code {code}"
-        raise InputError([Problem(str(path), f"ffmpeg ({ffmpeg}) failed: {why}; try a .gif")])
+        raise InputError([Problem(shown, f"ffmpeg ({ffmpeg}) failed: {why}; try a .gif")])
 
 
 def resolve_designs(scenario: Scenario, design: str | None, compare: bool) -> tuple[str, ...]:

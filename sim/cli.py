@@ -58,7 +58,11 @@ def _common(p: argparse.ArgumentParser) -> None:
         type=Path,
         help="output folder (default: outputs.folder, else a new folder in results/)",
     )
-    p.add_argument("--force", action="store_true", help="replace an existing --out folder")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing results folder (one with a manifest.json)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -73,8 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run a scenario's designs beside the no-program baseline",
         description="Run every design of a scenario and the no-program baseline "
-        "on the same seeds; print the headline outcomes with 95%% intervals; "
-        "write series.csv, summary.csv and manifest.json.",
+        "on the same seeds; print the headline outcomes with 95% intervals; "
+        "write series.csv, summary.csv, manifest.json and report.html (the scenario's "
+        "[outputs] table chooses the folder and files).",
         epilog=EPILOG_RUN,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -83,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="run designs and show paired differences from baseline",
         description="Like run, plus each design's paired difference from the "
-        "baseline (same seeds) with its 95%% interval and the cost per avoided "
+        "baseline (same seeds) with its 95% interval and the cost per avoided "
         "exit; writes differences.csv too.",
     )
     _common(cmp_)
@@ -196,7 +201,7 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
             ["baseline"] if scenario.include_baseline and "baseline" not in wanted else []
         ) + wanted
     wanted_files = scenario.outputs
-    out = args.out or (Path(wanted_files.folder) if wanted_files.folder else None)
+    out = args.out or (Path(wanted_files.folder).expanduser() if wanted_files.folder else None)
     out = out or default_out_dir(scenario.name)
     from sim.output import check_out_dir
 

@@ -311,12 +311,15 @@ class Experiment:
 
     def _check(self) -> list[Problem]:
         # A base scenario built in Python skips the file checks: check it first, under its own
-        # keys, or its mistakes would be blamed on each varied parameter below.
+        # keys. If it is invalid, each varied value would fail with its mistakes too, so the
+        # per-value checks are skipped; every other check still runs (all problems at once).
+        problems: list[Problem] = []
         try:
             point_scenario(self.base, [], self.source)
+            base_ok = True
         except InputError as err:
-            return list(err.problems)
-        problems: list[Problem] = []
+            problems += err.problems
+            base_ok = False
         if self.replicates < 1:
             problems.append(Problem(self.where("replicates"), "must be at least 1"))
         if self.seed < 0:
@@ -338,15 +341,19 @@ class Experiment:
             problems.append(Problem(self.where("designs"), "a design is listed twice"))
         sampled = self.sample.method != "factorial"
         for path, spec in self.parameters.items():
-            problems += self._check_parameter(path, spec, sampled)
+            problems += self._check_parameter(path, spec, sampled, base_ok)
         problems += self._check_sample()
         return problems
 
-    def _check_parameter(self, path: str, spec: Values | Range, sampled: bool) -> list[Problem]:
+    def _check_parameter(
+        self, path: str, spec: Values | Range, sampled: bool, base_ok: bool = True
+    ) -> list[Problem]:
         where = self.where(f"parameters.{path}")
         head = path.split(".", 1)[0]
         if path in RESERVED_PATHS:
             return [Problem(where, f"cannot be varied: {RESERVED_PATHS[path]}")]
+        if head == "outputs":
+            return [Problem(where, "cannot be varied: outputs choose files, not model values")]
         if head in ("designs", "targets") and path.count(".") != 2:
             form = "designs.NAME.KEY or designs.*.KEY"
             return [Problem(where, f"expected {form}, e.g. designs.*.cadence_weeks")]
@@ -378,7 +385,7 @@ class Experiment:
             if not spec.values:
                 return [Problem(where, "the list of values is empty")]
             candidates = list(spec.values)
-        return self._check_values(path, where, candidates)
+        return self._check_values(path, where, candidates) if base_ok else []
 
     def _check_range(self, where: str, spec: Range, kind: Any, sampled: bool) -> list[Problem]:
         numbers = all(
@@ -595,7 +602,7 @@ class Experiment:
         sample["seed"] = self.sample_seed if self.sample.method != "factorial" else None
         return {
             "name": self.name,
-            "scenario": self.base.to_dict(),
+            "scenario": self.base.model_dict(),  # [outputs] choose files: not in the hash
             "designs": list(self.designs),
             # A list, not a table: the order is the sample matrix's column order.
             "parameters": [{"path": p, **s.to_dict()} for p, s in self.parameters.items()],

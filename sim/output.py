@@ -32,13 +32,39 @@ def default_out_dir(name: str, root: Path = Path("results")) -> Path:
     return out
 
 
+MANIFEST = "manifest.json"
+
+
 def check_out_dir(out: Path, force: bool) -> None:
-    """Refuse an existing, non-empty output folder unless forced."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+    """Refuse an existing, non-empty output folder unless forced, and never risk other files.
+
+    `force` replaces only a results folder (one with a manifest.json, as `write_tables`
+    leaves): a folder named by mistake, or by a shared scenario's `outputs.folder`, such as
+    results/ itself or the current folder, is never deleted.
+    """
+    here = Path.cwd().resolve()
+    target = out.expanduser().resolve()
+    if target == here or target in here.parents:
+        raise InputError(
+            [Problem(str(out), "is the current folder or holds it; name a new folder for results")]
+        )
+    if not out.exists() or (out.is_dir() and not any(out.iterdir())):
+        return
+    if not force:
         raise InputError(
             [
                 Problem(
                     str(out), "already exists; choose another --out, or pass --force to replace it"
+                )
+            ]
+        )
+    if not (out.is_dir() and (out / MANIFEST).is_file()):
+        raise InputError(
+            [
+                Problem(
+                    str(out),
+                    f"is not a results folder (no {MANIFEST}); --force replaces only results "
+                    "folders: choose another --out",
                 )
             ]
         )
@@ -77,4 +103,4 @@ def write_tables(folder: Path, tables: dict[str, pd.DataFrame | None], meta: dic
     for name, table in tables.items():
         if table is not None:
             table.to_csv(folder / f"{name}.csv", index=False)
-    (folder / "manifest.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
+    (folder / MANIFEST).write_text(json.dumps(meta, indent=2, default=str) + "\n")

@@ -279,14 +279,15 @@ class Scenario:
         """A plain, JSON-ready dictionary of every value."""
         return json.loads(json.dumps(asdict(self), default=str))
 
-    def digest(self) -> str:
-        """A short hash of every value that shapes results: the scenario's identity in them.
-
-        `outputs` is left out: where and which files are written changes no number.
-        """
+    def model_dict(self) -> dict[str, Any]:
+        """`to_dict` without `outputs`: every value that can change a number in the results."""
         values = self.to_dict()
-        del values["outputs"]
-        text = json.dumps(values, sort_keys=True)
+        del values["outputs"]  # where and which files are written changes no number
+        return values
+
+    def digest(self) -> str:
+        """A short hash of every value that shapes results: the scenario's identity in them."""
+        text = json.dumps(self.model_dict(), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

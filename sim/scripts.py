@@ -23,7 +23,13 @@ class RunsFailed(Exception):
     """Some runs of a stage raised: their tracebacks are stored, the script stops."""
 
 
-def script_parser(doc: str, name: str, replicates_help: str, replicates: int | None = 20):
+def script_parser(
+    doc: str,
+    name: str,
+    replicates_help: str,
+    replicates: int | None = 20,
+    seed_help: str = "base seed of the replicates",
+):
     """The options every experiment script takes; the module docstring is its help.
 
     Args:
@@ -31,6 +37,7 @@ def script_parser(doc: str, name: str, replicates_help: str, replicates: int | N
         name: the script's name; results go to results/NAME by default.
         replicates_help: what a replicate is here, with the default, e.g. "per design (20)".
         replicates: the default number of replicates (None: the script picks per stage).
+        seed_help: what --seed seeds.
     """
     summary, _, details = doc.partition("\n\n")
     p = argparse.ArgumentParser(
@@ -45,7 +52,7 @@ def script_parser(doc: str, name: str, replicates_help: str, replicates: int | N
     p.add_argument("--out", type=Path, default=Path("results") / name, help="output folder")
     p.add_argument("--size", type=int, default=500, help="people in the organisation (500)")
     p.add_argument("--years", type=float, default=2.0, help="years after the launch (2)")
-    p.add_argument("--seed", type=int, default=20261122, help="base seed of the replicates")
+    p.add_argument("--seed", type=int, default=20261122, help=seed_help)
     p.add_argument("--force", action="store_true", help="discard runs stored in --out")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p

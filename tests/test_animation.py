@@ -180,9 +180,33 @@ def test_a_real_mp4_holds_every_frame(tmp_path):
 def test_a_failing_ffmpeg_is_named_and_leaves_no_file(tmp_path, monkeypatch):
     monkeypatch.setattr(animation, "ffmpeg_path", lambda: "false")  # exits 1 at once
     anim = OrgAnimation(SCENARIO, ("program",), SEED, weeks_per_frame=8, dpi=30)
-    with pytest.raises(InputError, match=r"ffmpeg \(false\) failed"):
+    with pytest.raises(InputError, match=r"ffmpeg \(false\) failed") as err:
+        anim.save(tmp_path / "talk.mp4", progress=False)
+    assert err.value.problems[0].where == str(tmp_path / "talk.mp4")  # the user's name
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_ffmpeg_that_cannot_start_is_named_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setattr(animation, "ffmpeg_path", lambda: str(tmp_path / "no-such-ffmpeg"))
+    anim = OrgAnimation(SCENARIO, ("program",), SEED, weeks_per_frame=8, dpi=30)
+    with pytest.raises(InputError, match="could not start ffmpeg"):
         anim.save(tmp_path / "talk.mp4", progress=False)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ffmpeg_is_found_by_setting_then_path_then_imageio(tmp_path, monkeypatch):
+    import matplotlib as mpl
+
+    fake = tmp_path / "bin" / "ffmpeg"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    monkeypatch.setitem(mpl.rcParams, "animation.ffmpeg_path", str(tmp_path / "missing"))
+    assert animation.ffmpeg_path() == str(fake)  # a missing setting falls back to PATH
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(tmp_path / "also-missing"))
+    assert animation.ffmpeg_path() is None  # an unusable IMAGEIO_FFMPEG_EXE is not trusted
 
 
 def test_notebook_display_is_an_inline_player_with_every_frame():

@@ -147,3 +147,20 @@ def test_outputs_do_not_change_the_scenario_hash(tmp_path):
     plain = loads_scenario("[designs.p]\n")
     elsewhere = loads_scenario('[outputs]\nfolder = "x"\nfigures = "png"\n[designs.p]\n')
     assert plain.digest() == elsewhere.digest()
+
+
+def test_force_replaces_only_results_folders(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep")
+    args = ["run", "--replicates", "1", "--years", "0.1", "--quiet", "--force"]
+    assert main([*args, "--out", "mine"]) == 2
+    assert "is not a results folder" in capsys.readouterr().err
+    assert (mine / "notes.txt").read_text() == "keep"
+    for here in (".", str(tmp_path), str(tmp_path.parent)):
+        assert main([*args, "--out", here]) == 2
+        assert "is the current folder or holds it" in capsys.readouterr().err
+    assert main([*args, "--out", "res"]) == 0  # a results folder: written, then replaced
+    assert main([*args, "--out", "res"]) == 0
+    assert (tmp_path / "res" / "manifest.json").exists() and (mine / "notes.txt").exists()

@@ -15,7 +15,9 @@ import pytest
 
 import sim.experiment
 from sim.cli import main
+from sim.errors import InputError
 from sim.executors import SerialExecutor, open_backend
+from sim.experiment import Experiment
 from sim.store import ResultStore
 from sim.sweep_io import load_sweep
 
@@ -294,3 +296,31 @@ def test_a_dead_worker_stops_the_sweep_instead_of_failing_every_run(tmp_path):
         exp.run(tmp_path / "s.sqlite", BrokenPool())
     with ResultStore(tmp_path / "s.sqlite") as store:
         assert store.count() == 0  # nothing recorded as a model failure
+
+
+def test_outputs_are_not_in_the_sweep_hash_and_cannot_be_varied():
+    from sim import default_scenario
+    from sim.scenario import Outputs
+
+    base = default_scenario().with_changes(years=0.2)
+    moved = base.with_changes(outputs=Outputs(folder="elsewhere", figures="svg"))
+    one = Experiment(base, {"designs.*.cadence_weeks": [2, 4]}, replicates=2)
+    two = Experiment(moved, {"designs.*.cadence_weeks": [2, 4]}, replicates=2)
+    assert one.digest() == two.digest()
+    with pytest.raises(InputError, match="outputs choose files"):
+        Experiment(base, {"outputs.series": [True, False]}, replicates=2)
+
+
+def test_an_invalid_base_is_reported_with_every_other_problem():
+    from sim import default_scenario
+    from sim.scenario import OrgSpec
+
+    bad = default_scenario().with_changes(org=OrgSpec(size=0))
+    with pytest.raises(InputError) as err:
+        Experiment(bad, {"designs.nope.cadence_weeks": [2]}, replicates=0)
+    where = [p.where for p in err.value.problems]
+    assert "<experiment>: org.size" in where
+    assert "<experiment>: replicates" in where
+    assert "<experiment>: parameters.designs.nope.cadence_weeks" in where
+    # The base's mistake is not blamed on the varied parameter.
+    assert not any("found 0" in p.message and "parameters" in p.where for p in err.value.problems)
