@@ -19,8 +19,8 @@ Sizes and times, measured on 2 cores (500-person division, 2 years):
   --quick    Morris 6 trajectories x 2 replicates (168 runs), Sobol N=32 on at most 4
              parameters x 2 replicates (384 runs): about a minute (44 s and 68 s measured)
   default    Morris 20 trajectories x 3 replicates (840 runs), Sobol N=256 on at most 6
-             parameters x 2 replicates (4,096 runs): about 9 minutes (8.5 min measured,
-             with other work on the machine); Sobol intervals about +-0.1 on the largest
+             parameters x 2 replicates (4,096 runs): 6 to 9 minutes (5.7 min measured
+             alone, 8.5 min with other work on the machine); Sobol intervals about +-0.1 on the largest
              indices, +-0.01 on the small ones
 """
 
