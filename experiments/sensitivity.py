@@ -20,8 +20,8 @@ Sizes and times, measured on 2 cores (500-person division, 2 years):
              parameters x 2 replicates (384 runs): about a minute (44 s and 68 s measured)
   default    Morris 20 trajectories x 3 replicates (840 runs), Sobol N=256 on at most 6
              parameters x 2 replicates (4,096 runs): 6 to 9 minutes (5.7 min measured
-             alone, 8.5 min with other work on the machine); Sobol intervals about +-0.1 on the largest
-             indices, +-0.01 on the small ones
+             alone, 8.5 min with other work on the machine); Sobol intervals about
+             +-0.1 on the largest indices, +-0.01 on the small ones
 """
 
 from __future__ import annotations
