@@ -197,11 +197,14 @@ def test_an_ffmpeg_that_cannot_start_is_named_not_a_traceback(tmp_path, monkeypa
 def test_ffmpeg_is_found_by_setting_then_path_then_imageio(tmp_path, monkeypatch):
     import matplotlib as mpl
 
-    fake = tmp_path / "bin" / "ffmpeg"
-    fake.parent.mkdir()
-    fake.write_text("#!/bin/sh\n")
-    fake.chmod(0o755)
+    fake, chosen = tmp_path / "bin" / "ffmpeg", tmp_path / "chosen" / "my-ffmpeg"
+    for exe in (fake, chosen):
+        exe.parent.mkdir()
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
     monkeypatch.setenv("PATH", str(fake.parent))
+    monkeypatch.setitem(mpl.rcParams, "animation.ffmpeg_path", str(chosen))
+    assert animation.ffmpeg_path() == str(chosen)  # matplotlib's setting wins over PATH
     monkeypatch.setitem(mpl.rcParams, "animation.ffmpeg_path", str(tmp_path / "missing"))
     assert animation.ffmpeg_path() == str(fake)  # a missing setting falls back to PATH
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
