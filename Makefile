@@ -9,7 +9,7 @@ PYTHONS := $(PYTHON) python3.13 python3.12 python3 python
 
 help:
 	@echo "make run    run the default scenario (program vs baseline) and print the table"
-	@echo "make test   lint (ruff) and run the test suite"
+	@echo "make test   lint (ruff), the layer contracts (import-linter) and the test suite"
 	@echo "make bench  run the performance benchmarks"
 	@echo "make clean  remove .venv and caches"
 
@@ -39,11 +39,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

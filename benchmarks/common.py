@@ -1,6 +1,6 @@
 """Shared pieces of the benchmarks: the workload, the machine, timing and peak memory.
 
-The benchmarked design is the built-in scenario's program (`sim.design.default_program`):
+The benchmarked design is the built-in scenario's program (`sim.scenario.design.default_program`):
 formal, one hour every two weeks, focused, ongoing, with every senior at every level a
 mentee (coverage 1.0) -- the "realistic coverage" of issue 6: mentees at all senior levels
 (about one employee in six is a mentee, and as many juniors mentor).
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from sim.design import ProgramDesign, default_program
-from sim.scenario import OrgSpec, Scenario
+from sim.scenario.design import ProgramDesign, default_program
+from sim.scenario.parameters import OrgSpec, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent

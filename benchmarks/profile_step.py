@@ -24,8 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import default_design, machine_lines, scenario_of  # noqa: E402
 
-from sim import dynamics  # noqa: E402
-from sim.model import OrgCultureModel  # noqa: E402
+from sim.model.model import (
+    OrgCultureModel,  # noqa: E402
+    dynamics,  # noqa: E402
+)
 
 
 def timed_substeps(size: int, weeks: int, seed: int) -> tuple[Counter, float, float]:

@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     header = machine_lines()
     print("\n".join(header))
     print(
-        "design: the built-in scenario's program (sim.design.default_program): formal, 1 h "
+        "design: the built-in scenario's program (default_program): "
+        "formal, 1 h "
         "every 2 weeks, focused, ongoing, every senior at every level a mentee (coverage 1.0)"
     )
     rows = []

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Row, default_design, machine_lines, print_rows, scenario_of  # noqa: E402
 
-from sim.model import OrgCultureModel  # noqa: E402
+from sim.model.model import OrgCultureModel  # noqa: E402
 
 SIZE, WEEKS = 10_000, 52
 TARGET = 0.10

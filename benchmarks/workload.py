@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import default_design, peak_rss_mb, scenario_of  # noqa: E402
 
-from sim.model import OrgCultureModel  # noqa: E402
+from sim.model.model import OrgCultureModel  # noqa: E402
 
 
 def one_run(size: int, weeks: int, seed: int) -> dict[str, float]:

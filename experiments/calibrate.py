@@ -1,7 +1,7 @@
 """Calibrate the case scenarios to their patterns (MODEL.md section 1), and say where that fails.
 
 For each case with a number, the few uncertain parameters that carry its pattern are searched
-inside their evidence ranges (stated with sources in `sim.calibration.EVIDENCE`), cheaply: a
+inside their evidence ranges (stated with sources in `sim.sweeps.calibration.EVIDENCE`), cheaply: a
 few replicates per candidate (--replicates), the same seeds for every candidate (common random
 numbers, so the comparison between candidates is precise even with few replicates). A level
 is noisier than a comparison, so one-parameter fits of a level use more replicates
@@ -68,7 +68,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a plain script from anywhere
     sys.path.insert(0, str(REPO))
 
-from sim.calibration import (  # noqa: E402
+from sim.provenance import dependency_versions, git_commit  # noqa: E402
+from sim.scenario.seeds import replicate_seeds  # noqa: E402
+from sim.sweeps.calibration import (  # noqa: E402
     Beyond,
     Case,
     Evaluator,
@@ -82,8 +84,6 @@ from sim.calibration import (  # noqa: E402
     schema_default,
     solve_1d,
 )
-from sim.provenance import dependency_versions, git_commit  # noqa: E402
-from sim.runs import replicate_seeds  # noqa: E402
 
 SCENARIOS = REPO / "scenarios"
 CASES = ("telecom", "surabaya", "pershing", "hartford", "ge1999")

@@ -40,13 +40,13 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a plain script from anywhere
     sys.path.insert(0, str(REPO))
 
-from sim.design import default_program  # noqa: E402
-from sim.experiment import Experiment, Morris, Range, Sobol  # noqa: E402
-from sim.plots import save_figure, sensitivity_figure  # noqa: E402
-from sim.scenario import OrgSpec, Scenario  # noqa: E402
-from sim.scripts import run_stage, script_main, script_parser  # noqa: E402
-from sim.sensitivity import sensitivity_table  # noqa: E402
-from sim.store import ResultStore, write_table  # noqa: E402
+from sim.cli.scripts import run_stage, script_main, script_parser  # noqa: E402
+from sim.scenario.design import default_program  # noqa: E402
+from sim.scenario.parameters import OrgSpec, Scenario  # noqa: E402
+from sim.sweeps.experiment import Experiment, Morris, Range, Sobol  # noqa: E402
+from sim.sweeps.sensitivity import sensitivity_table  # noqa: E402
+from sim.sweeps.store import ResultStore, write_table  # noqa: E402
+from sim.viz.plots import save_figure, sensitivity_figure  # noqa: E402
 
 NAME = "sensitivity"
 DESIGN = "program"

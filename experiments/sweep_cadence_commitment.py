@@ -30,12 +30,12 @@ if str(REPO) not in sys.path:  # run as a plain script from anywhere
     sys.path.insert(0, str(REPO))
 
 from sim import analysis  # noqa: E402
-from sim.design import default_program  # noqa: E402
-from sim.experiment import Experiment  # noqa: E402
-from sim.plots import heatmap_figure, save_figure  # noqa: E402
-from sim.scenario import OrgSpec, Scenario  # noqa: E402
-from sim.scripts import run_stage, script_main, script_parser  # noqa: E402
-from sim.store import write_table  # noqa: E402
+from sim.cli.scripts import run_stage, script_main, script_parser  # noqa: E402
+from sim.scenario.design import default_program  # noqa: E402
+from sim.scenario.parameters import OrgSpec, Scenario  # noqa: E402
+from sim.sweeps.experiment import Experiment  # noqa: E402
+from sim.sweeps.store import write_table  # noqa: E402
+from sim.viz.plots import heatmap_figure, save_figure  # noqa: E402
 
 NAME = "sweep_cadence_commitment"
 CADENCE = "designs.*.cadence_weeks"

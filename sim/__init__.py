@@ -9,13 +9,22 @@ The public API is a handful of nouns:
 - `Experiment` (with `Values`, `Range` and a sample design): a sweep stored run by run.
 """
 
-from sim.agents import Employee, Junior, Senior
-from sim.design import ProgramDesign
-from sim.experiment import Experiment, Factorial, LatinHypercube, Morris, Range, Sobol, Values
-from sim.model import OrgCultureModel
-from sim.runs import Results, replicate_seeds, run_scenario
-from sim.scenario import Scenario, default_scenario
-from sim.scenario_io import load_scenario
+from sim.model.agents import Employee, Junior, Senior
+from sim.model.model import OrgCultureModel
+from sim.scenario.design import ProgramDesign
+from sim.scenario.loading import load_scenario
+from sim.scenario.parameters import Scenario, default_scenario
+from sim.scenario.seeds import replicate_seeds
+from sim.sweeps.experiment import (
+    Experiment,
+    Factorial,
+    LatinHypercube,
+    Morris,
+    Range,
+    Sobol,
+    Values,
+)
+from sim.sweeps.runs import Results, run_scenario
 
 __all__ = [
     "Employee",

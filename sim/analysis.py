@@ -168,7 +168,7 @@ def target_table(summary: pd.DataFrame, targets: Sequence) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# --- experiments and sweeps (sim.experiment): a row per run, keyed by design and point -------
+# --- experiments and sweeps (sim.sweeps.experiment): a row per run, keyed by design and point
 def summarise_points(
     runs: pd.DataFrame, outcomes: Sequence[str], params: Sequence[str] = ()
 ) -> pd.DataFrame:
@@ -217,7 +217,7 @@ def paired_differences_by_point(
 
 def outcome_columns(runs: pd.DataFrame) -> list[str]:
     """The numeric outcome columns of a runs table (not keys, parameters or provenance)."""
-    from sim.observe import is_summary_outcome
+    from sim.scenario.outcomes import is_summary_outcome
 
     return [c for c in runs.columns if is_summary_outcome(c)]
 

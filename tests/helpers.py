@@ -1,7 +1,7 @@
 """Small scenarios shared by the tests."""
 
-from sim.design import ProgramDesign, default_program
-from sim.scenario import OrgSpec, Scenario
+from sim.scenario.design import ProgramDesign, default_program
+from sim.scenario.parameters import OrgSpec, Scenario
 
 
 def small_scenario(size: int = 120, years: float = 1.0, **changes) -> Scenario:

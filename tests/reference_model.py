@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.people import beta_draw
+from sim.model.people import beta_draw
 
 GENERATIONS = ("Boomer", "Gen X", "Millennial", "Gen Z")
 

@@ -8,8 +8,12 @@ import pytest
 from PIL import Image
 
 from helpers import small_scenario
-from sim import animation
-from sim.animation import (
+from sim.cli.main import main
+from sim.errors import InputError
+from sim.model.org import generate_org
+from sim.scenario.parameters import OrgSpec
+from sim.viz import animation
+from sim.viz.animation import (
     OrgAnimation,
     Stage,
     frame_weeks,
@@ -17,10 +21,6 @@ from sim.animation import (
     resolve_designs,
     week_date,
 )
-from sim.cli import main
-from sim.errors import InputError
-from sim.org import generate_org
-from sim.scenario import OrgSpec
 
 SCENARIO = small_scenario(size=120, years=0.3)  # 16 weeks, the default (all-senior) program
 SEED = 7

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.calibration import (
+from sim.scenario.parameters import Target
+from sim.sweeps.calibration import (
     EVIDENCE,
     Case,
     Evaluator,
@@ -22,7 +23,6 @@ from sim.calibration import (
     schema_default,
     solve_1d,
 )
-from sim.scenario import Target
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

@@ -7,8 +7,8 @@ import pytest
 
 from sim import OrgCultureModel, run_scenario
 from sim.analysis import paired_differences
-from sim.design import default_program
-from sim.scenario import Scenario
+from sim.scenario.design import default_program
+from sim.scenario.parameters import Scenario
 
 SEEDS = [101, 102, 103, 104, 105, 106, 107, 108]
 ONE_WAY = default_program().with_changes(name="one_way")

@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 
 
 def run_cli(*args, cwd=None):
@@ -142,7 +142,7 @@ def test_scenario_outputs_choose_the_folder_and_the_files(tmp_path, monkeypatch,
 
 
 def test_outputs_do_not_change_the_scenario_hash(tmp_path):
-    from sim.scenario_io import loads_scenario
+    from sim.scenario.loading import loads_scenario
 
     plain = loads_scenario("[designs.p]\n")
     elsewhere = loads_scenario('[outputs]\nfolder = "x"\nfigures = "png"\n[designs.p]\n')

@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from sim.calibration import evidence_table
-from sim.template import parameter_table
+from sim.scenario.template import parameter_table
+from sim.sweeps.calibration import evidence_table
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 
@@ -18,14 +18,14 @@ def between_markers(name: str) -> str:
 
 def test_odd_parameter_table_equals_the_schema():
     assert between_markers("parameter-table") == parameter_table(), (
-        "docs/ODD.md's parameter table differs from sim.template.parameter_table(); "
+        "docs/ODD.md's parameter table differs from sim.scenario.template.parameter_table(); "
         "paste the new table between the markers"
     )
 
 
 def test_odd_evidence_ranges_equal_the_calibration_code():
     assert between_markers("evidence-table") == evidence_table(), (
-        "docs/ODD.md's evidence ranges differ from sim.calibration.evidence_table(); "
+        "docs/ODD.md's evidence ranges differ from sim.sweeps.calibration.evidence_table(); "
         "paste the new table between the markers"
     )
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from helpers import small_scenario
-from sim.experiment import Experiment, Morris, Range, Sobol
-from sim.sensitivity import point_means, sensitivity_table
+from sim.sweeps.experiment import Experiment, Morris, Range, Sobol
+from sim.sweeps.sensitivity import point_means, sensitivity_table
 
 # Not in alphabetical order: the stored definition must keep the sample's column order.
 PARAMS = {

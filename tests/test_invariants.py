@@ -4,9 +4,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.design import PAIRING_RULES, ProgramDesign
-from sim.model import OrgCultureModel
-from sim.scenario import OrgSpec, Scenario
+from sim.model.model import OrgCultureModel
+from sim.scenario.design import PAIRING_RULES, ProgramDesign
+from sim.scenario.parameters import OrgSpec, Scenario
 
 designs = st.builds(
     ProgramDesign,

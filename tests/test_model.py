@@ -6,9 +6,9 @@ import pytest
 
 from helpers import design, small_scenario
 from sim import Junior, OrgCultureModel, ProgramDesign, Senior, run_scenario
-from sim.design import default_program
-from sim.org import TIE_KINDS, generate_org
-from sim.scenario import OrgSpec, Scenario
+from sim.model.org import TIE_KINDS, generate_org
+from sim.scenario.design import default_program
+from sim.scenario.parameters import OrgSpec, Scenario
 
 PROGRAM_COLUMNS = {
     "pairs_active",

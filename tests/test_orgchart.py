@@ -1,4 +1,4 @@
-"""HR org-chart import (sim.orgchart): loading, clear errors, synthetic exports."""
+"""HR org-chart import (sim.scenario.orgchart): loading, clear errors, synthetic exports."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.errors import InputError
-from sim.orgchart import (
+from sim.scenario.orgchart import (
     DEPARTMENT_NAMES,
     GENERATIONS,
     HEAD_DEPARTMENT,

@@ -8,9 +8,10 @@ import pytest
 from PIL import Image
 
 from helpers import small_scenario
-from sim import analysis, plots
+from sim import analysis
 from sim.errors import InputError
-from sim.runs import run_scenario
+from sim.sweeps.runs import run_scenario
+from sim.viz import plots
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
 """The optimised weekly step equals a plain per-person reference implementation (issue 6).
 
-Speed must never change the science: the model's whole-array step (sim.dynamics, sim.model,
-sim.program, sim.observe) is run side by side with `reference_model`, which loops over people
-and pairs and reads the spec's formulas off MODEL.md section 7. Both start from the same
+Speed must never change the science: the model's whole-array step (sim.model.dynamics,
+sim.model.model, sim.model.program, sim.model.observe) is run side by side with
+`reference_model`, which loops over people and pairs and reads the spec's formulas off
+MODEL.md section 7. Both start from the same
 state of a small organisation with vacancies, hires and a running two-way program, and draw
 the same random numbers (the reference gets copies of the model's generators). After every
 week their people, pairs and weekly rows must agree to 1e-12. The mutation tests then break
@@ -24,11 +25,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mesa.discrete_space import Network
 
-from sim import dynamics
-from sim.design import PAIRING_RULES, default_program
-from sim.model import OrgCultureModel
-from sim.org import OrgNetwork, generate_org
-from sim.scenario import OrgSpec, Scenario
+from sim.model.model import OrgCultureModel, dynamics
+from sim.model.org import OrgNetwork, generate_org
+from sim.scenario.design import PAIRING_RULES, default_program
+from sim.scenario.parameters import OrgSpec, Scenario
 
 WARM_UP, WEEKS = 20, 16
 CONTINUOUS = ("digital", "business", "business_initial", "engagement", "e0", "exposure")

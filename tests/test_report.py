@@ -7,11 +7,11 @@ import re
 from PIL import Image
 
 from helpers import small_scenario
-from sim.cli import main
-from sim.design import ProgramDesign
-from sim.report import changed_parameters, report_html
-from sim.runs import run_scenario
-from sim.scenario import OrgSpec, Target
+from sim.cli.main import main
+from sim.scenario.design import ProgramDesign
+from sim.scenario.parameters import OrgSpec, Target
+from sim.sweeps.runs import run_scenario
+from sim.viz.report import changed_parameters, report_html
 
 DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from sim.errors import InputError
-from sim.scenario_io import load_scenario, loads_scenario
-from sim.template import parameter_table, scenario_template
+from sim.scenario.loading import load_scenario, loads_scenario
+from sim.scenario.template import parameter_table, scenario_template
 
 
 def problems(text, sets=None):
@@ -126,8 +126,8 @@ def test_parameter_table_lists_every_parameter():
 
 
 def test_a_synthetic_hr_export_imports_and_runs(tmp_path):
-    from sim.orgchart import write_synthetic_org_chart
-    from sim.runs import run_scenario
+    from sim.scenario.orgchart import write_synthetic_org_chart
+    from sim.sweeps.runs import run_scenario
 
     write_synthetic_org_chart(2000, tmp_path / "org.csv", seed=3)
     (tmp_path / "hr.toml").write_text(

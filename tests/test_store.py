@@ -7,8 +7,8 @@ import pytest
 
 from helpers import small_scenario
 from sim.errors import InputError
-from sim.experiment import Experiment, RunOutcome
-from sim.store import ResultStore
+from sim.sweeps.experiment import Experiment, RunOutcome
+from sim.sweeps.store import ResultStore
 
 
 def experiment(**changes) -> Experiment:

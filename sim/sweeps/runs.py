@@ -11,21 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from sim.model import OrgCultureModel
+from sim.model.model import OrgCultureModel
 from sim.provenance import git_commit, package_version
-from sim.scenario import Scenario
+from sim.scenario.orgchart import load_chart
+from sim.scenario.parameters import Scenario
+from sim.scenario.seeds import replicate_seeds
 
 KEYS = ("design", "replicate", "seed")
-
-
-def replicate_seeds(base: int, replicates: int) -> list[int]:
-    """Integer seeds for replicates 0..n-1, drawn once from the base seed."""
-    words = np.random.SeedSequence(base).generate_state(replicates, dtype=np.uint32)
-    return [int(w) for w in words]
 
 
 @dataclass
@@ -79,7 +74,7 @@ def run_scenario(
         scenario: the validated scenario.
         designs: design names to run (default: baseline, if included, and every design).
         seeds: replicate seeds (default: `replicate_seeds(scenario.seed, scenario.replicates)`).
-        org_chart: an imported org chart (`sim.orgchart.OrgChart`), if the scenario uses one.
+        org_chart: an imported org chart (`OrgChart`), if the scenario uses one.
         progress: show a progress bar.
 
     Example:
@@ -107,12 +102,3 @@ def run_scenario(
         summary=pd.DataFrame(rows),
         people=pd.concat(people, ignore_index=True) if people else None,
     )
-
-
-def load_chart(scenario: Scenario):
-    """The scenario's imported org chart, or None for a generated organisation."""
-    if scenario.org.chart is None:
-        return None
-    from sim.orgchart import load_org_chart
-
-    return load_org_chart(scenario.org.chart)

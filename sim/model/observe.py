@@ -8,15 +8,29 @@ formula), and `summarise` reduces a series to one row per run, per year relative
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
 
-from sim.people import GENERATIONS
+from sim.model.people import GENERATIONS
 
 if TYPE_CHECKING:
-    from sim.model import Leavers, OrgCultureModel
+    from sim.model.org import Org
+    from sim.model.people import Leavers, People
+    from sim.model.program import Program
+    from sim.scenario.parameters import Scenario
+
+
+class ObservedModel(Protocol):
+    """What observation reads of an `OrgCultureModel` (a protocol: observe never imports it)."""
+
+    config: Scenario
+    org: Org
+    people: People
+    program: Program | None
+    leadership_mask: np.ndarray
+
 
 GEN_KEYS = ("boomer", "gen_x", "millennial", "gen_z")
 ROLES = ("junior", "senior")
@@ -58,7 +72,7 @@ class WeeklyRecorder:
     is kept as one list of values in the order of `columns`; `rows` shows them by column.
     """
 
-    def __init__(self, model: OrgCultureModel) -> None:
+    def __init__(self, model: ObservedModel) -> None:
         self.model = model
         self.people_rows: list[pd.DataFrame] = []
         self._weeks: list[list[float]] = []
@@ -267,44 +281,6 @@ def year_windows(series: pd.DataFrame, launch_week: int) -> dict[str, pd.DataFra
     return out
 
 
-# Summary outcomes: per-year ones carry a suffix (_pre, _y1, _y2, ...), the rest do not.
-YEARLY_OUTCOMES = tuple(
-    [f"turnover_{g}" for g in ("junior", "senior", "millennial", "gen_z")]
-    + [
-        "exits_junior",
-        "exits_all",
-        "engagement_junior",
-        "engaged_share_junior",
-        "leadership_fluency",
-    ]
-)
-RUN_OUTCOMES = (
-    "leadership_fluency_end",
-    "knowledge_gap_end",
-    "digital_relevance_end",
-    "engagement_junior_end",
-    "exits_total",
-    "pairs_formed",
-    "sessions_held",
-    "sessions_per_pair",
-    "unpaired_mentees_max",
-    "program_hours",
-    "program_cost",
-    "turnover_cost",
-    "mentor_retention_52w",
-)
-
-
-def is_summary_outcome(name: str) -> bool:
-    """True if `name` is a column of a run's summary row (e.g. turnover_millennial_y1)."""
-    if name in RUN_OUTCOMES:
-        return True
-    stem, _, suffix = name.rpartition("_")
-    return stem in YEARLY_OUTCOMES and (
-        suffix == "pre" or (suffix[:1] == "y" and suffix[1:].isdigit())
-    )
-
-
 def _pandas_mean(values: np.ndarray) -> np.float64:
     """Series.mean() of these values, computed as pandas computes it, without a Series.
 
@@ -320,7 +296,7 @@ def _pandas_mean(values: np.ndarray) -> np.float64:
     return np.add.reduce(values) / count
 
 
-def summarise(series: pd.DataFrame, model: OrgCultureModel) -> dict[str, object]:
+def summarise(series: pd.DataFrame, model: ObservedModel) -> dict[str, object]:
     """One summary row for a run: outcomes per year relative to launch, and run totals.
 
     Windows are read from the series' columns as numpy arrays (once per run, for every

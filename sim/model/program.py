@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from sim.design import ProgramDesign
-from sim.dynamics import session_quality, transfer_in_sessions
-from sim.org import Org
-from sim.people import People
-from sim.scenario import SessionParams
+from sim.model.dynamics import session_quality, transfer_in_sessions
+from sim.model.org import Org
+from sim.model.people import People
+from sim.scenario.design import ProgramDesign
+from sim.scenario.parameters import SessionParams
 
 
 @dataclass

@@ -8,14 +8,12 @@ methods keep working.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import mesa
 from mesa.discrete_space import FixedAgent
 
-from sim.people import GENERATIONS
-
-if TYPE_CHECKING:
-    from sim.model import OrgCultureModel
+from sim.model.people import GENERATIONS
 
 
 class PersonState:
@@ -39,7 +37,7 @@ class PersonState:
 class Employee(FixedAgent):
     """A person holding one position of the org graph."""
 
-    model: OrgCultureModel
+    model: mesa.Model
     digital = PersonState()
     business = PersonState()
     engagement = PersonState()
@@ -48,7 +46,7 @@ class Employee(FixedAgent):
     tenure = PersonState(int)
     birth_year = PersonState(int)
 
-    def __init__(self, model: OrgCultureModel, cell: Any) -> None:
+    def __init__(self, model: mesa.Model, cell: Any) -> None:
         super().__init__(model)
         self.cell = cell
         self.position: int = cell.coordinate

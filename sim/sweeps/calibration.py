@@ -41,10 +41,10 @@ import pandas as pd
 from scipy import optimize
 
 from sim.analysis import mean_interval
-from sim.runs import run_one
-from sim.scenario import Scenario, Target
-from sim.scenario_io import scenario_from_dict
-from sim.schema import field_infos
+from sim.scenario.loading import scenario_from_dict
+from sim.scenario.parameters import Scenario, Target
+from sim.scenario.schema import field_infos
+from sim.sweeps.runs import run_one
 
 
 # --- evidence ranges ------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def evidence_for(key: str) -> Evidence:
 
 def schema_default(key: str) -> Any:
     """The built-in default of a dotted scenario key (``designs.NAME.x`` -> ProgramDesign's x)."""
-    from sim.design import ProgramDesign
+    from sim.scenario.design import ProgramDesign
 
     parts = key.split(".")
     if parts[0] == "designs":

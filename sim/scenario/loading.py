@@ -1,6 +1,6 @@
 """Scenario files: TOML in, a validated `Scenario` out, every problem reported at once.
 
-The checks read the schema (`sim.schema` metadata on the dataclasses), so a new
+The checks read the schema (`sim.scenario.schema` metadata on the dataclasses), so a new
 parameter is validated, templated and documented as soon as it is declared.
 """
 
@@ -14,11 +14,11 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from sim.design import ProgramDesign, default_program
 from sim.errors import InputError, Problem, did_you_mean
-from sim.observe import RUN_OUTCOMES, YEARLY_OUTCOMES, is_summary_outcome
-from sim.scenario import Scenario, Target
-from sim.schema import FieldInfo, field_infos, type_options
+from sim.scenario.design import ProgramDesign, default_program
+from sim.scenario.outcomes import RUN_OUTCOMES, YEARLY_OUTCOMES, is_summary_outcome
+from sim.scenario.parameters import Scenario, Target
+from sim.scenario.schema import FieldInfo, field_infos, type_options
 
 RESERVED_DESIGN = "baseline"
 NoneType = type(None)
@@ -391,7 +391,7 @@ def load_scenario(path: str | Path, sets: list[str] | None = None) -> Scenario:
 
 def default_with_overrides(sets: list[str] | None) -> Scenario:
     """The built-in default scenario with `--set` overrides applied and validated."""
-    from sim.scenario import default_scenario
+    from sim.scenario.parameters import default_scenario
 
     base = default_scenario()
     raw = {"name": base.name, "description": base.description, "provenance": base.provenance}

@@ -4,7 +4,7 @@ An `Experiment` names the parameters to vary by the dotted key paths of `--set`
 (``dynamics.exits.beta_e``, ``designs.program.cadence_weeks``, or ``designs.*.cadence_weeks``
 for every design), each as a list of `Values` or a `Range`, and how to combine them: a
 `Factorial` grid, a `LatinHypercube`, or SALib's `Sobol` and `Morris` samples. Every point's
-scenario is built and validated by `sim.scenario_io`, the one place that checks input.
+scenario is built and validated by `sim.scenario.loading`, the one place that checks input.
 
 Replicate seeds are drawn once from the experiment's base seed and shared by every design and
 every sample point (common random numbers). Each run is a pure function of its `RunTask`, so
@@ -40,12 +40,13 @@ from typing import Any
 
 import numpy as np
 
-from sim.design import ProgramDesign
 from sim.errors import InputError, Problem, did_you_mean
-from sim.runs import replicate_seeds, run_one
-from sim.scenario import Scenario
-from sim.scenario_io import scenario_from_dict
-from sim.schema import field_infos, type_options
+from sim.scenario.design import ProgramDesign
+from sim.scenario.loading import scenario_from_dict
+from sim.scenario.parameters import Scenario
+from sim.scenario.schema import field_infos, type_options
+from sim.scenario.seeds import replicate_seeds
+from sim.sweeps.runs import run_one
 
 # Keys an experiment sets itself: varying them per point would break common random numbers.
 RESERVED_PATHS = {
@@ -213,7 +214,7 @@ def point_scenario(base: Scenario, sets: Sequence[str], source: str = "<experime
 @functools.lru_cache(maxsize=8)
 def _chart(path: str):
     # Workers load an imported org chart once, not once per run.
-    from sim.orgchart import load_org_chart
+    from sim.scenario.orgchart import load_org_chart
 
     return load_org_chart(path)
 
@@ -631,7 +632,7 @@ class Experiment:
         """Run every task not yet stored; write each run to the store as it finishes.
 
         Args:
-            store: a `sim.store.ResultStore` or a path to one (an SQLite file).
+            store: a `sim.sweeps.store.ResultStore` or a path to one (an SQLite file).
             executor: any `concurrent.futures.Executor` (default: serial, in this process).
             resume: continue a store made by this same experiment (skip stored runs).
             window: runs in flight at once (bounds memory; a few per worker is plenty).
@@ -640,8 +641,8 @@ class Experiment:
         Returns:
             A `SweepReport` of what ran, what was skipped and what failed.
         """
-        from sim.executors import SerialExecutor
-        from sim.store import ResultStore
+        from sim.sweeps.executors import SerialExecutor
+        from sim.sweeps.store import ResultStore
 
         own_store = not isinstance(store, ResultStore)
         db = ResultStore(store) if own_store else store
@@ -819,8 +820,8 @@ def run_experiment(
     experiment in ``out`` is continued (its runs are kept); a store of another experiment
     is refused unless ``force`` (which discards it).
     """
-    from sim.executors import open_backend
-    from sim.store import STORE_NAME, ResultStore
+    from sim.sweeps.executors import open_backend
+    from sim.sweeps.store import STORE_NAME, ResultStore
 
     path = Path(out) / STORE_NAME
     if force:
@@ -839,7 +840,7 @@ def run_experiment(
 
 def scenario_from_file_or_default(path: str | Path | None, sets: Sequence[str] = ()) -> Scenario:
     """The base scenario of a sweep: a scenario file, or the built-in default."""
-    from sim.scenario_io import default_with_overrides, load_scenario
+    from sim.scenario.loading import default_with_overrides, load_scenario
 
     if path is None:
         return default_with_overrides(list(sets))

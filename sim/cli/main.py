@@ -1,7 +1,7 @@
 """The `sim` command: a thin layer over the Python API.
 
 Every user mistake is printed as one line per problem and exits with status 2; nothing
-is half-written (see `sim.output`).
+is half-written (see `sim.sweeps.output`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.cli.scenario_args import load_for_run
 from sim.errors import InputError, Problem
-
-# The case `sim run` runs with no file: the telecom case of the library in the source tree.
-DEFAULT_CASE = Path(__file__).resolve().parent.parent / "scenarios" / "telecom.toml"
 
 EPILOG_RUN = """examples:
   sim run                                  the telecom case (scenarios/telecom.toml) vs baseline
@@ -153,37 +151,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     anim.add_argument("--force", action="store_true", help="replace an existing --out file")
     anim.add_argument("--quiet", action="store_true", help="no progress bar")
-    from sim.sweep_cli import add_sweep_parser
+    from sim.cli.sweep import add_sweep_parser
 
     add_sweep_parser(sub)
     return parser
 
 
-def load_for_run(args: argparse.Namespace):
-    """The validated scenario with command-line overrides applied."""
-    from sim.scenario_io import default_with_overrides, load_scenario
-
-    sets = list(args.set)
-    for flag, key in ((args.years, "years"), (args.seed, "seed"), (args.replicates, "replicates")):
-        if flag is not None:
-            sets.append(f"{key}={flag}")
-    if args.scenario:
-        return load_scenario(args.scenario, sets)
-    if DEFAULT_CASE.is_file():
-        print(f"No scenario given: running the telecom case ({DEFAULT_CASE.name}).")
-        return load_scenario(DEFAULT_CASE, sets)
-    print(
-        "No scenario given and the case library is not beside this install: running the "
-        "built-in 500-person division."
-    )
-    return default_with_overrides(sets)
-
-
 def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     """`sim run` and `sim compare`."""
     from sim import analysis
-    from sim.output import default_out_dir, manifest, write_atomically, write_tables
-    from sim.runs import load_chart, run_scenario
+    from sim.scenario.orgchart import load_chart
+    from sim.sweeps.output import default_out_dir, manifest, write_atomically, write_tables
+    from sim.sweeps.runs import run_scenario
 
     scenario = load_for_run(args)
     designs = None
@@ -203,7 +182,7 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     wanted_files = scenario.outputs
     out = args.out or (Path(wanted_files.folder).expanduser() if wanted_files.folder else None)
     out = out or default_out_dir(scenario.name)
-    from sim.output import check_out_dir
+    from sim.sweeps.output import check_out_dir
 
     check_out_dir(out, args.force)
     chart = load_chart(scenario)
@@ -263,7 +242,7 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
             "wall_seconds": round(elapsed, 2),
         }
     )
-    from sim.report import REPORT_NAME, report_figures, save_figures, write_report
+    from sim.viz.report import REPORT_NAME, report_figures, save_figures, write_report
 
     figures = None
     if wanted_files.report or wanted_files.figures != "none":
@@ -300,7 +279,7 @@ def _describe_org(scenario, chart) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     """`sim validate FILE`."""
     if args.file.suffix.lower() == ".csv":
-        from sim.orgchart import load_org_chart
+        from sim.scenario.orgchart import load_org_chart
 
         chart = load_org_chart(args.file)
         for notice in chart.notices:
@@ -309,15 +288,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for key, value in chart.summary().items():
             print(f"  {key}: {value}")
         return 0
-    from sim.model import OrgCultureModel
-    from sim.runs import load_chart
-    from sim.scenario_io import load_scenario
+    from sim.model.model import OrgCultureModel
+    from sim.scenario.loading import load_scenario
+    from sim.scenario.orgchart import load_chart
 
     scenario = load_scenario(args.file, args.set)
     chart = load_chart(scenario)
     model = OrgCultureModel(scenario, None, scenario.seed, org_chart=chart)
     org, people = model.org, model.people
-    from sim.people import GENERATIONS
+    from sim.model.people import GENERATIONS
 
     gens = pd.Series(people.generation).map(dict(enumerate(GENERATIONS))).value_counts()
     print(f"{args.file}: a valid scenario {scenario.name!r}")
@@ -337,7 +316,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_org(args: argparse.Namespace) -> int:
     """`sim org synth N --out FILE`."""
-    from sim.orgchart import write_synthetic_org_chart
+    from sim.scenario.orgchart import write_synthetic_org_chart
 
     if args.n < 2:
         raise InputError([Problem(f"sim org synth {args.n}", "N must be at least 2")])
@@ -364,18 +343,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             return cmd_validate(args)
         if args.command == "scenario":
-            from sim.template import scenario_template
+            from sim.scenario.template import scenario_template
 
             sys.stdout.write(scenario_template())
             return 0
         if args.command == "org":
             return cmd_org(args)
         if args.command == "animate":
-            from sim.animation import cmd_animate
+            from sim.cli.animate import cmd_animate
 
             return cmd_animate(args)
         if args.command == "sweep":
-            from sim.sweep_cli import cmd_sweep
+            from sim.cli.sweep import cmd_sweep
 
             return cmd_sweep(args)
     except InputError as err:

@@ -80,7 +80,7 @@ def open_backend(
     # imports the model once, so workers start fast.
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["sim.experiment"])
+        ctx.set_forkserver_preload(["sim.sweeps.experiment"])
     else:  # Windows
         ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from mesa.discrete_space import Cell, Network
 from mesa.discrete_space.discrete_space import DiscreteSpace
 
-from sim.scenario import OrgSpec
+from sim.scenario.parameters import OrgSpec
 
 TIE_KINDS = ("reports_to", "team", "informal")
 

@@ -19,10 +19,10 @@ import functools
 
 import numpy as np
 
-from sim.design import ProgramDesign
-from sim.org import Org
-from sim.people import People
-from sim.scenario import EngagementParams, ExitParams, KnowledgeParams, SessionParams
+from sim.model.org import Org
+from sim.model.people import People
+from sim.scenario.design import ProgramDesign
+from sim.scenario.parameters import EngagementParams, ExitParams, KnowledgeParams, SessionParams
 
 
 # --- Program: sessions -------------------------------------------------------------------

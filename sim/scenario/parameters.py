@@ -1,7 +1,7 @@
 """The scenario: everything one run needs, as frozen dataclasses (MODEL.md sections 5-8).
 
 Defaults, types, ranges and help text live here, in `param(...)` declarations; the loader
-(`sim.scenario_io`), `--set`, the template and the docs read them from here.
+(`sim.scenario.loading`), `--set`, the template and the docs read them from here.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import json
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from sim.design import ProgramDesign, default_program
-from sim.schema import group, param
+from sim.scenario.design import ProgramDesign, default_program
+from sim.scenario.schema import group, param
 
 
 @dataclass(frozen=True)

@@ -867,12 +867,20 @@ def write_synthetic_org_chart(n: int, path: str | os.PathLike, seed: int) -> Pat
     return path
 
 
+def load_chart(scenario) -> OrgChart | None:
+    """The scenario's imported org chart (`org.chart`), or None for a generated organisation."""
+    if scenario.org.chart is None:
+        return None
+    return load_org_chart(scenario.org.chart)
+
+
 __all__ = [
     "DEPARTMENT_NAMES",
     "GENERATIONS",
     "HEAD_DEPARTMENT",
     "OrgChart",
     "generation_index",
+    "load_chart",
     "load_org_chart",
     "synthesize_org_chart",
     "write_synthetic_org_chart",

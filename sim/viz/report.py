@@ -2,13 +2,13 @@
 
 The page holds the scenario's name, description and provenance, the headline table with
 95% intervals, paired differences and case targets when there are any, the key figures
-(from `sim.plots`, embedded as base64 PNG data URIs) and the parameters that differ from
+(from `sim.viz.plots`, embedded as base64 PNG data URIs) and the parameters that differ from
 the defaults. No external CSS, JavaScript or fonts: it opens in any browser, offline, and
 can be mailed as one file. Every piece of text is escaped with `html.escape`.
 
 Example:
     >>> from sim import default_scenario, run_scenario
-    >>> from sim.report import report_html
+    >>> from sim.viz.report import report_html
     >>> scenario = default_scenario().with_changes(years=0.5)
     >>> results = run_scenario(scenario, seeds=[1, 2])
     >>> page = report_html(scenario, {"series": results.series, "summary": results.summary})
@@ -30,11 +30,12 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim import analysis, plots
-from sim.design import ProgramDesign
-from sim.scenario import Scenario
-from sim.schema import field_infos
-from sim.template import toml_value
+from sim import analysis
+from sim.scenario.design import ProgramDesign
+from sim.scenario.parameters import Scenario
+from sim.scenario.schema import field_infos
+from sim.scenario.template import toml_value
+from sim.viz import plots
 
 REPORT_NAME = "report.html"
 # Scenario fields left out of the table of changed parameters: shown in the header, or

@@ -8,7 +8,7 @@ palette (distinguishable with the common colour-vision deficiencies); time axes 
 
 Example:
     >>> from sim import default_scenario, run_scenario
-    >>> from sim.plots import save_figure, series_figure
+    >>> from sim.viz.plots import save_figure, series_figure
     >>> results = run_scenario(default_scenario().with_changes(years=0.5), seeds=[1, 2])
     >>> paths = save_figure(series_figure(results.series), "/tmp/series")
     >>> [p.suffix for p in paths]

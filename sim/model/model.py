@@ -1,7 +1,7 @@
 """OrgCultureModel: the organisation, its people and a program, stepped one week at a time.
 
 `step()` follows MODEL.md section 3: program, knowledge drift, engagement, exits, hiring,
-end of week. Each sub-step is a whole-array function from `sim.dynamics`; Python loops
+end of week. Each sub-step is a whole-array function from `sim.model.dynamics`; Python loops
 touch only the people who leave, are hired or are paired (docs/performance.md).
 """
 
@@ -9,33 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 import pandas as pd
 
-from sim import dynamics
-from sim.agents import Employee, Junior, Senior
-from sim.design import ProgramDesign
-from sim.observe import WeeklyRecorder, summarise
-from sim.org import Org, OrgNetwork, build_org, gc_paused, generate_org
-from sim.people import People, hire_into, initial_people
-from sim.program import Program
-from sim.scenario import Scenario, default_scenario
+from sim.model import dynamics
+from sim.model.agents import Employee, Junior, Senior
+from sim.model.observe import WeeklyRecorder, summarise
+from sim.model.org import Org, OrgNetwork, build_org, gc_paused, generate_org
+from sim.model.people import Leavers, People, hire_into, initial_people
+from sim.model.program import Program
+from sim.scenario.design import ProgramDesign
+from sim.scenario.parameters import Scenario, default_scenario
 
 if TYPE_CHECKING:
-    from sim.orgchart import OrgChart
+    from sim.scenario.orgchart import OrgChart
 
 STREAMS = ("org", "program", "exits", "hiring")
-
-
-class Leavers(NamedTuple):
-    """A week's leavers: positions (ascending), generations when they left, tie-neighbours."""
-
-    positions: np.ndarray
-    generation: np.ndarray
-    neighbours: np.ndarray  # every org-tie neighbour of each leaver (repeats kept)
 
 
 def random_streams(seed: int) -> dict[str, np.random.Generator]:
@@ -229,7 +221,7 @@ class OrgCultureModel(mesa.Model):
 
 def apply_chart_people(people: People, chart: OrgChart, scenario: Scenario) -> None:
     """Overwrite drawn values with what an HR export knows (birth year, tenure, digital, e)."""
-    from sim.people import generation_of
+    from sim.model.people import generation_of
 
     known = ~np.isnan(chart.birth_year)
     people.birth_year[known] = chart.birth_year[known].astype(np.int64)

@@ -2,17 +2,18 @@
 
 Everything a weekly submodel reads or writes about people lives in one `People` object as
 numpy arrays indexed by position; a vacant position keeps stale values that are masked by
-`filled`. Mesa agents read and write these arrays through properties (`sim.agents`).
+`filled`. Mesa agents read and write these arrays through properties (`sim.model.agents`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-from sim.org import Org
-from sim.scenario import Workforce
+from sim.model.org import Org
+from sim.scenario.parameters import Workforce
 
 GENERATIONS = ("Boomer", "Gen X", "Millennial", "Gen Z")
 # First birth year of each generation after Boomers (Boomer <= 1964).
@@ -145,3 +146,11 @@ def hire_into(
     people.last_session_week[positions] = -(10**9)
     people.person_id[positions] = people.next_person_id + np.arange(k)
     people.next_person_id += k
+
+
+class Leavers(NamedTuple):
+    """A week's leavers: positions (ascending), generations when they left, tie-neighbours."""
+
+    positions: np.ndarray
+    generation: np.ndarray
+    neighbours: np.ndarray  # every org-tie neighbour of each leaver (repeats kept)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sim.schema import param
+from sim.scenario.schema import param
 
 PAIRING_RULES = ("random", "cross_department", "same_department", "skill_gap")
 

@@ -2,7 +2,7 @@
 
 The sweep file names a base scenario, fixed changes to it (``[set]``, the keys of ``--set``),
 the parameters to vary (``[parameters]``) and how to sample them (``[sample]``). Values are
-checked by the scenario loader itself (`sim.scenario_io`), so a sweep accepts exactly what a
+checked by the scenario loader itself (`sim.scenario.loading`), so a sweep accepts exactly what a
 scenario file accepts; only the sweep's own keys are checked here.
 
 Example:
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError, Problem, did_you_mean
-from sim.experiment import (
+from sim.sweeps.experiment import (
     OUTCOME_CHOICES,
     Experiment,
     Factorial,
@@ -121,7 +121,7 @@ def sweep_from_dict(
     base = None
     scenario_path = (base_dir or Path.cwd()) / scenario_file if scenario_file else None
     try:
-        from sim.experiment import scenario_from_file_or_default
+        from sim.sweeps.experiment import scenario_from_file_or_default
 
         base = scenario_from_file_or_default(scenario_path, sets)
     except InputError as err:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sim.design import ProgramDesign
-from sim.scenario import Scenario
-from sim.schema import FieldInfo, field_infos
+from sim.scenario.design import ProgramDesign
+from sim.scenario.parameters import Scenario
+from sim.scenario.schema import FieldInfo, field_infos
 
 
 def toml_value(value: Any, info: FieldInfo) -> str:

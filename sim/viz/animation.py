@@ -9,7 +9,7 @@ leadership fluency. `--compare` shows the baseline and a program side by side on
 seed, so they share the organisation, the people and the exit draws.
 
 Example:
-    >>> from sim.animation import animate
+    >>> from sim.viz.animation import animate
     >>> anim = animate(compare=True, years=0.1, weeks_per_frame=2)  # displays in a notebook
     >>> path = anim.save("/tmp/org.gif", progress=False)
 """
@@ -21,7 +21,6 @@ import itertools
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,9 +41,11 @@ from PIL import Image
 from tqdm.auto import tqdm
 
 from sim.errors import InputError, Problem
-from sim.model import OrgCultureModel
-from sim.plots import OKABE_ITO, design_colours
-from sim.scenario import Scenario
+from sim.model.model import OrgCultureModel
+from sim.scenario.orgchart import load_chart
+from sim.scenario.parameters import Scenario
+from sim.scenario.seeds import replicate_seeds
+from sim.viz.plots import OKABE_ITO, design_colours
 
 
 # --- the layout, computed once ------------------------------------------------------------
@@ -820,8 +821,6 @@ def resolve_designs(scenario: Scenario, design: str | None, compare: bool) -> tu
 
 def default_seed(scenario: Scenario) -> int:
     """The seed of replicate 0 of `sim run` on this scenario."""
-    from sim.runs import replicate_seeds
-
     return replicate_seeds(scenario.seed, 1)[0]
 
 
@@ -847,11 +846,9 @@ def animate(
         fps: frames per second.
         years: years after the launch (default: the scenario's).
     """
-    from sim.runs import load_chart
-
     if scenario is None or isinstance(scenario, str | Path):
-        from sim.cli import DEFAULT_CASE
-        from sim.scenario_io import load_scenario
+        from sim.scenario.cases import DEFAULT_CASE
+        from sim.scenario.loading import load_scenario
 
         scenario = load_scenario(scenario or DEFAULT_CASE)
     if years is not None:
@@ -879,52 +876,3 @@ def check_options(color_by: str, weeks_per_frame: int, fps: float) -> None:
         problems.append(Problem(f"--fps {fps:g}", "must be above 0 and at most 60"))
     if problems:
         raise InputError(problems)
-
-
-# --- the `sim animate` command ---------------------------------------------------------------
-def cmd_animate(args) -> int:
-    """`sim animate [SCENARIO] [--compare] [--design NAME] ...`: write a GIF (or MP4)."""
-    from sim.cli import load_for_run
-
-    check_options(args.color_by, args.weeks_per_frame, args.fps)
-    seed, args.seed = args.seed, None  # --seed is the run's own seed here, not a base seed
-    args.replicates = None
-    scenario = load_for_run(args)
-    anim = animate(
-        scenario, args.design, args.compare, seed, args.color_by, args.weeks_per_frame, args.fps
-    )
-    out = args.out or default_out_path(scenario.name, anim.designs, anim.seed)
-    if out.suffix.lower() == ".mp4" and ffmpeg_path() is None:
-        print(
-            f"ffmpeg not found: MP4 needs ffmpeg (on PATH, or pip install imageio-ffmpeg); "
-            f"writing a GIF instead ({out.with_suffix('.gif').name})"
-        )
-        out = out.with_suffix(".gif")
-    if out.suffix.lower() not in (".gif", ".mp4"):
-        raise InputError([Problem(f"--out {out}", "use a .gif or .mp4 file name")])
-    if out.exists() and not args.force:
-        raise InputError(
-            [
-                Problem(
-                    str(out), "already exists; choose another --out, or pass --force to replace it"
-                )
-            ]
-        )
-    frames = len(anim.weeks)
-    shown = " vs ".join(reversed(anim.designs))
-    print(
-        f"Animating {scenario.name!r}: {shown}, seed {anim.seed}, {scenario.weeks} weeks "
-        f"from {scenario.start_date}, {frames} frames at {anim.fps:g} fps"
-    )
-    started = time.perf_counter()
-    anim.save(out, progress=not args.quiet)
-    elapsed = time.perf_counter() - started
-    size = out.stat().st_size / 1e6
-    print(f"Wrote {out} ({frames} frames, {size:.1f} MB) in {elapsed:.1f} s")
-    return 0
-
-
-def default_out_path(name: str, designs: Sequence[str], seed: int) -> Path:
-    """results/animations/<scenario>-<design or compare>-seed<seed>.gif."""
-    what = f"{designs[-1]}-vs-baseline" if len(designs) > 1 else designs[0]
-    return Path("results") / "animations" / f"{name}-{what}-seed{seed}.gif"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
-from sim.experiment import Experiment, run_experiment
+from sim.sweeps.experiment import Experiment, run_experiment
 
 
 class RunsFailed(Exception):

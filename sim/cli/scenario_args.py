@@ -1,0 +1,26 @@
+"""The scenario a command runs: the file given (or the default case) with overrides applied."""
+
+from __future__ import annotations
+
+import argparse
+
+from sim.scenario.cases import DEFAULT_CASE
+from sim.scenario.loading import default_with_overrides, load_scenario
+
+
+def load_for_run(args: argparse.Namespace):
+    """The validated scenario with command-line overrides applied."""
+    sets = list(args.set)
+    for flag, key in ((args.years, "years"), (args.seed, "seed"), (args.replicates, "replicates")):
+        if flag is not None:
+            sets.append(f"{key}={flag}")
+    if args.scenario:
+        return load_scenario(args.scenario, sets)
+    if DEFAULT_CASE.is_file():
+        print(f"No scenario given: running the telecom case ({DEFAULT_CASE.name}).")
+        return load_scenario(DEFAULT_CASE, sets)
+    print(
+        "No scenario given and the case library is not beside this install: running the "
+        "built-in 500-person division."
+    )
+    return default_with_overrides(sets)

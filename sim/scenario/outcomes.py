@@ -1,0 +1,44 @@
+"""The names of a run's summary outcomes, the vocabulary case targets and analyses use.
+
+They live with the scenario, not the model, so that a scenario's targets can be checked
+without importing the model; `sim.model.observe` computes exactly these columns.
+"""
+
+from __future__ import annotations
+
+# Summary outcomes: per-year ones carry a suffix (_pre, _y1, _y2, ...), the rest do not.
+YEARLY_OUTCOMES = tuple(
+    [f"turnover_{g}" for g in ("junior", "senior", "millennial", "gen_z")]
+    + [
+        "exits_junior",
+        "exits_all",
+        "engagement_junior",
+        "engaged_share_junior",
+        "leadership_fluency",
+    ]
+)
+RUN_OUTCOMES = (
+    "leadership_fluency_end",
+    "knowledge_gap_end",
+    "digital_relevance_end",
+    "engagement_junior_end",
+    "exits_total",
+    "pairs_formed",
+    "sessions_held",
+    "sessions_per_pair",
+    "unpaired_mentees_max",
+    "program_hours",
+    "program_cost",
+    "turnover_cost",
+    "mentor_retention_52w",
+)
+
+
+def is_summary_outcome(name: str) -> bool:
+    """True if `name` is a column of a run's summary row (e.g. turnover_millennial_y1)."""
+    if name in RUN_OUTCOMES:
+        return True
+    stem, _, suffix = name.rpartition("_")
+    return stem in YEARLY_OUTCOMES and (
+        suffix == "pre" or (suffix[:1] == "y" and suffix[1:].isdigit())
+    )
