@@ -22,7 +22,13 @@ import numpy as np
 from sim.model.org import Org
 from sim.model.people import People
 from sim.scenario.design import ProgramDesign
-from sim.scenario.parameters import EngagementParams, ExitParams, KnowledgeParams, SessionParams
+from sim.scenario.parameters import (
+    EngagementParams,
+    ExitParams,
+    KnowledgeParams,
+    Pathways,
+    SessionParams,
+)
 
 
 # --- Program: sessions -------------------------------------------------------------------
@@ -44,19 +50,25 @@ def transfer_in_sessions(
     quality: np.ndarray,
     design: ProgramDesign,
     sp: SessionParams,
+    on: Pathways,
 ) -> None:
-    """Digital knowledge to mentees, business to mentors (two-way), engagement impulses."""
+    """Digital knowledge to mentees, business to mentors (two-way), engagement impulses.
+
+    Each effect is one pathway (`on`); a pathway switched off leaves its arrays untouched.
+    """
     d, b, e = people.digital, people.business, people.engagement
     hours = design.session_hours
-    d_j, d_s = d[mentors], d[mentees]
-    rate = np.minimum(1.0, sp.tau * hours * quality * people.openness[mentees])
-    new_d_s = d_s + rate * np.maximum(0.0, d_j - d_s)
-    if design.two_way:
+    if on.learning:
+        d_j, d_s = d[mentors], d[mentees]
+        rate = np.minimum(1.0, sp.tau * hours * quality * people.openness[mentees])
+        d[mentees] = d_s + rate * np.maximum(0.0, d_j - d_s)
+    if design.two_way and on.growth:
         rate_b = np.minimum(1.0, sp.tau_b * hours * quality)
         b[mentors] = b[mentors] + rate_b * np.maximum(0.0, b[mentees] - b[mentors])
-    d[mentees] = new_d_s
-    e[mentors] = e[mentors] + sp.g_mentor * quality * (1.0 - e[mentors])
-    e[mentees] = e[mentees] + sp.g_mentee * quality * (1.0 - e[mentees])
+    if on.voice:
+        e[mentors] = e[mentors] + sp.g_mentor * quality * (1.0 - e[mentors])
+    if on.mentee_impulse:
+        e[mentees] = e[mentees] + sp.g_mentee * quality * (1.0 - e[mentees])
 
 
 # --- Knowledge drift --------------------------------------------------------------------
@@ -143,9 +155,17 @@ def engagement_target(people: People, org: Org, climate: np.ndarray, ep: Engagem
     return unit_interval(target, out=target)
 
 
-def relax_engagement(people: People, org: Org, week: int, ep: EngagementParams) -> None:
-    """Engagement relaxes toward each person's target at rate kappa."""
-    climate = department_climate(people, org, week, ep.climate_window_weeks)
+def relax_engagement(
+    people: People, org: Org, week: int, ep: EngagementParams, listening: bool = True
+) -> None:
+    """Engagement relaxes toward each person's target at rate kappa.
+
+    With the listening pathway off, no leader counts as listening (as with no program).
+    """
+    if listening:
+        climate = department_climate(people, org, week, ep.climate_window_weeks)
+    else:
+        climate = np.zeros(org.n_departments)
     target = engagement_target(people, org, climate, ep)
     e = people.engagement
     target -= e

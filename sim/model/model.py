@@ -101,6 +101,7 @@ class OrgCultureModel(mesa.Model):
                 scenario.launch_week,
                 self.streams["program"],
                 scenario.dynamics.sessions,
+                scenario.dynamics.pathways,
             )
         window = scenario.dynamics.exits.contagion_window_weeks
         # Leavers' positions of the last `window` weeks, and for each position the number of
@@ -140,7 +141,7 @@ class OrgCultureModel(mesa.Model):
         if self.program is not None:
             self.program.step(week)
         dynamics.drift_knowledge(self.people, self.org, d.knowledge)
-        dynamics.relax_engagement(self.people, self.org, week, d.engagement)
+        dynamics.relax_engagement(self.people, self.org, week, d.engagement, d.pathways.listening)
         leavers = self.exits(week)
         self.hire(week)
         self.end_week(week, leavers)

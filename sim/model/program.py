@@ -19,7 +19,7 @@ from sim.model.dynamics import session_quality, transfer_in_sessions
 from sim.model.org import Org
 from sim.model.people import People
 from sim.scenario.design import ProgramDesign
-from sim.scenario.parameters import SessionParams
+from sim.scenario.parameters import Pathways, SessionParams
 
 
 @dataclass
@@ -163,12 +163,14 @@ class Program:
         launch_week: int,
         rng: np.random.Generator,
         sessions: SessionParams,
+        pathways: Pathways | None = None,
     ) -> None:
         self.design = design
         self.org = org
         self.people = people
         self.rng = rng
         self.sp = sessions
+        self.pathways = Pathways() if pathways is None else pathways
         self.first_week = launch_week + design.start_week + 1
         self.pairs = PairTable()
         self.intakes: list[Intake] = []
@@ -287,7 +289,9 @@ class Program:
         if len(met):
             mentors, mentees = self.pairs.mentor[met], self.pairs.mentee[met]
             quality = session_quality(sessions[met].astype(float), self.design, self.sp)
-            transfer_in_sessions(self.people, mentors, mentees, quality, self.design, self.sp)
+            transfer_in_sessions(
+                self.people, mentors, mentees, quality, self.design, self.sp, self.pathways
+            )
             self.people.last_session_week[mentors] = week
             self.people.last_session_week[mentees] = week
             self.sessions_held += len(met)

@@ -145,6 +145,23 @@ class HiringParams:
 
 
 @dataclass(frozen=True)
+class Pathways:
+    """Switches for the pathways through which a program reaches juniors (docs/ODD.md 7.7).
+
+    Off, a pathway carries nothing while the program still holds its sessions; with every
+    pathway off a run equals the no-program run in every column that is not the program's
+    own. `sim explain` turns them off and on to split a design's effect; leave them on to
+    run a design.
+    """
+
+    listening: bool = param(True, "listening climate: leaders who meet juniors lift their target")
+    learning: bool = param(True, "leaders' learning: digital knowledge transferred to mentees")
+    growth: bool = param(True, "growth: business knowledge transferred to mentors (two-way)")
+    voice: bool = param(True, "mentors' voice: recognition lifts mentors' engagement")
+    mentee_impulse: bool = param(True, "the mentee's engagement impulse of each session")
+
+
+@dataclass(frozen=True)
 class Dynamics:
     """All submodel parameters, grouped as MODEL.md section 7 groups them."""
 
@@ -153,6 +170,7 @@ class Dynamics:
     engagement: EngagementParams = group(EngagementParams, "engagement")
     exits: ExitParams = group(ExitParams, "exits")
     hiring: HiringParams = group(HiringParams, "hiring")
+    pathways: Pathways = group(Pathways, "pathway switches (for sim explain)")
 
 
 @dataclass(frozen=True)
