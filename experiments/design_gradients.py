@@ -1,8 +1,8 @@
-"""What the defaults imply: junior turnover and leadership fluency per design (docs/ODD.md 10).
+"""What the defaults imply: junior turnover and leadership fluency per design (docs/ODD.md 11.3).
 
 Usage: python experiments/design_gradients.py [--size 500] [--replicates 12] [--seed 20261122]
 
-Runs each design of the table in docs/ODD.md section 10 (no warm-up, two years, every
+Runs each design of the table in docs/ODD.md section 11.3 (no warm-up, two years, every
 senior a mentee and ongoing unless the row says otherwise) on the same replicate seeds
 and prints the mean over replicates of junior turnover in years 1 and 2 and of leadership
 fluency at week 104, with each design's paired difference from the no-program run.

@@ -1,7 +1,7 @@
-"""A plain, per-person reference implementation of the weekly step (docs/ODD.md sections 3, 7).
+"""A plain, per-person reference implementation of the weekly step (docs/ODD.md sections 3 and 7).
 
 Written for reading, not speed: every person and every pair is a Python loop iteration,
-every neighbour set comes straight from the org's tie list, every formula is the spec's.
+every neighbour set comes straight from the org's tie list, every formula is docs/ODD.md's.
 `tests/test_reference.py` starts it from an optimised model's state, gives it the same
 random numbers -- a copy of the model's exits generator, and the model's base keys of the
 keyed program and hiring draws, which it asks for one person at a time through the same
@@ -567,7 +567,7 @@ def step(ref: Reference, week: int) -> None:
     end_week(ref, week, left)
 
 
-# --- docs/ODD.md section 8: some of the weekly row ----------------------------------------
+# --- docs/ODD.md section 7.6: some of the weekly row ---------------------------------------
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 

@@ -1,6 +1,6 @@
-"""The model's graded claims (docs/ODD.md sections 7 and 10), over replicates on shared seeds.
+"""The model's graded claims (docs/ODD.md sections 7 and 11.3), over replicates on shared seeds.
 
-Every design of the section 10 table runs on the same 16 seeds in a 200-person org for two
+Every design of the section 11.3 table runs on the same 16 seeds in a 200-person org for two
 years (no warm-up; every senior a mentee, ongoing, unless the design says otherwise). A
 design's effect on a replicate is its junior turnover (mean of years 1 and 2) below the
 no-program run's on the same seed; comparisons between designs are paired on the seeds,

@@ -1,4 +1,4 @@
-"""Engagement v3: listening and voice stocks, the chain climate (docs/ODD.md section 7)."""
+"""Engagement v3: listening and voice stocks, the chain climate (docs/ODD.md section 7.3)."""
 
 import dataclasses as dc
 import math
@@ -67,7 +67,7 @@ def test_a_leaver_takes_the_stocks_with_them_and_a_hire_starts_at_zero():
 
 
 def test_steady_listening_signals_follow_cadence_and_commitment():
-    # docs/ODD.md section 7: a formal pair (focus 0.5, commitment 0.9, an hour, trust built)
+    # docs/ODD.md section 7.3: a formal pair (focus 0.5, commitment 0.9, an hour, trust built)
     # biweekly near 0.75, monthly near 0.6, every 26 weeks about 0.15 or less (trust stays
     # low); informal monthly chats well below monthly formal ones, lower still at 0.5.
     d = design(topic_focus=0.5, commitment=0.9)

@@ -142,7 +142,7 @@ class OrgCultureModel(mesa.Model):
         """The employee holding a position, or None if it is vacant."""
         return self._agents_at[position]
 
-    # --- the weekly step (docs/ODD.md section 3) ---------------------------------------
+    # --- the weekly step (docs/ODD.md section 3) -------------------------------------
     def step(self) -> None:
         """Advance one week."""
         week = self.steps

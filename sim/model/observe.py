@@ -1,4 +1,4 @@
-"""Observation (docs/ODD.md section 8): a weekly row from the arrays, and a run's summary row.
+"""Observation (docs/ODD.md section 7.6): a weekly row from the arrays, and a run's summary row.
 
 `WeeklyRecorder.record` reads the model's arrays once a week and keeps plain numbers;
 `finish` turns them into the tidy series (a row per week, turnover derived with the HR
@@ -62,7 +62,7 @@ PROGRAM_COLUMNS = (
     "sessions_held",
     "program_hours",
     # Mean listening signal l = L / (L + l_half) of filled seniors, mean voice signal v of
-    # filled juniors (docs/ODD.md section 7, Engagement): the program's dose, 0 without one.
+    # filled juniors (docs/ODD.md section 7.3): the program's dose, 0 without one.
     "listening_senior",
     "voice_junior",
 )

@@ -1,4 +1,4 @@
-"""Per-position state arrays of the people who hold the positions (MODEL.md section 2).
+"""Per-position state arrays of the people who hold the positions (docs/ODD.md section 2).
 
 Everything a weekly submodel reads or writes about people lives in one `People` object as
 numpy arrays indexed by position; a vacant position keeps stale values that are masked by
@@ -38,7 +38,7 @@ class People:
     """State of the people in every position; values at vacant positions are meaningless.
 
     Except `listening` and `voice`, the decaying stocks of quality-weighted session hours
-    (L of a mentee, M of a mentor; docs/ODD.md section 7, Engagement): they are 0 at a
+    (L of a mentee, M of a mentor; docs/ODD.md section 7.3): they are 0 at a
     vacant position and a hire starts from 0. `occupant` is k, how many times the position
     has been filled (the initial occupant is 0): with the position it identifies a person
     across designs, whose traits are drawn keyed by (position, k).
@@ -85,7 +85,7 @@ def ages_for(org: Org, positions: np.ndarray, wf: Workforce, u: np.ndarray) -> n
 
 
 def initial_people(org: Org, wf: Workforce, year: int, rng: np.random.Generator) -> People:
-    """Every position filled with draws from MODEL.md section 5."""
+    """Every position filled with draws as docs/ODD.md section 5 describes."""
     n = org.size
     senior = org.is_senior
     by_role = lambda j, s: np.where(senior, s, j)  # noqa: E731 - tiny local helper
@@ -134,7 +134,7 @@ def hire_into(
     year: int,
     key: int,
 ) -> None:
-    """Fill vacant `positions` with new hires (docs/ODD.md section 7, Hiring).
+    """Fill vacant `positions` with new hires (docs/ODD.md section 7.5).
 
     The k-th hire into a position draws e0, openness and age from uniforms keyed by
     (position, k) in the hiring stream `key`, so it is the same person in every design on

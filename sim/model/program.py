@@ -1,6 +1,6 @@
 """The live reverse-mentoring program: intakes, pairing, sessions, misses, re-matching.
 
-`Program` holds a design's live state (docs/ODD.md section 7, Program). Pairs are kept in
+`Program` holds a design's live state (docs/ODD.md section 7.1). Pairs are kept in
 small numpy arrays (one row per pair ever formed); mentoring ties are also a networkx
 graph of their own (`Program.ties`, made from the pair table when asked for), apart from
 the org ties, so ending one never touches an org tie. Python loops run over pairs being
@@ -299,7 +299,7 @@ class Program:
     def volunteer_pool(
         self, candidates: np.ndarray, size: int, week: int, purpose: int, intake: int
     ) -> np.ndarray:
-        """`size` volunteers drawn without replacement with weights w (docs/ODD.md 7).
+        """`size` volunteers drawn without replacement with weights w (docs/ODD.md 7.1).
 
         w = exp(s_eng z(engagement) + s_dig z(digital)), z standardised over the eligible
         juniors (0 where they do not differ). Exponential keys E / w with E = -log(u), u a
