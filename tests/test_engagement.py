@@ -95,44 +95,52 @@ def test_chain_above_lists_the_manager_then_upward_padded_with_minus_one():
     # so most level-2 positions are juniors two steps below the top.
     org = generate_org(OrgSpec(size=30, span=4), np.random.default_rng(3))
     chain = org.chain_above(3)
-    assert chain.shape == (len(org.junior_positions), 3)
-    for row, j in zip(chain.tolist(), org.junior_positions.tolist(), strict=True):
-        up, expected = org.parent[j], []
+    assert chain.shape == (org.size, 3)
+    for p, row in enumerate(chain.tolist()):
+        up, expected = org.parent[p], []
         for _ in range(3):
             expected.append(int(up))
             up = org.parent[up] if up >= 0 else -1
         assert row == expected
-    assert (chain[:, 0] >= 0).all() and (chain == -1).any()  # juniors near the top: padding
+    juniors = org.junior_positions
+    assert (chain[juniors, 0] >= 0).all() and (chain[juniors] == -1).any()  # near the top
     assert org.is_senior[chain[chain >= 0]].all()
     assert org.chain_above(3) is chain  # kept
+    # The fast path's form: ranks among the seniors, a row per step up.
+    ranks = org.chain_ranks(3)
+    assert ranks.shape == (3, org.size)
+    past_top = len(org.senior_positions)
+    seniors = np.append(org.senior_positions, -1)
+    assert ranks.max() == past_top and np.array_equal(seniors[ranks], chain.T)
 
 
 def test_a_junior_feels_its_own_chain_more_than_the_department():
     model = OrgCultureModel(Scenario(org=OrgSpec(size=400)), None, seed=4)
     org, p, ep = model.org, model.people, model.config.dynamics.engagement
     chain = org.chain_above(ep.chain_depth)
-    # One manager listens (a large stock); compare its reports with another junior of the
-    # department whose chain does not include it.
-    row = int(np.flatnonzero(org.level[chain[:, 0]] >= 2)[0])
-    boss = chain[row, 0]
+    juniors = org.junior_positions
+    # One manager listens; compare its reports with other juniors of the department whose
+    # chain does not include it.
+    junior = juniors[org.level[chain[juniors, 0]] >= 2][0]
+    boss = chain[junior, 0]
     p.listening[boss] = 3.0
     l_boss = 3.0 / (3.0 + ep.l_half)
     climate = dynamics.listening_climate(p, org, ep)
-    mine = np.flatnonzero(chain[:, 0] == boss)
-    dept = org.junior_department
-    others = np.flatnonzero((dept == dept[row]) & ~np.isin(chain, boss).any(axis=1))
-    assert len(others) > 0
-    n_chain = (chain[row] >= 0).sum()
-    n_dept = np.count_nonzero(org.department[org.senior_positions] == dept[row])
+    mine = juniors[chain[juniors, 0] == boss]
+    dept = org.department
+    others = juniors[(dept[juniors] == dept[junior]) & ~np.isin(chain[juniors], boss).any(axis=1)]
+    assert len(mine) > 1 and len(others) > 0
+    n_chain = (chain[junior] >= 0).sum()
+    n_dept = np.count_nonzero(dept[org.senior_positions] == dept[junior])
     expected_dept = (1 - ep.w_chain) * l_boss / n_dept
     expected_mine = ep.w_chain * l_boss / n_chain + expected_dept
     assert climate[mine] == pytest.approx(expected_mine, rel=1e-12)
     assert climate[others] == pytest.approx(expected_dept, rel=1e-12)
     assert expected_mine > 5 * expected_dept
     # A vacant leader is not averaged over; a chain with nobody filled gives 0.
-    p.filled[chain[row]] = False
+    p.filled[chain[junior]] = False
     climate = dynamics.listening_climate(p, org, ep)
-    assert climate[row] == pytest.approx(0.0, abs=1e-12)
+    assert climate[junior] == pytest.approx(0.0, abs=1e-12)
 
 
 def test_the_voice_stock_raises_mentors_engagement():

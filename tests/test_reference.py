@@ -244,6 +244,7 @@ def chain_one_level_too_short(model, monkeypatch) -> None:
     short = model.org.chain_above(depth).copy()
     short[:, depth - 1] = -1
     model.org.__dict__["_chain_above"][depth] = short
+    model.org.__dict__.pop("_chain_ranks", None)  # the fast path's form, rebuilt from it
 
 
 def vacant_leaders_count_in_the_climate(model, monkeypatch) -> None:

@@ -125,32 +125,41 @@ def signal(stock: np.ndarray, l_half: float) -> np.ndarray:
 
 
 def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndarray:
-    """The climate C each junior feels, in the order of `org.junior_positions`.
+    """The climate C felt at each position (juniors feel it: docs/ODD.md section 7.3).
 
     C = w_chain x (mean l over the filled positions among the `chain_depth` above the
-    junior) + (1 - w_chain) x (mean l over its department's filled senior positions), with
-    l = L / (L + l_half); a term with no filled position to average is 0.
+    position) + (1 - w_chain) x (mean l over its department's filled senior positions),
+    with l = L / (L + l_half); a term with no filled position to average is 0. Computed
+    for every position (a senior's value is what a junior in its place would feel) so that
+    the target needs no scatter into the junior positions.
     """
-    filled = people.filled
-    # l at every position (0 at juniors and vacancies, whose L is 0), plus one sentinel
-    # at the end that the chain's -1 padding indexes: l 0, not filled.
-    lsig = np.empty(org.size + 1)
-    np.divide(people.listening, people.listening + ep.l_half, out=lsig[:-1])
-    lsig[-1] = 0.0
-    live = np.append(filled, False)
-    chain = org.chain_above(ep.chain_depth)
-    here = live[chain]
-    total = (lsig[chain] * here).sum(axis=1)
-    count = here.sum(axis=1)
-    chain_mean = np.divide(total, count, out=np.zeros(len(total)), where=count > 0)
     seniors = org.senior_positions
+    n_s = len(seniors)
+    # Per senior, (l if filled else 0, 1 if filled else 0), plus a sentinel row (0, 0) that
+    # the chain's positions past the top index. Every position in a chain is a Senior one.
+    per_senior = np.zeros((n_s + 1, 2))
+    here = per_senior[:n_s, 1]
+    np.copyto(here, people.filled[seniors])
+    stock = people.listening[seniors]
+    lsig = per_senior[:n_s, 0]
+    np.divide(stock, stock + ep.l_half, out=lsig)
+    lsig *= here
+    # Step by step up the chain, gathering both columns at once (np.take's clip mode skips
+    # the bounds check: every index is in range).
+    ranks = org.chain_ranks(ep.chain_depth)
+    sums = np.take(per_senior, ranks[0], axis=0, mode="clip")
+    for step in ranks[1:]:
+        sums += np.take(per_senior, step, axis=0, mode="clip")
+    total, count = sums[:, 0], sums[:, 1]
+    # count is a whole number: where it is 0 so is total, and 0 / 1 is the 0 asked for.
+    climate = total / np.maximum(count, 1.0)
+    climate *= ep.w_chain
     n_dept = org.n_departments
-    s_filled = filled[seniors]
-    held = np.bincount(org.senior_department, weights=lsig[seniors] * s_filled, minlength=n_dept)
-    heads = np.bincount(org.senior_department, weights=s_filled, minlength=n_dept)
+    held = np.bincount(org.senior_department, weights=lsig, minlength=n_dept)
+    heads = np.bincount(org.senior_department, weights=here, minlength=n_dept)
     dept_mean = np.divide(held, heads, out=np.zeros(n_dept), where=heads > 0)
-    climate = chain_mean * ep.w_chain
-    climate += (1.0 - ep.w_chain) * dept_mean[org.junior_department]
+    dept_mean *= 1.0 - ep.w_chain
+    climate += np.take(dept_mean, org.department, mode="clip")
     return climate
 
 
@@ -175,9 +184,10 @@ def engagement_target(
 ) -> np.ndarray:
     """Each person's engagement target, clipped to 0..1 (seniors: their baseline e0).
 
-    Juniors: e0 + a_climate C - a_gap max(0, d - d_manager) + a_growth (b - b_initial)
-    + a_voice v. The climate and voice terms are left out where their pathway is off, and when there
-    are no stocks at all (`stocks` False: no program), where they would add exactly 0.
+    Juniors: e0 - a_gap max(0, d - d_manager) + a_growth (b - b_initial) + a_climate C
+    + a_voice v. The climate and voice terms are left out where their pathway is off, and
+    when there are no stocks at all (`stocks` False: no program), where they would add
+    exactly 0.
     """
     mgr = nearest_filled_manager(people, org)
     # No filled manager (the top): no gap, as if the manager were oneself.
@@ -189,14 +199,15 @@ def engagement_target(
     growth *= ep.a_growth
     target = np.subtract(people.e0, gap, out=gap)
     target += growth
-    juniors = org.junior_positions
-    if stocks and (on.listening or on.voice):
-        extra = np.zeros(len(juniors))
-        if on.listening:
-            extra += ep.a_climate * listening_climate(people, org, ep)
-        if on.voice:
-            extra += ep.a_voice * signal(people.voice[juniors], ep.l_half)
-        target[juniors] += extra
+    # Over every position (seniors' values are replaced by e0 below): no scatter.
+    if stocks and on.listening:
+        climate = listening_climate(people, org, ep)
+        climate *= ep.a_climate
+        target += climate
+    if stocks and on.voice:
+        voice = signal(people.voice, ep.l_half)  # 0 at seniors: they hold no voice stock
+        voice *= ep.a_voice
+        target += voice
     seniors = org.senior_positions
     target[seniors] = people.e0[seniors]
     return unit_interval(target, out=target)

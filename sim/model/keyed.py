@@ -7,8 +7,9 @@ purpose, position) -- come instead from a counter-based hash: the key's integers
 mixed into a 64-bit word with splitmix64's finaliser (Steele, Lea and Flood 2014, the
 mixer of Java's SplittableRandom), one round per key component, and the word's top 53
 bits become a uniform in (0, 1). Inverse distribution functions turn uniforms into Beta
-or uniform draws. All of it is whole-array numpy: about 30 ns per draw, where a numpy
-Generator per hire would cost about 17 us.
+or uniform draws. All of it is whole-array numpy (key components that are the same for every
+draw are mixed once, in Python): a few tens of ns per uniform, where a numpy Generator per
+hire would cost about 17 us.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ MENTOR_ORDER = 3  # the order of the mentor pool in the matching
 HIRE_E0, HIRE_OPENNESS, HIRE_AGE = 0, 1, 2
 
 
+_MASK = (1 << 64) - 1
+
+
 def _mix(z: np.ndarray) -> np.ndarray:
     """splitmix64's finaliser, in place on a uint64 array (a bijection with full avalanche)."""
     z ^= z >> _S30
@@ -43,6 +47,15 @@ def _mix(z: np.ndarray) -> np.ndarray:
     z *= _M2
     z ^= z >> _S31
     return z
+
+
+def _mix_int(z: int) -> int:
+    """`_mix` on one Python integer (modulo 2^64): the same word as the array version."""
+    z ^= z >> 30
+    z = (z * 0xBF58476D1CE4E5B9) & _MASK
+    z ^= z >> 27
+    z = (z * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
 
 
 def base_key(seq: np.random.SeedSequence) -> int:
@@ -58,23 +71,36 @@ def keyed_uniforms(base: int, *components: np.ndarray | int) -> np.ndarray:
         components: non-negative integers or integer arrays (broadcast together); the
             uniform at each element depends on the base and that element's components
             only, never on how many others are drawn.
+
+    Each component c is mixed in as h <- mix(h + golden x (c + 1)) modulo 2^64. Leading
+    whole-number components are mixed in Python (one word for every element), the rest
+    over arrays that grow only as the components broadcast: the same words either way.
     """
-    arrays = [np.asarray(c, dtype=np.int64) for c in components]
+    h: int | np.ndarray = int(base)
+    rest = list(components)
+    while rest and isinstance(rest[0], int | np.integer):
+        h = _mix_int((h + 0x9E3779B97F4A7C15 * (int(rest.pop(0)) + 1)) & _MASK)
+    if not rest:  # every component a number: one uniform, as a 0-d array
+        return np.asarray(((h >> 11) + 0.5) * _TO_UNIT)
+    arrays = [np.asarray(c, dtype=np.int64) for c in rest]
     shape = np.broadcast_shapes(*(a.shape for a in arrays))
-    size = int(np.prod(shape))
-    # 1-d throughout (a scalar key as one element): numpy warns on overflow of 0-d integer
-    # products, and the arithmetic here is meant to wrap around.
-    h = np.full(size, np.uint64(base), dtype=np.uint64)
+    # 1-d at least (numpy warns on overflow of 0-d integer products; here wrapping around
+    # is the point).
+    word = np.full((1,) * max(1, len(shape)), np.uint64(h), dtype=np.uint64)
     for a in arrays:
-        c = np.broadcast_to(a, shape).reshape(size).astype(np.uint64)
-        c += np.uint64(1)
+        c = a.astype(np.uint64).reshape((1,) * (word.ndim - a.ndim) + a.shape)
+        c = c + np.uint64(1)
         c *= _GOLDEN
-        h += c
-        _mix(h)
-    u = (h >> _S11).astype(np.float64)
+        word = _mix(word + c)
+    u = (word >> _S11).astype(np.float64)
     u += 0.5  # the centre of each of 2^53 cells: never exactly 0 or 1
     u *= _TO_UNIT
     return u.reshape(shape)
+
+
+def order_by(positions: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """`positions` sorted by their uniforms `u` (ties, which are rare, by position)."""
+    return positions[np.lexsort((positions, u))]
 
 
 def beta_parameters(mean: float, sd: float) -> tuple[float, float]:
@@ -84,21 +110,10 @@ def beta_parameters(mean: float, sd: float) -> tuple[float, float]:
     return mean * common, (1 - mean) * common
 
 
-def order_by(positions: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """`positions` sorted by their uniforms `u` (ties, which are rare, by position)."""
-    return positions[np.lexsort((positions, u))]
+def beta_from_uniforms(u: np.ndarray, mean: float, sd: float) -> np.ndarray:
+    """Beta(mean, sd) draws by the inverse distribution function of the uniforms `u`.
 
-
-def beta_from_uniforms(u: np.ndarray, mean: np.ndarray | float, sd: float) -> np.ndarray:
-    """Beta draws by the inverse distribution function of uniforms `u`.
-
-    `mean` may be one number or one per uniform (e.g. by role).
+    Exact (`scipy.special.betaincinv`, about 3 us a draw: a few hires a week need few).
     """
-    means = np.broadcast_to(np.asarray(mean, dtype=np.float64), np.shape(u))
-    out = np.empty(np.shape(u))
-    # One inverse per distinct mean: few distinct means, and betaincinv's cost is per call.
-    for m in np.unique(means).tolist():
-        at = means == m
-        a, b = beta_parameters(m, sd)
-        out[at] = betaincinv(a, b, u[at])
-    return out
+    a, b = beta_parameters(mean, sd)
+    return betaincinv(a, b, u)

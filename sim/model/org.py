@@ -65,7 +65,7 @@ class Org:
         gp[has] = self.parent[self.parent[has]]
         return gp
 
-    @property
+    @cached_property
     def n_departments(self) -> int:
         """Number of departments."""
         return int(self.department.max()) + 1
@@ -110,17 +110,17 @@ class Org:
         return np.flatnonzero(~self.is_senior)
 
     def chain_above(self, depth: int) -> np.ndarray:
-        """The `depth` positions directly above each junior: its manager, the manager's, ...
+        """The `depth` positions directly above each position: its manager, the manager's, ...
 
-        One row per position of `junior_positions`, column c the position c + 1 steps up
-        the chain, -1 past the top (kept, read-only). Every one of them is a Senior
-        position: it has a report below it. The climate a junior feels averages over the
-        filled ones with this fixed array, not a walk up the tree each week.
+        Shape (positions, depth), column c the position c + 1 steps up the chain, -1 past
+        the top (kept, read-only). Every one of them is a Senior position (it has a report
+        below it). The climate a junior feels averages over the filled ones with this fixed
+        array, not a walk up the tree each week.
         """
         cache = self.__dict__.setdefault("_chain_above", {})
         if depth not in cache:
-            chain = np.empty((len(self.junior_positions), depth), dtype=np.int64)
-            up = self.parent[self.junior_positions]
+            chain = np.empty((self.size, depth), dtype=np.int64)
+            up = self.parent
             for c in range(depth):
                 chain[:, c] = up
                 up = np.where(up >= 0, self.parent[np.maximum(up, 0)], -1)
@@ -128,10 +128,21 @@ class Org:
             cache[depth] = chain
         return cache[depth]
 
-    @cached_property
-    def junior_department(self) -> np.ndarray:
-        """Department of each junior, in the order of `junior_positions`."""
-        return self.department[self.junior_positions]
+    def chain_ranks(self, depth: int) -> np.ndarray:
+        """`chain_above(depth)` as indices into `senior_positions`, one row per step up.
+
+        Shape (depth, positions), each row contiguous; past the top, the number of seniors:
+        the index of one sentinel appended to an array over the seniors (kept, read-only).
+        """
+        cache = self.__dict__.setdefault("_chain_ranks", {})
+        if depth not in cache:
+            chain = self.chain_above(depth)
+            past_top = len(self.senior_positions)
+            ranks = np.where(chain >= 0, self.senior_rank[np.maximum(chain, 0)], past_top)
+            ranks = ranks.T.copy()
+            ranks.setflags(write=False)
+            cache[depth] = ranks
+        return cache[depth]
 
     @cached_property
     def senior_rank(self) -> np.ndarray:

@@ -18,6 +18,8 @@ from sim.model.org import Org
 from sim.scenario.parameters import Workforce
 
 GENERATIONS = ("Boomer", "Gen X", "Millennial", "Gen Z")
+# The last key component of a hire's draws, one column each.
+_HIRE_DRAWS = np.array([HIRE_E0, HIRE_OPENNESS, HIRE_AGE])
 # First birth year of each generation after Boomers (Boomer <= 1964).
 _GENERATION_STARTS = np.array([1965, 1981, 1997])
 
@@ -151,9 +153,12 @@ def hire_into(
     people.business[positions] = business
     people.business_initial[positions] = business
     people.engagement[positions] = wf.hire_engagement
-    u = keyed(key, positions[:, None], k[:, None], np.array([HIRE_E0, HIRE_OPENNESS, HIRE_AGE]))
-    e0_mean = np.where(senior, wf.senior_e0, wf.junior_e0)
-    people.e0[positions] = beta_from_uniforms(u[:, HIRE_E0], e0_mean, wf.sd)
+    u = keyed(key, positions[:, None], k[:, None], _HIRE_DRAWS)
+    e0 = np.empty(n)
+    for role, mean in ((senior, wf.senior_e0), (~senior, wf.junior_e0)):
+        if role.any():
+            e0[role] = beta_from_uniforms(u[role, HIRE_E0], mean, wf.sd)
+    people.e0[positions] = e0
     people.openness[positions] = beta_from_uniforms(u[:, HIRE_OPENNESS], wf.openness, wf.sd)
     people.exposure[positions] = people.digital[positions]
     age = ages_for(org, positions, wf, u[:, HIRE_AGE])
