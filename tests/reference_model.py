@@ -514,7 +514,9 @@ def hire(ref: Reference, week: int) -> None:
         senior = ref.senior[i]
         executive = senior and ref.level[i] < wf.executive_levels
         lo, hi = wf.executive_age if executive else wf.manager_age if senior else wf.junior_age
-        age = lo + uniform(ref.hiring_key, i, k, keyed.HIRE_AGE) * (hi - lo)
+        # The draw of trait t is keyed by 4 x (k x 2^32 + i) + t.
+        draw = [uniform(ref.hiring_key, 4 * (k * 2**32 + i) + t) for t in range(3)]
+        age = lo + draw[keyed.HIRE_AGE] * (hi - lo)
         e0_mean = wf.senior_e0 if senior else wf.junior_e0
         digital = wf.hire_senior_digital if senior else wf.hire_junior_digital
         business = wf.hire_senior_business if senior else wf.hire_junior_business
@@ -525,11 +527,9 @@ def hire(ref: Reference, week: int) -> None:
             business=business,
             business_initial=business,
             engagement=wf.hire_engagement,
-            e0=beta_inverse(uniform(ref.hiring_key, i, k, keyed.HIRE_E0), e0_mean, wf.sd),
+            e0=beta_inverse(draw[keyed.HIRE_E0], e0_mean, wf.sd),
             exposure=digital,
-            openness=beta_inverse(
-                uniform(ref.hiring_key, i, k, keyed.HIRE_OPENNESS), wf.openness, wf.sd
-            ),
+            openness=beta_inverse(draw[keyed.HIRE_OPENNESS], wf.openness, wf.sd),
             birth_year=birth_year,
             generation=generation_code(birth_year),
             tenure=0,

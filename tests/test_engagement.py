@@ -106,12 +106,14 @@ def test_chain_above_lists_the_manager_then_upward_padded_with_minus_one():
     assert (chain[juniors, 0] >= 0).all() and (chain[juniors] == -1).any()  # near the top
     assert org.is_senior[chain[chain >= 0]].all()
     assert org.chain_above(3) is chain  # kept
-    # The fast path's form: ranks among the seniors, a row per step up.
-    ranks = org.chain_ranks(3)
-    assert ranks.shape == (3, org.size)
+    # The fast path's form: each senior's own chain (itself first) as senior ranks, and
+    # each position's manager's rank; together they give every position's chain.
+    ranks, manager = org.senior_chain_ranks(3), org.manager_rank
+    seniors = np.append(org.senior_positions, -1)  # the sentinel past the top
+    assert ranks.shape == (3, len(org.senior_positions))
     past_top = len(org.senior_positions)
-    seniors = np.append(org.senior_positions, -1)
-    assert ranks.max() == past_top and np.array_equal(seniors[ranks], chain.T)
+    with_root = np.column_stack([ranks, np.full(3, past_top)])  # the root has no manager
+    assert np.array_equal(seniors[with_root[:, manager]], chain.T)
 
 
 def test_a_junior_feels_its_own_chain_more_than_the_department():

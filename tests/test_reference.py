@@ -239,12 +239,12 @@ def gap_to_the_direct_manager_even_if_vacant(model, monkeypatch) -> None:
 
 
 def chain_one_level_too_short(model, monkeypatch) -> None:
-    # The chain's depth-3 array, with its third column (the great-grand-manager) gone.
+    # The seniors' chains of depth 3 with their last row (the great-grand-manager of a
+    # junior) past the top.
     depth = model.config.dynamics.engagement.chain_depth
-    short = model.org.chain_above(depth).copy()
-    short[:, depth - 1] = -1
-    model.org.__dict__["_chain_above"][depth] = short
-    model.org.__dict__.pop("_chain_ranks", None)  # the fast path's form, rebuilt from it
+    short = model.org.senior_chain_ranks(depth).copy()
+    short[depth - 1] = len(model.org.senior_positions)
+    model.org.__dict__["_senior_chain_ranks"][depth] = short
 
 
 def vacant_leaders_count_in_the_climate(model, monkeypatch) -> None:

@@ -144,12 +144,14 @@ def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndar
     lsig = per_senior[:n_s, 0]
     np.divide(stock, stock + ep.l_half, out=lsig)
     lsig *= here
-    # Step by step up the chain, gathering both columns at once (np.take's clip mode skips
-    # the bounds check: every index is in range).
-    ranks = org.chain_ranks(ep.chain_depth)
-    sums = np.take(per_senior, ranks[0], axis=0, mode="clip")
-    for step in ranks[1:]:
-        sums += np.take(per_senior, step, axis=0, mode="clip")
+    # Each senior's sums over itself and the chain_depth - 1 above it, then each position
+    # reads its manager's (gathering both columns at once; np.take's clip mode skips the
+    # bounds check: every index is in range).
+    ranks = org.senior_chain_ranks(ep.chain_depth)
+    up_sums = np.zeros((n_s + 1, 2))
+    for step in ranks:
+        up_sums[:n_s] += np.take(per_senior, step, axis=0, mode="clip")
+    sums = np.take(up_sums, org.manager_rank, axis=0, mode="clip")
     total, count = sums[:, 0], sums[:, 1]
     # count is a whole number: where it is 0 so is total, and 0 / 1 is the 0 asked for.
     climate = total / np.maximum(count, 1.0)

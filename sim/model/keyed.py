@@ -32,8 +32,18 @@ ENROL = 0  # which eligible seniors are enrolled (the `coverage` share)
 VOLUNTEER = 1  # which eligible juniors volunteer to mentor
 MENTEE_ORDER = 2  # the order in which mentees are matched (a uniform random permutation)
 MENTOR_ORDER = 3  # the order of the mentor pool in the matching
-# Hires: draw index (the last key component) of each trait.
+# Hires: the k-th hire into position p draws trait t from the key 4 x (k x 2^32 + p) + t,
+# one component (one round of mixing for all of a week's hires and their traits).
 HIRE_E0, HIRE_OPENNESS, HIRE_AGE = 0, 1, 2
+
+
+def hire_key(positions: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Per hire and trait (a column each: e0, openness, age): the key component of the draw.
+
+    Distinct for every (position, k, trait) with positions below 2^32 and k below 2^29.
+    """
+    person = (k << 32) | positions
+    return (person[:, None] << 2) | np.arange(3)
 
 
 _MASK = (1 << 64) - 1
@@ -110,10 +120,15 @@ def beta_parameters(mean: float, sd: float) -> tuple[float, float]:
     return mean * common, (1 - mean) * common
 
 
-def beta_from_uniforms(u: np.ndarray, mean: float, sd: float) -> np.ndarray:
+def beta_from_uniforms(
+    u: np.ndarray, mean: float | np.ndarray, sd: float | np.ndarray
+) -> np.ndarray:
     """Beta(mean, sd) draws by the inverse distribution function of the uniforms `u`.
 
-    Exact (`scipy.special.betaincinv`, about 3 us a draw: a few hires a week need few).
+    `mean` and `sd` may be one per uniform (one call for draws of several distributions).
+    Exact (`scipy.special.betaincinv`, about 3 us a draw: a week's few hires need few).
     """
-    a, b = beta_parameters(mean, sd)
-    return betaincinv(a, b, u)
+    mean = np.asarray(mean, dtype=np.float64)
+    var = np.minimum(np.square(sd), 0.99 * mean * (1 - mean))
+    common = mean * (1 - mean) / var - 1
+    return betaincinv(mean * common, (1 - mean) * common, u)

@@ -114,8 +114,8 @@ class Org:
 
         Shape (positions, depth), column c the position c + 1 steps up the chain, -1 past
         the top (kept, read-only). Every one of them is a Senior position (it has a report
-        below it). The climate a junior feels averages over the filled ones with this fixed
-        array, not a walk up the tree each week.
+        below it). The readable form of the chains; the weekly climate reads them as
+        `senior_chain_ranks` and `manager_rank`, fixed arrays, not a walk up the tree.
         """
         cache = self.__dict__.setdefault("_chain_above", {})
         if depth not in cache:
@@ -128,21 +128,36 @@ class Org:
             cache[depth] = chain
         return cache[depth]
 
-    def chain_ranks(self, depth: int) -> np.ndarray:
-        """`chain_above(depth)` as indices into `senior_positions`, one row per step up.
+    def senior_chain_ranks(self, depth: int) -> np.ndarray:
+        """For each senior, itself and the `depth` - 1 positions above it, as senior ranks.
 
-        Shape (depth, positions), each row contiguous; past the top, the number of seniors:
-        the index of one sentinel appended to an array over the seniors (kept, read-only).
+        Shape (depth, seniors), row c the senior c steps up from the one in that column
+        (row 0: itself), in the order of `senior_positions`; past the top, the number of
+        seniors: the index of one sentinel appended to an array over the seniors (kept,
+        read-only). A position's chain of `depth` is its manager's column: summing over
+        the seniors' columns once and then reading each position's manager's sum gathers
+        over the seniors `depth` times and over all positions once, not `depth` times.
         """
-        cache = self.__dict__.setdefault("_chain_ranks", {})
+        cache = self.__dict__.setdefault("_senior_chain_ranks", {})
         if depth not in cache:
-            chain = self.chain_above(depth)
             past_top = len(self.senior_positions)
-            ranks = np.where(chain >= 0, self.senior_rank[np.maximum(chain, 0)], past_top)
-            ranks = ranks.T.copy()
+            up = self.senior_positions
+            rows = []
+            for _ in range(depth):
+                rows.append(np.where(up >= 0, self.senior_rank[np.maximum(up, 0)], past_top))
+                up = np.where(up >= 0, self.parent[np.maximum(up, 0)], -1)
+            ranks = np.array(rows, dtype=np.int64)
             ranks.setflags(write=False)
             cache[depth] = ranks
         return cache[depth]
+
+    @cached_property
+    def manager_rank(self) -> np.ndarray:
+        """Each position's manager as an index into `senior_positions`; the root: their count."""
+        past_top = len(self.senior_positions)
+        ranks = np.where(self.parent >= 0, self.senior_rank[np.maximum(self.parent, 0)], past_top)
+        ranks.setflags(write=False)
+        return ranks
 
     @cached_property
     def senior_rank(self) -> np.ndarray:

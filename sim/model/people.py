@@ -12,14 +12,19 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.model.keyed import HIRE_AGE, HIRE_E0, HIRE_OPENNESS, beta_from_uniforms, beta_parameters
+from sim.model.keyed import (
+    HIRE_AGE,
+    HIRE_E0,
+    HIRE_OPENNESS,
+    beta_from_uniforms,
+    beta_parameters,
+    hire_key,
+)
 from sim.model.keyed import keyed_uniforms as keyed
 from sim.model.org import Org
 from sim.scenario.parameters import Workforce
 
 GENERATIONS = ("Boomer", "Gen X", "Millennial", "Gen Z")
-# The last key component of a hire's draws, one column each.
-_HIRE_DRAWS = np.array([HIRE_E0, HIRE_OPENNESS, HIRE_AGE])
 # First birth year of each generation after Boomers (Boomer <= 1964).
 _GENERATION_STARTS = np.array([1965, 1981, 1997])
 
@@ -153,13 +158,12 @@ def hire_into(
     people.business[positions] = business
     people.business_initial[positions] = business
     people.engagement[positions] = wf.hire_engagement
-    u = keyed(key, positions[:, None], k[:, None], _HIRE_DRAWS)
-    e0 = np.empty(n)
-    for role, mean in ((senior, wf.senior_e0), (~senior, wf.junior_e0)):
-        if role.any():
-            e0[role] = beta_from_uniforms(u[role, HIRE_E0], mean, wf.sd)
-    people.e0[positions] = e0
-    people.openness[positions] = beta_from_uniforms(u[:, HIRE_OPENNESS], wf.openness, wf.sd)
+    u = keyed(key, hire_key(positions, k))
+    # e0 (by role) and openness in one inverse-Beta call.
+    means = np.concatenate((np.where(senior, wf.senior_e0, wf.junior_e0), np.full(n, wf.openness)))
+    drawn = beta_from_uniforms(np.concatenate((u[:, HIRE_E0], u[:, HIRE_OPENNESS])), means, wf.sd)
+    people.e0[positions] = drawn[:n]
+    people.openness[positions] = drawn[n:]
     people.exposure[positions] = people.digital[positions]
     age = ages_for(org, positions, wf, u[:, HIRE_AGE])
     people.birth_year[positions] = (year - np.floor(age)).astype(np.int64)
