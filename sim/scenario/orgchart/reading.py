@@ -232,7 +232,9 @@ def rows_of(
     line_numbers: list[int],
     problems: Problems,
 ) -> Rows:
-    """The employee rows, padded or cut to the header's width (a problem where that loses data).
+    """The employee rows, each padded or cut to the header's width.
+
+    A row of another width is a problem, unless all it has past the header's width is empty.
 
     Raises:
         InputError: the file has a header but no rows.
