@@ -101,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     scen = sub.add_parser(
         "scenario",
         help="print a complete, commented scenario template",
-        description="Print a complete scenario with every key at its default.",
+        description="Print a complete scenario with every key at its default: the value a "
+        "scenario (or a design) gets when the key is left out. Examples of inheritance and "
+        "case targets are comments.",
     )
     scen.add_argument(
         "--template",
