@@ -18,6 +18,7 @@ from sim.errors import InputError, Problem
 
 EPILOG_RUN = """examples:
   sim run                                  the telecom case (scenarios/telecom.toml) vs baseline
+  sim run pershing                         a built-in case by name, from any folder (sim cases)
   sim run scenarios/telecom.toml --years 3
   sim run --set designs.program.cadence_weeks=4 --replicates 20
 """
@@ -27,7 +28,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "scenario",
         nargs="?",
-        help="scenario TOML file (default: the telecom case, scenarios/telecom.toml)",
+        help="scenario TOML file, or a built-in case's name (sim cases lists them; "
+        "default: the telecom case)",
     )
     p.add_argument("--years", type=float, help="years to simulate after the launch")
     p.add_argument("--seed", type=int, help="base seed; replicate seeds are drawn from it")
@@ -93,10 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser(
         "validate",
         help="check a scenario file or an HR org-chart CSV",
-        description="Check a scenario (.toml) or an org chart (.csv) and "
-        "summarise what it describes. Exit 2 with one line per problem.",
+        description="Check a scenario (.toml, or a built-in case's name) or an org chart "
+        "(.csv) and summarise what it describes. Exit 2 with one line per problem.",
     )
-    val.add_argument("file", type=Path)
+    val.add_argument("file", type=Path, help="scenario TOML file, case name, or org-chart CSV")
     val.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     scen = sub.add_parser(
         "scenario",
@@ -110,6 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         required=True,
         help="print the template (write it with: sim scenario --template > my.toml)",
+    )
+    sub.add_parser(
+        "cases",
+        help="list the built-in cases (run one by name: sim run telecom)",
+        description="List the built-in cases, one line each: the name to give sim run, sim "
+        "compare or sim validate, and the case's source (the first sentence of its "
+        "provenance). They ship with the package, so their names work from any folder.",
     )
     org = sub.add_parser("org", help="org-chart tools", description="Org-chart tools.")
     org_sub = org.add_subparsers(dest="org_command", required=True, metavar="ORG_COMMAND")
@@ -131,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
         "with the date, headline numbers and a live chart. --compare shows the baseline "
         "beside the program on the same seed.",
     )
-    anim.add_argument("scenario", nargs="?", help="scenario TOML file (default: telecom case)")
+    anim.add_argument(
+        "scenario", nargs="?", help="scenario TOML file or case name (default: telecom case)"
+    )
     anim.add_argument("--compare", action="store_true", help="baseline and program side by side")
     anim.add_argument("--design", help="the program design to show (default: the first)")
     anim.add_argument("--color-by", default="engagement", help="engagement (default) | digital")
@@ -316,6 +327,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cases() -> int:
+    """`sim cases`: the built-in cases, one line each (name and source)."""
+    from sim.scenario.cases import CASES_DIR, case_names, case_source
+
+    names = case_names()
+    if not names:
+        print(f"No built-in cases found (looked in {CASES_DIR}).")
+        return 1
+    print(f"Built-in cases (run one by name, e.g. sim run {names[-1]}; files in {CASES_DIR}):")
+    width = max(len(n) for n in names)
+    for name in names:  # one line each, within 100 characters
+        print(f"  {name:<{width}}  {case_source(name, 96 - width)}")
+    return 0
+
+
 def cmd_org(args: argparse.Namespace) -> int:
     """`sim org synth N --out FILE`."""
     from sim.scenario.orgchart import write_synthetic_org_chart
@@ -349,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
 
             sys.stdout.write(scenario_template())
             return 0
+        if args.command == "cases":
+            return cmd_cases()
         if args.command == "org":
             return cmd_org(args)
         if args.command == "animate":

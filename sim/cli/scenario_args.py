@@ -20,7 +20,7 @@ def load_for_run(args: argparse.Namespace):
         print(f"No scenario given: running the telecom case ({DEFAULT_CASE.name}).")
         return load_scenario(DEFAULT_CASE, sets)
     print(
-        "No scenario given and the case library is not beside this install: running the "
+        "No scenario given and the case library is missing from this install: running the "
         "built-in 500-person division."
     )
     return default_with_overrides(sets)

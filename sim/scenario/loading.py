@@ -373,19 +373,59 @@ def loads_scenario(
     return scenario_from_dict(raw, source, sets, base_dir)
 
 
-def load_scenario(path: str | Path, sets: list[str] | None = None) -> Scenario:
-    """A validated Scenario from a TOML file; raises InputError naming the file and keys."""
+def scenario_file(path: str | Path) -> Path:
+    """The file a scenario argument names: a TOML file, else a built-in case by its name.
+
+    A file wins over a case of the same name; a bare name (no folder) such as ``telecom``
+    or ``telecom.toml`` that is no file here is looked up in the case library.
+
+    Raises:
+        InputError: for a folder, or a name that is neither a file nor a case, with the
+            cases and the closest name.
+    """
+    from sim.scenario.cases import case_names, case_path
+
     path = Path(path)
-    if not path.is_file():
-        hint = ""
-        if path.parent.is_dir():
-            near = did_you_mean(path.name, [p.name for p in path.parent.glob("*.toml")])
-            hint = near
-        raise InputError([Problem(str(path), f"no such scenario file{hint}")])
+    if path.is_file():
+        return path
+    bare = path.parent == Path(".") and not path.is_absolute()
+    case = case_path(path.name) if bare else None
+    if case is not None:
+        return case
+    if path.is_dir():
+        inside = sorted(p.name for p in path.glob("*.toml") if p.is_file())
+        hint = (
+            f"; scenario files in it: {', '.join(inside[:5])}{', ...' if len(inside) > 5 else ''}"
+            if inside
+            else "; give the path of a .toml file"
+        )
+        raise InputError([Problem(str(path), f"is a folder, not a scenario file{hint}")])
+    nearby = []
+    if path.parent.is_dir():
+        nearby = [p.name for p in path.parent.glob("*.toml") if p.is_file() and p != path]
+    if not bare:
+        raise InputError(
+            [Problem(str(path), f"no such scenario file{did_you_mean(path.name, nearby)}")]
+        )
+    cases = case_names()
+    hint = did_you_mean(path.name, nearby) or did_you_mean(path.name.removesuffix(".toml"), cases)
+    listed = f"; cases: {', '.join(cases)}" if cases else ""
+    raise InputError([Problem(str(path), f"no such scenario file or case{listed}{hint}")])
+
+
+def load_scenario(path: str | Path, sets: list[str] | None = None) -> Scenario:
+    """A validated Scenario from a TOML file or a built-in case's name (``"telecom"``).
+
+    Raises:
+        InputError: naming the file and keys of every problem.
+    """
+    path = scenario_file(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise InputError([Problem(str(path), "not UTF-8 text; save it as UTF-8")]) from None
+    except OSError as err:
+        raise InputError([Problem(str(path), f"cannot be read: {err.strerror}")]) from None
     return loads_scenario(text, path.name, sets, path.parent)
 
 
