@@ -258,3 +258,8 @@ def cost_per_avoided_exit_interval(
         lows.append(float(np.quantile(ratio, tail, method="inverted_cdf")))
         highs.append(float(np.quantile(ratio, 1 - tail, method="inverted_cdf")))
     return point.assign(ci_low=lows, ci_high=highs)
+
+
+def replicates_text(n: int) -> str:
+    """'1 replicate', '20 replicates'."""
+    return f"{n} replicate" if n == 1 else f"{n} replicates"

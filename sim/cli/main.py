@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sim.cli.scenario_args import load_for_run
@@ -96,7 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="check a scenario file or an HR org-chart CSV",
         description="Check a scenario (.toml, or a built-in case's name) or an org chart "
-        "(.csv) and summarise what it describes. Exit 2 with one line per problem.",
+        "(.csv) and summarise what it describes: the organisation and, for each design's "
+        "first intake, the eligible mentees, those enrolled, the mentor pool, the expected "
+        "pairs, the mentees left unpaired and the sessions per pair per year. Refuses a "
+        "design that can pair no one and an org chart too small to hold a program. Exit 2 "
+        "with one line per problem.",
     )
     val.add_argument("file", type=Path, help="scenario TOML file, case name, or org-chart CSV")
     val.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
@@ -292,27 +297,34 @@ def _describe_org(scenario, chart) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     """`sim validate FILE`."""
     if args.file.suffix.lower() == ".csv":
+        from sim.model.capacity import too_small
         from sim.scenario.orgchart import load_org_chart
 
         chart = load_org_chart(args.file)
+        seniors = int(chart.has_reports.sum())
+        why = too_small(seniors, len(chart) - seniors)
+        if why:
+            raise InputError([Problem(str(args.file), why)])
         for notice in chart.notices:
             print(f"notice: {notice}")
         print(f"{args.file}: a valid org chart")
         for key, value in chart.summary().items():
             print(f"  {key}: {value}")
         return 0
-    from sim.model.model import OrgCultureModel
-    from sim.scenario.loading import load_scenario
-    from sim.scenario.orgchart import load_chart
+    from sim import analysis
+    from sim.model.capacity import ProgramCheck
+    from sim.scenario.loading import load_scenario, scenario_file
 
-    scenario = load_scenario(args.file, args.set)
-    chart = load_chart(scenario)
-    model = OrgCultureModel(scenario, None, scenario.seed, org_chart=chart)
+    check = ProgramCheck()
+    scenario = load_scenario(args.file, args.set, checks=[check])
+    chart, model = check.chart, check.model
     org, people = model.org, model.people
     from sim.model.people import GENERATIONS
 
     gens = pd.Series(people.generation).map(dict(enumerate(GENERATIONS))).value_counts()
-    print(f"{args.file}: a valid scenario {scenario.name!r}")
+    read = scenario_file(args.file)
+    case = f" (the built-in case, {read})" if read != args.file else ""
+    print(f"{args.file}: a valid scenario {scenario.name!r}{case}")
     print(
         f"  organisation: {_describe_org(scenario, chart)}; {int(org.is_senior.sum())} seniors, "
         f"{int((~org.is_senior).sum())} juniors; {org.level.max() + 1} levels; "
@@ -321,10 +333,50 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print("  generations at start: " + ", ".join(f"{g} {gens.get(g, 0)}" for g in GENERATIONS))
     print(
         f"  time: start {scenario.start_date}, launch week {scenario.launch_week}, "
-        f"{scenario.weeks} weeks; {scenario.replicates} replicates, seed {scenario.seed}"
+        f"{scenario.weeks} weeks; {analysis.replicates_text(scenario.replicates)}, "
+        f"seed {scenario.seed}"
     )
     print(f"  designs: {', '.join(scenario.design_names)}")
+    print(f"  first intake of each design, in replicate 0's org (seed {check.seed}):")
+    table = pd.DataFrame(
+        [
+            {
+                "design": c.design,
+                "week": c.week,
+                "eligible": c.eligible,
+                "enrolled": c.enrolled,
+                "mentor pool": c.mentor_pool,
+                "pairs": c.pairs,
+                "unpaired": c.unpaired,
+                "sessions/pair/year": f"{c.sessions_per_pair_year:.1f}",
+            }
+            for c in check.capacities
+        ]
+    )
+    for line in table.to_string(index=False).splitlines():
+        print("    " + line)
+    for note in (
+        "eligible: seniors at the mentee levels; enrolled: the coverage share of them",
+        "mentor pool: juniors with min_mentor_tenure_weeks of tenure by then",
+        _tenure_source(chart),
+        "pairs: expected, by the pairing rule (exits and hires before the intake not simulated)",
+        "sessions/pair/year: scheduled in a pair's first year x commitment x informal factor",
+    ):
+        print(f"    {note}")
     return 0
+
+
+def _tenure_source(chart) -> str:
+    """Where the mentor pool's tenure comes from: the chart's hire dates, or drawn."""
+    drawn = "drawn from workforce.junior_tenure_years"
+    if chart is None:
+        return f"tenure: {drawn}"
+    known = int((~np.isnat(chart.hire_date)).sum())
+    if known == len(chart):
+        return "tenure: from the chart's hire dates"
+    if known == 0:
+        return f"tenure: the chart has no hire dates, so {drawn} (an estimate)"
+    return f"tenure: hire dates for {known} of {len(chart)} people; the rest {drawn}"
 
 
 def cmd_cases() -> int:
