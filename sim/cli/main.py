@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run a scenario's designs beside the no-program baseline",
         description="Run every design of a scenario and the no-program baseline "
-        "on the same seeds; print the headline outcomes with 95% intervals; "
+        "on the same seeds; print the headline outcomes with 95% intervals (for shares and "
+        "rates on the logit scale, inside 0 to 1; a warning below 5 replicates); "
         "write series.csv, summary.csv, manifest.json and report.html (the scenario's "
         "[outputs] table chooses the folder and files).",
         epilog=EPILOG_RUN,
@@ -205,16 +206,20 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     check_out_dir(out, args.force)
     chart = load_chart(scenario)
     started = time.perf_counter()
+    replicates = len(args.replicate_seed or []) or scenario.replicates
     print(
         f"Scenario {scenario.name!r}: {_describe_org(scenario, chart)}, "
-        f"{scenario.weeks} weeks, {len(args.replicate_seed or []) or scenario.replicates} "
-        f"replicates per design"
+        f"{scenario.weeks} weeks, {analysis.replicates_text(replicates)} per design"
     )
     results = run_scenario(scenario, designs, args.replicate_seed, chart, progress=not args.quiet)
     elapsed = time.perf_counter() - started
     table = analysis.headline_table(results.summary)
     print()
     print("Headline outcomes: mean [95% interval over replicates]")
+    print(f"(intervals: {analysis.INTERVAL_METHOD})")
+    warning = analysis.few_replicates_warning(int(results.summary.groupby("design").size().min()))
+    if warning:
+        print(f"Warning: {warning}.")
     print(table.to_string())
     tables: dict[str, pd.DataFrame | None] = {
         "series": results.series,
