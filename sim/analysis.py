@@ -36,6 +36,14 @@ HEADLINE = {
 }
 
 
+# Mentor retention against its counterfactual (observation.mentor_counterfactual): column -> label.
+MENTOR_RETENTION = {
+    "mentor_retention_52w": "first intake's mentors employed 52 weeks on",
+    "mentor_retention_counterfactual_52w": "the same people, every pathway off",
+    "mentor_retention_effect_52w": "the program's effect on its mentors",
+}
+
+
 def mean_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float, float]:
     """Mean and two-sided t interval of the mean; NaN bounds with fewer than 2 values."""
     x = np.asarray(values, dtype=float)

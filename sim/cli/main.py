@@ -257,6 +257,7 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     if warning:
         print(f"Warning: {warning}.")
     print(table.to_string())
+    _print_mentor_retention(results.summary)
     tables: dict[str, pd.DataFrame | None] = {
         "series": results.series,
         "summary": results.summary,
@@ -361,6 +362,23 @@ def _compare(scenario, results, against: str) -> dict[str, pd.DataFrame]:
         horizon_weeks=horizon.weeks,
     )
     return {"differences": diff.assign(against=against), "money": money}
+
+
+def _print_mentor_retention(summary: pd.DataFrame) -> None:
+    """Mentor retention beside its counterfactual, when the scenario measured it."""
+    from sim import analysis
+
+    if "mentor_retention_counterfactual_52w" not in summary:
+        return
+    designs = summary[summary["mentor_retention_52w"].notna()]
+    if designs.empty:
+        return
+    print()
+    print(
+        "Mentor retention against the same people with every pathway off "
+        "(same design and seeds): mean [95% interval]"
+    )
+    print(analysis.headline_table(designs, analysis.MENTOR_RETENTION).to_string())
 
 
 def _describe_org(scenario, chart) -> str:

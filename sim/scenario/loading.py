@@ -18,7 +18,13 @@ from typing import Any
 
 from sim.errors import InputError, Problem, did_you_mean
 from sim.scenario.design import ProgramDesign, default_program
-from sim.scenario.outcomes import RUN_OUTCOMES, YEARLY_OUTCOMES, is_summary_outcome
+from sim.scenario.outcomes import (
+    COUNTERFACTUAL_OUTCOMES,
+    PAIRED_OUTCOMES,
+    RUN_OUTCOMES,
+    YEARLY_OUTCOMES,
+    is_summary_outcome,
+)
 from sim.scenario.parameters import Scenario, Target
 from sim.scenario.schema import FieldInfo, field_infos, type_options
 
@@ -420,6 +426,18 @@ def _check_scenario(s: Scenario, check: _Checker, base_dir: Path | None) -> None
                 check.design_path(d.name, "intake_every_weeks", "duration_weeks"),
                 f"{d.intake_every_weeks} is shorter than duration_weeks "
                 f"{d.duration_weeks}; intakes would overlap the same mentees",
+            )
+    for t in s.targets:
+        if t.outcome in COUNTERFACTUAL_OUTCOMES and not s.observation.mentor_counterfactual:
+            check.problem(
+                f"targets.{t.outcome}",
+                "measured only with the counterfactual run; set "
+                "observation.mentor_counterfactual = true",
+            )
+        if t.outcome in PAIRED_OUTCOMES and not s.include_baseline:
+            check.problem(
+                f"targets.{t.outcome}",
+                "a difference from the no-program run; set include_baseline = true",
             )
     if s.org.chart is not None:
         path = (base_dir or Path.cwd()) / s.org.chart

@@ -1,7 +1,8 @@
 """The names of a run's summary outcomes, the vocabulary case targets and analyses use.
 
 They live with the scenario, not the model, so that a scenario's targets can be checked
-without importing the model; `sim.model.observe` computes exactly these columns.
+without importing the model; `sim.model.observe` computes these columns, except the effects
+measured against a paired run, which `sim.sweeps.effects` adds.
 """
 
 from __future__ import annotations
@@ -31,7 +32,16 @@ RUN_OUTCOMES = (
     "program_cost",
     "turnover_cost",
     "mentor_retention_52w",
+    # Measured against a paired run (sim.sweeps.effects), not by the model alone:
+    "mentor_retention_counterfactual_52w",
+    "mentor_retention_effect_52w",
+    "digital_relevance_effect_end",
 )
+# Outcomes that are a design run's value minus the no-program run's on the same seed:
+# effect column -> the summary column it is the paired difference of.
+PAIRED_OUTCOMES = {"digital_relevance_effect_end": "digital_relevance_end"}
+# Outcomes of the counterfactual run, measured only with observation.mentor_counterfactual.
+COUNTERFACTUAL_OUTCOMES = ("mentor_retention_counterfactual_52w", "mentor_retention_effect_52w")
 
 
 def is_summary_outcome(name: str) -> bool:

@@ -218,6 +218,12 @@ class Observation:
         1.0, "digital-relevance index per unit of fluency gained (free, fit per case)", lo=0
     )
     record_people: bool = param(False, "also record a row per person and week (large)")
+    mentor_counterfactual: bool = param(
+        False,
+        "also run each design with every pathway off up to 52 weeks after its first intake: "
+        "its mentors' retention there, and the program's effect on them (one more, shorter "
+        "run per design and replicate)",
+    )
 
 
 # The source column of output options: they change files, never a number.

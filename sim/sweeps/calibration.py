@@ -41,8 +41,10 @@ from scipy import optimize
 
 from sim.analysis import mean_interval
 from sim.scenario.loading import scenario_from_dict
+from sim.scenario.outcomes import PAIRED_OUTCOMES
 from sim.scenario.parameters import Scenario, Target
 from sim.scenario.schema import field_infos
+from sim.sweeps.effects import add_paired_effects
 from sim.sweeps.executors import process_pool
 from sim.sweeps.runs import run_one
 
@@ -290,14 +292,23 @@ class Evaluator:
         self._cache: dict[tuple, dict[str, float]] = {}
 
     def runs(self, values: Mapping[str, Any]) -> pd.DataFrame:
-        """A row per (design, seed) with the measured outcomes."""
+        """A row per (design, seed) with the measured outcomes.
+
+        An effect against the no-program run (`PAIRED_OUTCOMES`) runs the baseline on the
+        same seeds too and pairs them (`add_paired_effects`).
+        """
         scenario = self.case.scenario(values)
         designs = list(dict.fromkeys(d for _, d in self.measures))
         outcomes = tuple(dict.fromkeys(o for o, _ in self.measures))
+        paired = [o for o in outcomes if o in PAIRED_OUTCOMES]
+        if paired:
+            designs = list(dict.fromkeys([*designs, "baseline"]))
+            outcomes = tuple(dict.fromkeys([*outcomes, *(PAIRED_OUTCOMES[o] for o in paired)]))
         jobs = [Job(scenario, d, r, s, outcomes) for d in designs for r, s in enumerate(self.seeds)]
         rows = self.runner.map(simulate, jobs)
         keys = [{"design": j.design, "seed": j.seed} for j in jobs]
-        return pd.DataFrame([{**k, **r} for k, r in zip(keys, rows, strict=True)])
+        table = pd.DataFrame([{**k, **r} for k, r in zip(keys, rows, strict=True)])
+        return add_paired_effects(table) if paired else table
 
     def means(self, values: Mapping[str, Any]) -> dict[str, float]:
         """Mean of each measure ("outcome@design") at these values (cached)."""
