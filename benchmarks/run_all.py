@@ -4,7 +4,7 @@ Usage: python benchmarks/run_all.py [--quick]   (what `make bench` runs)
 
 Runs, in order: one simulated year of 1,000 and 10,000 employees (issue 2); the cost per
 employee-week at 10,000 employees against Mesa's virus_on_network example, timed in this
-process; 1,000 to 300,000 employees, each in a fresh process that reports its own peak
+process; 1,000 to 1,000,000 employees, each in a fresh process that reports its own peak
 memory; one 500-person division run of 104 weeks; an experiment of 1,000 such runs on 2
 local workers into the SQLite store. --quick uses fewer repeats and a 200-run experiment
 (figures for a quick look, not for the record).

@@ -8,18 +8,40 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sim.cli.scenario_args import load_for_run
-from sim.errors import InputError, Problem
+from sim.errors import InputError, Problem, did_you_mean
 
 EPILOG_RUN = """examples:
   sim run                                  the telecom case (scenarios/telecom.toml) vs baseline
+  sim run pershing                         a built-in case by name, from any folder (sim cases)
   sim run scenarios/telecom.toml --years 3
   sim run --set designs.program.cadence_weeks=4 --replicates 20
+"""
+
+EPILOG_COMPARE = """examples:
+  sim compare scenarios/telecom.toml                  each design vs the no-program baseline
+  sim scenario --template > my.toml && sim compare my.toml --against program
+                                                      program_two_way and baseline vs program
+  sim compare --set costs.currency=EUR --set costs.salary_junior=48000
+
+money, per design against the reference, paired on shared seeds (common random numbers):
+  turnover cost avoided   the reference's turnover cost minus the design's
+  program cost            the design's program cost minus the reference's
+  net benefit             turnover cost avoided minus program cost
+  return on investment    mean net benefit / mean program cost (paired bootstrap interval)
+  chance net benefit > 0  the share of paired replicates with a positive net benefit
+  payback                 the first week after launch from which the mean cumulative net
+                          benefit stays positive; in brackets, the same for the upper and
+                          the lower bound of its 95% band
+  break-even              program cost / exits avoided: the replacement cost per exit above
+                          which the design pays for itself
 """
 
 
@@ -27,7 +49,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "scenario",
         nargs="?",
-        help="scenario TOML file (default: the telecom case, scenarios/telecom.toml)",
+        help="scenario TOML file, or a built-in case's name (sim cases lists them; "
+        "default: the telecom case)",
     )
     p.add_argument("--years", type=float, help="years to simulate after the launch")
     p.add_argument("--seed", type=int, help="base seed; replicate seeds are drawn from it")
@@ -75,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run a scenario's designs beside the no-program baseline",
         description="Run every design of a scenario and the no-program baseline "
-        "on the same seeds; print the headline outcomes with 95% intervals; "
+        "on the same seeds; print the headline outcomes with 95% intervals (for shares and "
+        "rates on the logit scale, inside 0 to 1; a warning below 5 replicates); "
         "write series.csv, summary.csv, manifest.json and report.html (the scenario's "
         "[outputs] table chooses the folder and files).",
         epilog=EPILOG_RUN,
@@ -84,30 +108,57 @@ def build_parser() -> argparse.ArgumentParser:
     _common(run)
     cmp_ = sub.add_parser(
         "compare",
-        help="run designs and show paired differences from baseline",
-        description="Like run, plus each design's paired difference from the "
-        "baseline (same seeds) with its 95% interval and the cost per avoided "
-        "exit; writes differences.csv too.",
+        help="run designs and show paired differences and money against the baseline",
+        description=textwrap.fill(
+            "Like run, plus each design's paired difference from the baseline (or --against "
+            "DESIGN) on the same seeds with its 95% interval, and the money from the launch to "
+            "the end of the run, in the scenario's currency (costs.currency): turnover cost "
+            "avoided, program cost, net benefit, return on investment, the share of paired "
+            "replicates whose net benefit is positive, the payback week and the break-even "
+            "replacement cost per exit; writes differences.csv and money.csv too.",
+            width=88,
+        ),
+        epilog=EPILOG_COMPARE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _common(cmp_)
+    cmp_.add_argument(
+        "--against",
+        metavar="DESIGN",
+        help="the design every other design is compared with (default: baseline; without "
+        "a baseline, the first design)",
+    )
     val = sub.add_parser(
         "validate",
         help="check a scenario file or an HR org-chart CSV",
-        description="Check a scenario (.toml) or an org chart (.csv) and "
-        "summarise what it describes. Exit 2 with one line per problem.",
+        description="Check a scenario (.toml, or a built-in case's name) or an org chart "
+        "(.csv) and summarise what it describes: the organisation and, for each design's "
+        "first intake, the eligible mentees, those enrolled, the mentor pool, the expected "
+        "pairs, the mentees left unpaired and the sessions per pair per year. Refuses a "
+        "design that can pair no one and an org chart too small to hold a program. Exit 2 "
+        "with one line per problem.",
     )
-    val.add_argument("file", type=Path)
+    val.add_argument("file", type=Path, help="scenario TOML file, case name, or org-chart CSV")
     val.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     scen = sub.add_parser(
         "scenario",
         help="print a complete, commented scenario template",
-        description="Print a complete scenario with every key at its default.",
+        description="Print a complete scenario with every key at its default: the value a "
+        "scenario (or a design) gets when the key is left out. Examples of inheritance and "
+        "case targets are comments.",
     )
     scen.add_argument(
         "--template",
         action="store_true",
         required=True,
         help="print the template (write it with: sim scenario --template > my.toml)",
+    )
+    sub.add_parser(
+        "cases",
+        help="list the built-in cases (run one by name: sim run telecom)",
+        description="List the built-in cases, one line each: the name to give sim run, sim "
+        "compare or sim validate, and the case's source (the first sentence of its "
+        "provenance). They ship with the package, so their names work from any folder.",
     )
     org = sub.add_parser("org", help="org-chart tools", description="Org-chart tools.")
     org_sub = org.add_subparsers(dest="org_command", required=True, metavar="ORG_COMMAND")
@@ -129,7 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
         "with the date, headline numbers and a live chart. --compare shows the baseline "
         "beside the program on the same seed.",
     )
-    anim.add_argument("scenario", nargs="?", help="scenario TOML file (default: telecom case)")
+    anim.add_argument(
+        "scenario", nargs="?", help="scenario TOML file or case name (default: telecom case)"
+    )
     anim.add_argument("--compare", action="store_true", help="baseline and program side by side")
     anim.add_argument("--design", help="the program design to show (default: the first)")
     anim.add_argument("--color-by", default="engagement", help="engagement (default) | digital")
@@ -179,6 +232,7 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
         designs = (
             ["baseline"] if scenario.include_baseline and "baseline" not in wanted else []
         ) + wanted
+    against = _reference(args, scenario, designs) if compare else None
     wanted_files = scenario.outputs
     out = args.out or (Path(wanted_files.folder).expanduser() if wanted_files.folder else None)
     out = out or default_out_dir(scenario.name)
@@ -187,43 +241,30 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     check_out_dir(out, args.force)
     chart = load_chart(scenario)
     started = time.perf_counter()
+    replicates = len(args.replicate_seed or []) or scenario.replicates
     print(
         f"Scenario {scenario.name!r}: {_describe_org(scenario, chart)}, "
-        f"{scenario.weeks} weeks, {len(args.replicate_seed or []) or scenario.replicates} "
-        f"replicates per design"
+        f"{scenario.weeks} weeks, {analysis.replicates_text(replicates)} per design"
     )
     results = run_scenario(scenario, designs, args.replicate_seed, chart, progress=not args.quiet)
     elapsed = time.perf_counter() - started
-    table = analysis.headline_table(results.summary)
+    currency = scenario.costs.currency
+    table = analysis.headline_table(results.summary, currency=currency)
     print()
     print("Headline outcomes: mean [95% interval over replicates]")
+    print(f"(intervals: {analysis.INTERVAL_METHOD})")
+    warning = analysis.few_replicates_warning(int(results.summary.groupby("design").size().min()))
+    if warning:
+        print(f"Warning: {warning}.")
     print(table.to_string())
+    _print_mentor_retention(results.summary)
     tables: dict[str, pd.DataFrame | None] = {
         "series": results.series,
         "summary": results.summary,
         "people": results.people,
     }
-    if compare and "baseline" in set(results.summary["design"]):
-        diff = analysis.paired_differences(results.summary, list(analysis.HEADLINE))
-        costs = analysis.cost_per_avoided_exit(results.summary)
-        tables["differences"] = diff
-        tables["cost_per_avoided_exit"] = costs
-        print()
-        print("Difference from baseline on the same seeds: mean [95% interval]")
-        shown = diff.assign(
-            text=[
-                analysis.format_interval(m, lo, hi)
-                for m, lo, hi in zip(
-                    diff["difference"], diff["ci_low"], diff["ci_high"], strict=True
-                )
-            ]
-        )
-        wide = shown.pivot(index="outcome", columns="design", values="text")
-        wide = wide.loc[[o for o in analysis.HEADLINE if o in wide.index]]
-        print(wide.rename(index=analysis.HEADLINE).rename_axis(columns=None).to_string())
-        print()
-        print(f"Cost per avoided exit ({scenario.costs.currency}):")
-        print(costs.to_string(index=False))
+    if against is not None:
+        tables |= _compare(scenario, results, against)
     if scenario.targets:
         targets = analysis.target_table(results.summary, scenario.targets)
         tables["targets"] = targets
@@ -231,10 +272,9 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
         print("Case targets (docs/ODD.md section 1): target vs simulated mean [95% interval]")
         for t in targets.itertuples():
             verdict = "within tolerance" if t.within_tolerance else "off target"
-            interval = analysis.format_interval(t.simulated, t.ci_low, t.ci_high)
-            print(
-                f"  {t.outcome} ({t.design}): target {t.target:g}, simulated {interval}: {verdict}"
-            )
+            interval = analysis.format_outcome(t.outcome, t.simulated, t.ci_low, t.ci_high)
+            target = analysis.format_outcome(t.outcome, t.target, np.nan, np.nan)
+            print(f"  {t.outcome} ({t.design}): target {target}, simulated {interval}: {verdict}")
     meta = manifest(
         {
             "scenario": scenario.to_dict(),
@@ -246,7 +286,9 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
 
     figures = None
     if wanted_files.report or wanted_files.figures != "none":
-        figures = report_figures(scenario, results.series, results.summary)
+        figures = report_figures(
+            scenario, results.series, results.summary, against, tables.get("money")
+        )
     # The report draws from every table; the scenario's [outputs] only choose the files.
     report_tables = dict(tables)
     if not wanted_files.series:
@@ -270,6 +312,75 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     return 0
 
 
+def _reference(args: argparse.Namespace, scenario, designs: list[str] | None) -> str | None:
+    """The design `sim compare` compares the others with; None when there is only one."""
+    ran = designs or list(scenario.design_names)
+    if args.against is not None:
+        if args.against not in ran:
+            hint = did_you_mean(args.against, ran)
+            raise InputError(
+                [
+                    Problem(
+                        f"--against {args.against}",
+                        f"not a design of this run{hint}; designs: {', '.join(ran)}",
+                    )
+                ]
+            )
+        return args.against
+    if len(ran) < 2:
+        return None
+    return "baseline" if "baseline" in ran else ran[0]
+
+
+def _compare(scenario, results, against: str) -> dict[str, pd.DataFrame]:
+    """Print the paired differences and the money of `sim compare`; the tables to write."""
+    from sim import analysis
+
+    summary = results.summary
+    order = list(dict.fromkeys(summary["design"]))
+    currency = scenario.costs.currency
+    diff = analysis.paired_differences(summary, list(analysis.HEADLINE), against)
+    print()
+    print(f"Difference from {against} on the same seeds: mean [95% interval]")
+    print(analysis.differences_table(diff, order=order, currency=currency).to_string())
+    horizon = analysis.Horizon.of(scenario)
+    money = analysis.money_table(summary, results.series, against, scenario.launch_week)
+    n = int(money["n"].min()) if len(money) else 0
+    print()
+    print(
+        f"Money over {horizon}, in {currency}:\n"
+        f"each design minus {against} on the same seeds, mean [95% interval over {n} paired "
+        "replicates]"
+    )
+    print(analysis.money_display(money, currency, horizon, order).to_string())
+    for line in analysis.break_even_lines(money, currency):
+        print(textwrap.fill(f"Break-even: {line}", width=100, subsequent_indent="  "))
+    money = money.assign(
+        currency=currency,
+        horizon_start=horizon.start,
+        horizon_end=horizon.end,
+        horizon_weeks=horizon.weeks,
+    )
+    return {"differences": diff.assign(against=against), "money": money}
+
+
+def _print_mentor_retention(summary: pd.DataFrame) -> None:
+    """Mentor retention beside its counterfactual, when the scenario measured it."""
+    from sim import analysis
+
+    if "mentor_retention_counterfactual_52w" not in summary:
+        return
+    designs = summary[summary["mentor_retention_52w"].notna()]
+    if designs.empty:
+        return
+    print()
+    print(
+        "Mentor retention against the same people with every pathway off "
+        "(same design and seeds): mean [95% interval]"
+    )
+    print(analysis.headline_table(designs, analysis.MENTOR_RETENTION).to_string())
+
+
 def _describe_org(scenario, chart) -> str:
     if chart is not None:
         return f"{len(chart.parent)} people from {Path(scenario.org.chart).name}"
@@ -279,27 +390,34 @@ def _describe_org(scenario, chart) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     """`sim validate FILE`."""
     if args.file.suffix.lower() == ".csv":
+        from sim.model.capacity import too_small
         from sim.scenario.orgchart import load_org_chart
 
         chart = load_org_chart(args.file)
+        seniors = int(chart.has_reports.sum())
+        why = too_small(seniors, len(chart) - seniors)
+        if why:
+            raise InputError([Problem(str(args.file), why)])
         for notice in chart.notices:
             print(f"notice: {notice}")
         print(f"{args.file}: a valid org chart")
         for key, value in chart.summary().items():
             print(f"  {key}: {value}")
         return 0
-    from sim.model.model import OrgCultureModel
-    from sim.scenario.loading import load_scenario
-    from sim.scenario.orgchart import load_chart
+    from sim import analysis
+    from sim.model.capacity import ProgramCheck
+    from sim.scenario.loading import load_scenario, scenario_file
 
-    scenario = load_scenario(args.file, args.set)
-    chart = load_chart(scenario)
-    model = OrgCultureModel(scenario, None, scenario.seed, org_chart=chart)
+    check = ProgramCheck()
+    scenario = load_scenario(args.file, args.set, checks=[check])
+    chart, model = check.chart, check.model
     org, people = model.org, model.people
     from sim.model.people import GENERATIONS
 
     gens = pd.Series(people.generation).map(dict(enumerate(GENERATIONS))).value_counts()
-    print(f"{args.file}: a valid scenario {scenario.name!r}")
+    read = scenario_file(args.file)
+    case = f" (the built-in case, {read})" if read != args.file else ""
+    print(f"{args.file}: a valid scenario {scenario.name!r}{case}")
     print(
         f"  organisation: {_describe_org(scenario, chart)}; {int(org.is_senior.sum())} seniors, "
         f"{int((~org.is_senior).sum())} juniors; {org.level.max() + 1} levels; "
@@ -308,9 +426,64 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print("  generations at start: " + ", ".join(f"{g} {gens.get(g, 0)}" for g in GENERATIONS))
     print(
         f"  time: start {scenario.start_date}, launch week {scenario.launch_week}, "
-        f"{scenario.weeks} weeks; {scenario.replicates} replicates, seed {scenario.seed}"
+        f"{scenario.weeks} weeks; {analysis.replicates_text(scenario.replicates)}, "
+        f"seed {scenario.seed}"
     )
     print(f"  designs: {', '.join(scenario.design_names)}")
+    print(f"  first intake of each design, in replicate 0's org (seed {check.seed}):")
+    table = pd.DataFrame(
+        [
+            {
+                "design": c.design,
+                "week": c.week,
+                "eligible": c.eligible,
+                "enrolled": c.enrolled,
+                "mentor pool": c.mentor_pool,
+                "pairs": c.pairs,
+                "unpaired": c.unpaired,
+                "sessions/pair/year": f"{c.sessions_per_pair_year:.1f}",
+            }
+            for c in check.capacities
+        ]
+    )
+    for line in table.to_string(index=False).splitlines():
+        print("    " + line)
+    for note in (
+        "eligible: seniors at the mentee levels; enrolled: the coverage share of them",
+        "mentor pool: juniors with min_mentor_tenure_weeks of tenure by then",
+        _tenure_source(chart),
+        "pairs: expected, by the pairing rule (exits and hires before the intake not simulated)",
+        "sessions/pair/year: scheduled in a pair's first year x commitment x informal factor",
+    ):
+        print(f"    {note}")
+    return 0
+
+
+def _tenure_source(chart) -> str:
+    """Where the mentor pool's tenure comes from: the chart's hire dates, or drawn."""
+    drawn = "drawn from workforce.junior_tenure_years"
+    if chart is None:
+        return f"tenure: {drawn}"
+    known = int((~np.isnat(chart.hire_date)).sum())
+    if known == len(chart):
+        return "tenure: from the chart's hire dates"
+    if known == 0:
+        return f"tenure: the chart has no hire dates, so {drawn} (an estimate)"
+    return f"tenure: hire dates for {known} of {len(chart)} people; the rest {drawn}"
+
+
+def cmd_cases() -> int:
+    """`sim cases`: the built-in cases, one line each (name and source)."""
+    from sim.scenario.cases import CASES_DIR, case_names, case_source
+
+    names = case_names()
+    if not names:
+        print(f"No built-in cases found (looked in {CASES_DIR}).")
+        return 1
+    print(f"Built-in cases (run one by name, e.g. sim run {names[-1]}; files in {CASES_DIR}):")
+    width = max(len(n) for n in names)
+    for name in names:  # one line each, within 100 characters
+        print(f"  {name:<{width}}  {case_source(name, 96 - width)}")
     return 0
 
 
@@ -347,6 +520,8 @@ def main(argv: list[str] | None = None) -> int:
 
             sys.stdout.write(scenario_template())
             return 0
+        if args.command == "cases":
+            return cmd_cases()
         if args.command == "org":
             return cmd_org(args)
         if args.command == "animate":

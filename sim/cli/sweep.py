@@ -11,12 +11,14 @@ import pandas as pd
 
 from sim.errors import InputError, Problem
 
-DESCRIPTION = """Run a sweep file: designs x parameter points x replicates of a base scenario,
-on shared replicate seeds. Each finished run is written at once to DIR/results.sqlite (SQLite,
-one transaction per run), so an interrupted sweep loses only the runs in flight: continue it
-with --resume. At the end, writes runs.csv (a row per run), summary.csv (mean and 95% interval
-per design and point), differences.csv (paired differences from the baseline, when it runs),
-sensitivity.csv (Sobol or Morris indices, for those samples) and manifest.json."""
+DESCRIPTION = """Run a sweep file: designs x parameter points x replicates of a base
+scenario, on shared replicate seeds. Each finished run is written at once to
+DIR/results.sqlite (SQLite, one transaction per run), so an interrupted sweep loses only the
+runs in flight: continue it with --resume. Its worker processes stop with it, however it
+dies (kill -9 included). At the end, writes runs.csv (a row per run), summary.csv (mean and
+95% interval per design and point), differences.csv (paired differences from the baseline,
+when it runs), sensitivity.csv (Sobol or Morris indices, for those samples) and
+manifest.json."""
 
 EPILOG = """executors (choose one; the stored rows are identical whichever you choose):
   --workers N         N local worker processes (default: one per core; 1 = serial)
@@ -79,6 +81,7 @@ def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """`sim sweep SWEEP.toml`: exit 0 when every run is ok, 1 when some failed."""
+    from sim.analysis import replicates_text
     from sim.sweeps.executors import open_backend
     from sim.sweeps.experiment import WorkerLost
     from sim.sweeps.store import ResultStore
@@ -98,7 +101,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     runs = len(exp.tasks())
     print(
         f"Sweep {exp.name!r}: {len(exp.points)} points x {len(exp.designs)} designs x "
-        f"{exp.replicates} replicates = {runs} runs; store: {out / STORE_FILES[0]}"
+        f"{replicates_text(exp.replicates)} = {runs} runs; store: {out / STORE_FILES[0]}"
     )
     store = None
     try:

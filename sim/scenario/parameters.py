@@ -246,7 +246,12 @@ class Costs:
     The salary defaults are illustrative round numbers, not data: set your own.
     """
 
-    currency: str = param("USD", "currency of every amount")
+    currency: str = param(
+        "USD",
+        "currency of every amount, named in tables and report.html",
+        pattern=("[A-Z]{3}", "a three-letter ISO 4217 code in capitals, e.g. USD, EUR, IDR"),
+        source="a label: no amount is converted",
+    )
     salary_junior: float = param(55_000.0, "annual salary of a junior (illustrative)", lo=0)
     salary_senior: float = param(120_000.0, "annual salary of a senior (illustrative)", lo=0)
     replacement_junior: float = param(0.5, "replacement cost of a junior exit, x salary", lo=0)
@@ -265,6 +270,12 @@ class Observation:
         1.0, "digital-relevance index per unit of fluency gained (free, fit per case)", lo=0
     )
     record_people: bool = param(False, "also record a row per person and week (large)")
+    mentor_counterfactual: bool = param(
+        False,
+        "also run each design with every pathway off up to 52 weeks after its first intake: "
+        "its mentors' retention there, and the program's effect on them (one more, shorter "
+        "run per design and replicate)",
+    )
 
 
 # The source column of output options: they change files, never a number.

@@ -28,10 +28,9 @@ import copy
 import fnmatch
 import itertools
 import math
-import multiprocessing
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,8 +41,11 @@ from scipy import optimize
 
 from sim.analysis import mean_interval
 from sim.scenario.loading import scenario_from_dict
+from sim.scenario.outcomes import PAIRED_OUTCOMES
 from sim.scenario.parameters import Scenario, Target
 from sim.scenario.schema import field_infos
+from sim.sweeps.effects import add_paired_effects
+from sim.sweeps.executors import process_pool
 from sim.sweeps.runs import run_one
 
 
@@ -247,10 +249,9 @@ class Runner:
 
     def __enter__(self) -> Runner:
         if self.workers > 1:
-            # Not fork: forking a process that may already run threads can deadlock.
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            # Not fork (forking a process that may already run threads can deadlock); the
+            # workers exit if this process dies.
+            self._pool = process_pool(self.workers)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -292,14 +293,23 @@ class Evaluator:
         self._cache: dict[tuple, dict[str, float]] = {}
 
     def runs(self, values: Mapping[str, Any]) -> pd.DataFrame:
-        """A row per (design, seed) with the measured outcomes."""
+        """A row per (design, seed) with the measured outcomes.
+
+        An effect against the no-program run (`PAIRED_OUTCOMES`) runs the baseline on the
+        same seeds too and pairs them (`add_paired_effects`).
+        """
         scenario = self.case.scenario(values)
         designs = list(dict.fromkeys(d for _, d in self.measures))
         outcomes = tuple(dict.fromkeys(o for o, _ in self.measures))
+        paired = [o for o in outcomes if o in PAIRED_OUTCOMES]
+        if paired:
+            designs = list(dict.fromkeys([*designs, "baseline"]))
+            outcomes = tuple(dict.fromkeys([*outcomes, *(PAIRED_OUTCOMES[o] for o in paired)]))
         jobs = [Job(scenario, d, r, s, outcomes) for d in designs for r, s in enumerate(self.seeds)]
         rows = self.runner.map(simulate, jobs)
         keys = [{"design": j.design, "seed": j.seed} for j in jobs]
-        return pd.DataFrame([{**k, **r} for k, r in zip(keys, rows, strict=True)])
+        table = pd.DataFrame([{**k, **r} for k, r in zip(keys, rows, strict=True)])
+        return add_paired_effects(table) if paired else table
 
     def means(self, values: Mapping[str, Any]) -> dict[str, float]:
         """Mean of each measure ("outcome@design") at these values (cached)."""

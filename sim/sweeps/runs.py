@@ -3,7 +3,9 @@
 Replicate seeds are integers drawn once from `SeedSequence(scenario.seed)`; every design
 runs on the same seeds (common random numbers), so differences between designs are not
 noise between seeds. `run_one` is a plain function of its arguments, so any executor
-(serial, processes, Dask) gives bit-identical rows.
+(serial, processes, Dask) gives bit-identical rows. `run_scenario` pairs each design run
+with the baseline run of its seed for the effects measured against it
+(`sim.sweeps.effects.add_paired_effects`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sim.provenance import git_commit, package_version
 from sim.scenario.orgchart import load_chart
 from sim.scenario.parameters import Scenario
 from sim.scenario.seeds import replicate_seeds
+from sim.sweeps.effects import add_paired_effects, mentor_counterfactual
 
 KEYS = ("design", "replicate", "seed")
 
@@ -39,16 +42,23 @@ def run_one(
     seed: int,
     org_chart: object | None = None,
 ) -> tuple[pd.DataFrame, dict[str, object], pd.DataFrame | None]:
-    """One run: the weekly series, the summary row and (if recorded) the people table."""
+    """One run: the weekly series, the summary row and (if recorded) the people table.
+
+    With `observation.mentor_counterfactual` the summary row also has the mentors' retention
+    in the counterfactual run, which this runs too (`sim.sweeps.effects`).
+    """
     model = OrgCultureModel(scenario, scenario.design(design_name), seed, org_chart=org_chart)
     model.run_for(scenario.weeks)
     series = model.series()
     keys = {"design": design_name, "replicate": replicate, "seed": seed}
     for i, (k, v) in enumerate(keys.items()):
         series.insert(i, k, v)
+    outcomes = model.summary()
+    if scenario.observation.mentor_counterfactual:
+        outcomes.update(mentor_counterfactual(scenario, design_name, seed, model, org_chart))
     summary = {
         **keys,
-        **model.summary(),
+        **outcomes,
         "sim_version": package_version(),
         "git_commit": git_commit(),
         "scenario_hash": scenario.digest(),
@@ -99,6 +109,6 @@ def run_scenario(
             people.append(one_people)
     return Results(
         series=pd.concat(series, ignore_index=True),
-        summary=pd.DataFrame(rows),
+        summary=add_paired_effects(pd.DataFrame(rows)),
         people=pd.concat(people, ignore_index=True) if people else None,
     )
