@@ -80,7 +80,7 @@ def test_the_programs_effect_on_its_mentors_shows_over_replicates():
     s = scenario()
     s = s.with_changes(
         dynamics=dataclasses.replace(
-            s.dynamics, sessions=dataclasses.replace(s.dynamics.sessions, g_mentor=0.5)
+            s.dynamics, engagement=dataclasses.replace(s.dynamics.engagement, a_voice=0.5)
         )
     )
     effects = [
