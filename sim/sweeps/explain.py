@@ -1,4 +1,4 @@
-"""Causal accounting: which pathway carries a design's effect (docs/ODD.md, "Causal accounting").
+"""Causal accounting: which pathway carries a design's effect (docs/ODD.md section 13).
 
 A program reaches juniors only through the pathways of `[dynamics.pathways]` (listening,
 learning, growth, voice, mentee_impulse). For each design and replicate seed, `explain` runs

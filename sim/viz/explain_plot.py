@@ -86,6 +86,8 @@ def _check(summary: pd.DataFrame) -> None:
 def _cell(row: pd.Series, outcome: str) -> str:
     if isinstance(row.get("note"), str) and row["note"]:
         return "0 (cannot act)"
+    if row["mean"] == 0 and row["ci_low"] == 0 and row["ci_high"] == 0:
+        return "0 (exactly, every replicate)"
     k, d = outcome_scale(outcome), _digits(outcome)
     text = f"{k * row['mean']:+.{d}f}"
     if np.isfinite(row["ci_low"]):
