@@ -1,4 +1,4 @@
-"""Calibrate the case scenarios to their patterns (MODEL.md section 1), and say where that fails.
+"""Calibrate the case scenarios to their patterns (docs/ODD.md section 1), and say where that fails.
 
 For each case with a number, the few uncertain parameters that carry its pattern are searched
 inside their evidence ranges (stated with sources in `sim.sweeps.calibration.EVIDENCE`), cheaply: a
@@ -494,7 +494,7 @@ def print_table(table: pd.DataFrame) -> None:
 # --- main -------------------------------------------------------------------------------------
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
-        description="Calibrate the case scenarios to their patterns (MODEL.md section 1): "
+        description="Calibrate the case scenarios to their patterns (docs/ODD.md section 1): "
         "search the uncertain parameters inside their evidence ranges on common random "
         "numbers, check with many replicates, report where targets cannot be reached.",
         epilog="Writes calibration.csv, search.csv, calibration.png and run.json to --out.",

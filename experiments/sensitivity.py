@@ -55,8 +55,8 @@ OUTCOMES = {
     "leadership_fluency_end": "leadership fluency at the end",
 }
 
-# The uncertain dynamics parameters and their ranges (priors of MODEL.md section 7, widened
-# where the spec gives a single study or calls the value free).
+# The uncertain dynamics parameters and their ranges: around the defaults of docs/ODD.md
+# section 8, widened where the evidence is a single study or the value is free.
 RANGES = {
     # Gallup 2016: 21% of Millennials changed jobs in a year; BLS median tenure 2.8 years at
     # ages 25-34 (an exit rate near 0.12-0.16 at steady state); the default is 0.16.

@@ -1,7 +1,7 @@
-"""A plain, per-person reference implementation of the weekly step (MODEL.md sections 3 and 7).
+"""A plain, per-person reference implementation of the weekly step (docs/ODD.md sections 3 and 7).
 
 Written for reading, not speed: every person and every pair is a Python loop iteration,
-every neighbour set comes straight from the org's tie list, every formula is the spec's.
+every neighbour set comes straight from the org's tie list, every formula is docs/ODD.md's.
 `tests/test_reference.py` starts it from an optimised model's state, gives it the same
 random number generators (copies, so it draws the same numbers in the same order), steps
 both and checks that they agree.
@@ -25,7 +25,7 @@ GENERATIONS = ("Boomer", "Gen X", "Millennial", "Gen Z")
 
 
 def generation_code(birth_year: int) -> int:
-    """MODEL.md section 2: Boomer <= 1964, Gen X 1965-80, Millennial 1981-96, Gen Z >= 1997."""
+    """docs/ODD.md section 2: Boomer <= 1964, Gen X 1965-80, Millennial 1981-96, Gen Z >= 1997."""
     if birth_year <= 1964:
         return 0
     if birth_year <= 1980:
@@ -165,7 +165,7 @@ def from_model(model) -> Reference:
     )
 
 
-# --- MODEL.md section 7, one paragraph at a time --------------------------------------------
+# --- docs/ODD.md section 7, one paragraph at a time ------------------------------------------
 def close_intakes(ref: Reference, week: int) -> None:
     """Program: an intake whose duration is over ends its pairs; its mentees leave it."""
     for number, _, end in ref.intakes:
@@ -385,7 +385,7 @@ def end_week(ref: Reference, week: int, left: list[tuple[int, int]]) -> None:
 
 
 def step(ref: Reference, week: int) -> None:
-    """One week, in MODEL.md section 3's order (no new pairs: see `from_model`)."""
+    """One week, in docs/ODD.md section 3's order (no new pairs: see `from_model`)."""
     close_intakes(ref, week)
     hold_sessions(ref, week)
     drift_knowledge(ref)
@@ -395,7 +395,7 @@ def step(ref: Reference, week: int) -> None:
     end_week(ref, week, left)
 
 
-# --- MODEL.md section 8: some of the weekly row -------------------------------------------
+# --- docs/ODD.md section 7.6: some of the weekly row ---------------------------------------
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 

@@ -1,4 +1,4 @@
-"""The model's qualitative claims (MODEL.md sections 7 and 10), over replicates on shared seeds."""
+"""The model's qualitative claims (docs/ODD.md section 11.3), over replicates on shared seeds."""
 
 import dataclasses as dc
 
@@ -77,7 +77,7 @@ def test_without_a_digital_gap_the_program_does_not_raise_fluency(default_result
 
 
 def test_a_narrow_short_program_barely_moves_division_turnover(default_results):
-    # MODEL.md section 10: levels 0-1 only, 4 months: mentees gain, the division does not.
+    # docs/ODD.md section 11.3: levels 0-1 only, 4 months: mentees gain, the division does not.
     narrow = default_program().with_changes(name="narrow", mentee_levels=(0, 1), duration_weeks=17)
     r = run_scenario(Scenario(years=2).with_changes(designs=(narrow,)), seeds=SEEDS)
     d = difference(r.summary, "turnover_junior_y2", "narrow")

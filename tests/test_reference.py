@@ -2,8 +2,8 @@
 
 Speed must never change the science: the model's whole-array step (sim.model.dynamics,
 sim.model.model, sim.model.program, sim.model.observe) is run side by side with
-`reference_model`, which loops over people and pairs and reads the spec's formulas off
-MODEL.md section 7. Both start from the same
+`reference_model`, which loops over people and pairs and reads the formulas off
+docs/ODD.md section 7. Both start from the same
 state of a small organisation with vacancies, hires and a running two-way program, and draw
 the same random numbers (the reference gets copies of the model's generators). After every
 week their people, pairs and weekly rows must agree to 1e-12. The mutation tests then break
@@ -133,7 +133,7 @@ def test_reference_agrees_on_other_seeds(seed):
 
 def test_hires_on_new_years_day_are_born_in_the_new_years_terms():
     # Week WARM_UP + 2 falls on 1 January 2024: hires that week take 2024 as the current
-    # year (MODEL.md: calendar date of week k = start + 7k days).
+    # year (docs/ODD.md section 2: calendar date of week k = start + 7k days).
     start = dt.date(2024, 1, 1) - dt.timedelta(weeks=WARM_UP + 2)
     ref = run_side_by_side(warmed_up_model(seed=5, start=start), weeks=4)
     assert ref.next_person_id > 0

@@ -242,7 +242,7 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
         targets = analysis.target_table(results.summary, scenario.targets)
         tables["targets"] = targets
         print()
-        print("Case targets (MODEL.md section 1): target vs simulated mean [95% interval]")
+        print("Case targets (docs/ODD.md section 1): target vs simulated mean [95% interval]")
         for t in targets.itertuples():
             verdict = "within tolerance" if t.within_tolerance else "off target"
             interval = analysis.format_interval(t.simulated, t.ci_low, t.ci_high)

@@ -1,6 +1,6 @@
-"""The weekly submodels of MODEL.md section 7 as whole-array numpy functions.
+"""The weekly submodels (docs/ODD.md section 7) as whole-array numpy functions.
 
-Each function matches one paragraph of the spec and updates per-position arrays in a
+Each function matches one paragraph of docs/ODD.md section 7 and updates per-position arrays in a
 `People` object (or returns arrays). Every update inside a function is computed from the
 values at its start, so the result never depends on the order of people.
 

@@ -1,6 +1,6 @@
 """OrgCultureModel: the organisation, its people and a program, stepped one week at a time.
 
-`step()` follows MODEL.md section 3: program, knowledge drift, engagement, exits, hiring,
+`step()` follows docs/ODD.md section 3: program, knowledge drift, engagement, exits, hiring,
 end of week. Each sub-step is a whole-array function from `sim.model.dynamics`; Python loops
 touch only the people who leave, are hired or are paired (docs/performance.md).
 """
@@ -133,7 +133,7 @@ class OrgCultureModel(mesa.Model):
         """The employee holding a position, or None if it is vacant."""
         return self._agents_at[position]
 
-    # --- the weekly step (MODEL.md section 3) ------------------------------------------
+    # --- the weekly step (docs/ODD.md section 3) -------------------------------------
     def step(self) -> None:
         """Advance one week."""
         week = self.steps

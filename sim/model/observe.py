@@ -1,4 +1,4 @@
-"""Observation (MODEL.md section 8): a weekly row from the arrays, and a run's summary row.
+"""Observation (docs/ODD.md section 7.6): a weekly row from the arrays, and a run's summary row.
 
 `WeeklyRecorder.record` reads the model's arrays once a week and keeps plain numbers;
 `finish` turns them into the tidy series (a row per week, turnover derived with the HR

@@ -1,4 +1,4 @@
-"""The org graph: positions, levels, departments and org ties (MODEL.md sections 2 and 5).
+"""The org graph: positions, levels, departments and org ties (docs/ODD.md sections 2 and 5).
 
 An `Org` holds the fixed structure as per-position numpy arrays plus a scipy.sparse
 adjacency of org ties, which the weekly submodels use. `OrgNetwork` is Mesa's `Network`
@@ -376,6 +376,6 @@ def build_org(
 
 
 def generate_org(spec: OrgSpec, rng: np.random.Generator) -> Org:
-    """A generated organisation of `spec.size` positions (MODEL.md section 5)."""
+    """A generated organisation of `spec.size` positions (docs/ODD.md section 5)."""
     parent = generate_parents(spec.size, spec.span, spec.span_jitter, rng)
     return build_org(parent, spec, rng)

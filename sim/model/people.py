@@ -1,4 +1,4 @@
-"""Per-position state arrays of the people who hold the positions (MODEL.md section 2).
+"""Per-position state arrays of the people who hold the positions (docs/ODD.md section 2).
 
 Everything a weekly submodel reads or writes about people lives in one `People` object as
 numpy arrays indexed by position; a vacant position keeps stale values that are masked by
@@ -75,7 +75,7 @@ def ages_for(org: Org, positions: np.ndarray, wf: Workforce, rng: np.random.Gene
 
 
 def initial_people(org: Org, wf: Workforce, year: int, rng: np.random.Generator) -> People:
-    """Every position filled with draws from MODEL.md section 5."""
+    """Every position filled with draws as docs/ODD.md section 5 describes."""
     n = org.size
     senior = org.is_senior
     by_role = lambda j, s: np.where(senior, s, j)  # noqa: E731 - tiny local helper
@@ -122,7 +122,7 @@ def hire_into(
     year: int,
     rng: np.random.Generator,
 ) -> None:
-    """Fill vacant `positions` with new hires (MODEL.md section 7, Hiring)."""
+    """Fill vacant `positions` with new hires (docs/ODD.md section 7.5)."""
     k = len(positions)
     if k == 0:
         return

@@ -1,6 +1,6 @@
 """The live reverse-mentoring program: intakes, pairing, sessions, misses, re-matching.
 
-`Program` holds a design's live state (MODEL.md section 7, Program). Pairs are kept in
+`Program` holds a design's live state (docs/ODD.md section 7.1). Pairs are kept in
 small numpy arrays (one row per pair ever formed); mentoring ties are also a networkx
 graph of their own (`Program.ties`, made from the pair table when asked for), apart from
 the org ties, so ending one never touches

@@ -1,4 +1,4 @@
-"""ProgramDesign: one reverse-mentoring program, as a frozen set of knobs (MODEL.md section 7)."""
+"""ProgramDesign: a program design, a frozen set of knobs (docs/ODD.md section 7.1)."""
 
 from __future__ import annotations
 

@@ -716,7 +716,7 @@ DEPARTMENT_NAMES = (
 HEAD_DEPARTMENT = "Office of the Head"
 LOCATIONS = ("Jakarta", "South Tangerang", "Surabaya", "Bandung", "Medan", "Remote")
 _SD = 0.12
-_MEANS = {  # MODEL.md section 5: (digital, engagement) for juniors and seniors
+_MEANS = {  # docs/ODD.md section 5: (digital, engagement) for juniors and seniors
     False: (0.75, 0.55),
     True: (0.35, 0.65),
 }
@@ -753,7 +753,7 @@ def synthesize_org_chart(
 
     The tree is filled breadth-first, each manager taking 5-7 reports; departments are the
     level-1 subtrees (the head has its own); the head's manager is an id outside the export,
-    as in a division's export. Ages, tenure, digital knowledge and engagement follow MODEL.md
+    as in a division's export. Ages, tenure, digital knowledge and engagement follow docs/ODD.md
     section 5, at `start_date`. A ``location`` column is included that the loader ignores.
 
     Args:

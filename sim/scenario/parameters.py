@@ -1,4 +1,4 @@
-"""The scenario: everything one run needs, as frozen dataclasses (MODEL.md sections 5-8).
+"""The scenario: everything one run needs, as frozen dataclasses (docs/ODD.md sections 5-8).
 
 Defaults, types, ranges and help text live here, in `param(...)` declarations; the loader
 (`sim.scenario.loading`), `--set`, the template and the docs read them from here.
@@ -36,7 +36,7 @@ class OrgSpec:
 
 @dataclass(frozen=True)
 class Workforce:
-    """Initial and new-hire distributions (MODEL.md section 5 and Hiring)."""
+    """Initial and new-hire distributions (docs/ODD.md sections 5 and 7.5)."""
 
     sd: float = param(0.12, "standard deviation of every Beta draw", lo=0.01, hi=0.25)
     junior_digital: float = param(0.75, "mean digital knowledge of juniors", lo=0.01, hi=0.99)
@@ -61,7 +61,7 @@ class Workforce:
 
 @dataclass(frozen=True)
 class SessionParams:
-    """Session quality, knowledge transfer and engagement impulses (MODEL.md section 7, Program)."""
+    """Session quality, knowledge transfer and engagement impulses (docs/ODD.md section 7.1)."""
 
     base_quality: float = param(0.6, "base session quality", lo=0, hi=1)
     focus_bonus: float = param(0.5, "quality bonus per unit of topic focus", lo=0, hi=2)
@@ -78,7 +78,7 @@ class SessionParams:
 
 @dataclass(frozen=True)
 class KnowledgeParams:
-    """Knowledge drift (MODEL.md section 7, Knowledge drift)."""
+    """Knowledge drift (docs/ODD.md section 7.2)."""
 
     phi: float = param(0.01, "forgetting toward one's exposure", lo=0, hi=1, unit="per week")
     psi: float = param(
@@ -94,7 +94,7 @@ class KnowledgeParams:
 
 @dataclass(frozen=True)
 class EngagementParams:
-    """Engagement relaxation and juniors' target (MODEL.md section 7, Engagement)."""
+    """Engagement relaxation and juniors' target (docs/ODD.md section 7.3)."""
 
     kappa: float = param(0.05, "relaxation rate toward the target", lo=0, hi=1, unit="per week")
     a_climate: float = param(0.10, "juniors' target: leaders who listen", lo=0, hi=1)
@@ -108,7 +108,7 @@ class EngagementParams:
 
 @dataclass(frozen=True)
 class ExitParams:
-    """Exit hazard and turnover contagion (MODEL.md section 7, Exits)."""
+    """Exit hazard and turnover contagion (docs/ODD.md section 7.4)."""
 
     base_junior: float = param(
         0.16,
@@ -139,31 +139,45 @@ class ExitParams:
 
 @dataclass(frozen=True)
 class HiringParams:
-    """Refilling vacancies (MODEL.md section 7, Hiring)."""
+    """Refilling vacancies (docs/ODD.md section 7.5)."""
 
     time_to_fill: int = param(8, "weeks a vacancy stays open", lo=0, unit="weeks")
 
 
+# The source column of the pathway switches: they explain a design's effect, not set it.
+_SWITCH = "switch for sim explain (on in every design)"
+
+
 @dataclass(frozen=True)
 class Pathways:
-    """Switches for the pathways through which a program reaches juniors (docs/ODD.md 7.7).
+    """Switches for the pathways through which a program reaches juniors.
 
     Off, a pathway carries nothing while the program still holds its sessions; with every
     pathway off a run equals the no-program run in every column that is not the program's
-    own. `sim explain` turns them off and on to split a design's effect; leave them on to
-    run a design.
+    own. `sim explain` turns them off and on to split a design's effect (docs/ODD.md,
+    causal accounting); leave them on to run a design.
     """
 
-    listening: bool = param(True, "listening climate: leaders who meet juniors lift their target")
-    learning: bool = param(True, "leaders' learning: digital knowledge transferred to mentees")
-    growth: bool = param(True, "growth: business knowledge transferred to mentors (two-way)")
-    voice: bool = param(True, "mentors' voice: recognition lifts mentors' engagement")
-    mentee_impulse: bool = param(True, "the mentee's engagement impulse of each session")
+    listening: bool = param(
+        True, "listening climate: leaders who meet juniors lift their target", source=_SWITCH
+    )
+    learning: bool = param(
+        True, "leaders' learning: digital knowledge transferred to mentees", source=_SWITCH
+    )
+    growth: bool = param(
+        True, "growth: business knowledge transferred to mentors (two-way)", source=_SWITCH
+    )
+    voice: bool = param(
+        True, "mentors' voice: recognition lifts mentors' engagement", source=_SWITCH
+    )
+    mentee_impulse: bool = param(
+        True, "the mentee's engagement impulse of each session", source=_SWITCH
+    )
 
 
 @dataclass(frozen=True)
 class Dynamics:
-    """All submodel parameters, grouped as MODEL.md section 7 groups them."""
+    """All submodel parameters, grouped as docs/ODD.md section 7 groups them."""
 
     sessions: SessionParams = group(SessionParams, "sessions: quality, transfer, impulses")
     knowledge: KnowledgeParams = group(KnowledgeParams, "knowledge drift")
@@ -175,7 +189,7 @@ class Dynamics:
 
 @dataclass(frozen=True)
 class Costs:
-    """Money: salaries, replacement factors, program cost (MODEL.md section 8).
+    """Money: salaries, replacement factors, program cost (docs/ODD.md section 7.6).
 
     The salary defaults are illustrative round numbers, not data: set your own.
     """
@@ -192,7 +206,7 @@ class Costs:
 
 @dataclass(frozen=True)
 class Observation:
-    """What to measure (MODEL.md section 8)."""
+    """What to measure (docs/ODD.md section 7.6)."""
 
     leadership_levels: tuple[int, ...] = param((0, 1), "levels whose mean digital is 'fluency'")
     relevance_elasticity: float = param(
@@ -229,7 +243,7 @@ class Outputs:
 
 @dataclass(frozen=True)
 class Target:
-    """A case pattern to compare with (MODEL.md section 1): an outcome's observed value."""
+    """A case pattern to compare with (docs/ODD.md section 1): an outcome's observed value."""
 
     outcome: str = param("", "a summary column, e.g. turnover_millennial_y1")
     value: float = param(0.0, "the value the case reports")
@@ -315,5 +329,5 @@ def default_scenario() -> Scenario:
         name="default",
         description="A 500-person division: a formal, focused, ongoing program for every senior, "
         "beside the same organisation with no program.",
-        provenance="Built-in demonstration (MODEL.md defaults); no case data.",
+        provenance="Built-in demonstration (the built-in defaults); no case data.",
     )

@@ -35,7 +35,7 @@ def param(
         hi: largest allowed value (inclusive), for numbers.
         choices: the allowed values, for enumerations.
         unit: the unit, shown in the template and docs ("weeks", "per year").
-        source: where the default comes from (MODEL.md, a study, an assumption).
+        source: where the default comes from (a study); empty for a modelling assumption.
         none_word: the word a scenario file uses for None ("ongoing", "all").
     """
     meta = {

@@ -116,7 +116,7 @@ def parameter_table() -> str:
             default = toml_value(getattr(obj, info.name), info)
             rows.append(
                 f"| `{key}` | `{default}`{unit} | {allowed_text(info)} | {info.help} "
-                f"| {info.source or 'MODEL.md'} |"
+                f"| {info.source or 'assumption'} |"
             )
 
     walk(Scenario, "", Scenario())

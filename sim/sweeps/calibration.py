@@ -3,7 +3,7 @@
 The issue asked for these in `sim.analysis`; they live here because `sim.analysis` reads stored
 results only (it never runs a model), and calibration has to run the model.
 
-The workflow (`experiments/calibrate.py` uses it for the cases of MODEL.md section 1):
+The workflow (`experiments/calibrate.py` uses it for the cases of docs/ODD.md section 1):
 
 1. `Case`: a scenario file plus parameter values to try, applied as `--set`-style overrides and
    validated by the same code as a user's file.
@@ -85,7 +85,7 @@ EVIDENCE: tuple[Evidence, ...] = (
         2.60,
         "Gallup Q12 meta-analyses: top- vs bottom-quartile units have 25-65% lower turnover. "
         "With a quartile gap of 0.4 on the 0..1 engagement scale (the assumption behind "
-        "MODEL.md's default 1.7: +0.4 engagement roughly halves exits), beta_e = "
+        "the default 1.7: +0.4 engagement roughly halves exits), beta_e = "
         "-ln(1 - r) / 0.4 for r = 0.25..0.65, i.e. 0.72..2.62.",
     ),
     Evidence(
@@ -109,7 +109,7 @@ EVIDENCE: tuple[Evidence, ...] = (
         0.0,
         0.10,
         "No direct measurement (mentors' voice and recognition, case reports). Up to twice "
-        "MODEL.md's default 0.05: at most 10% of the way to full engagement per "
+        "the default 0.05: at most 10% of the way to full engagement per "
         "full-quality session (a judgment).",
     ),
     Evidence(
@@ -117,7 +117,7 @@ EVIDENCE: tuple[Evidence, ...] = (
         0.70,
         1.00,
         "No attendance data in the case reports. A formal, sponsored program with scheduled "
-        "meetings: most (70-100%) of them held (a judgment; MODEL.md's default is 0.9).",
+        "meetings: most (70-100%) of them held (a judgment; the default is 0.9).",
     ),
     Evidence(
         "observation.relevance_elasticity",

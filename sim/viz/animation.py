@@ -223,7 +223,7 @@ def frame_weeks(weeks: int, weeks_per_frame: int) -> list[int]:
 
 
 def week_date(scenario: Scenario, week: int) -> dt.date:
-    """Calendar date of a week (MODEL.md section 2: start date + 7 days per week)."""
+    """Calendar date of a week (docs/ODD.md section 2: start date + 7 days per week)."""
     return scenario.start_date + dt.timedelta(weeks=week)
 
 
