@@ -151,7 +151,7 @@ def explain_figure(summary: pd.DataFrame) -> Figure:
     designs = list(dict.fromkeys(summary["design"]))
     outcomes = list(dict.fromkeys(summary["outcome"]))
     pathways = list(dict.fromkeys(summary["pathway"]))
-    fig = new_figure(1.2 + 5.2 * len(designs), 0.9 + 2.9 * len(outcomes))
+    fig = new_figure(0.4 + 6.0 * len(designs), 0.9 + 2.9 * len(outcomes))
     axes = fig.subplots(len(outcomes), len(designs), squeeze=False, sharex="row")
     for i, outcome in enumerate(outcomes):
         for j, design in enumerate(designs):
@@ -159,8 +159,6 @@ def explain_figure(summary: pd.DataFrame) -> Figure:
             _waterfall(axes[i, j], part.set_index("pathway").reindex(pathways), outcome)
             title = f"{design}: {outcome_label(outcome)}" if len(designs) > 1 else None
             axes[i, j].set_title(title or outcome_label(outcome), loc="left", fontsize=11)
-            if j > 0:
-                axes[i, j].tick_params(labelleft=False)
     n = int(summary["n"].max())
     fig.suptitle(
         "Which pathway carries the effect\n"
