@@ -173,8 +173,10 @@ def test_bad_outcomes_and_designs_are_input_errors():
         explain(scenario(), replicates=1, outcomes=["program_cost", "turnover_junior_y3", "x"])
     text = str(err.value)
     assert "program_cost: counts the program itself" in text
-    assert "turnover_junior_y3: the scenario simulates 1 complete years" in text
+    assert "turnover_junior_y3: the scenario simulates 1 complete year after the launch" in text
     assert "--outcomes x: not a summary outcome" in text
+    with pytest.raises(InputError, match="did you mean turnover_junior_y1"):
+        explain(scenario(), replicates=1, outcomes=["turnover_junor_y1"])
     with pytest.raises(InputError, match="--designs nope: no such design; designs: two_way"):
         explain(scenario(), designs=["nope"], replicates=1)
 

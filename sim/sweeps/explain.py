@@ -43,7 +43,7 @@ from tqdm.auto import tqdm
 from sim import analysis
 from sim.errors import InputError, Problem, did_you_mean
 from sim.scenario.orgchart import load_org_chart
-from sim.scenario.outcomes import is_summary_outcome
+from sim.scenario.outcomes import RUN_OUTCOMES, YEARLY_OUTCOMES, is_summary_outcome
 from sim.scenario.parameters import Pathways, Scenario
 from sim.scenario.seeds import replicate_seeds
 from sim.sweeps.executors import SerialExecutor
@@ -178,6 +178,7 @@ class ExplainResult:
         seeds: the replicate seeds (the baseline's and every combination's).
         runs: the number of model runs.
         wall_seconds: the wall time of the runs.
+        outcomes: the outcomes split, in the order of the tables.
     """
 
     shares: pd.DataFrame
@@ -231,14 +232,13 @@ def check_outcomes(scenario: Scenario, outcomes: Iterable[str]) -> tuple[str, ..
     years = complete_years(scenario)
     problems = []
     names = tuple(dict.fromkeys(outcomes))
-    known = default_outcomes(scenario) + [f"engagement_junior_y{y}" for y in range(1, years + 1)]
+    known = [f"{stem}_y{y}" for stem in YEARLY_OUTCOMES for y in range(1, years + 1)]
+    known += [o for o in RUN_OUTCOMES if o not in PROGRAM_OWN]
     for name in names:
         where = f"--outcomes {name}"
         suffix = name.rpartition("_")[2]
         if not is_summary_outcome(name):
-            problems.append(
-                Problem(where, "not a summary outcome" + (did_you_mean(name, known) or ""))
-            )
+            problems.append(Problem(where, "not a summary outcome" + did_you_mean(name, known)))
         elif name in PROGRAM_OWN:
             problems.append(
                 Problem(where, "counts the program itself, not its effect: it cannot be split")
@@ -247,7 +247,11 @@ def check_outcomes(scenario: Scenario, outcomes: Iterable[str]) -> tuple[str, ..
             problems.append(Problem(where, "is before the launch: the program cannot move it"))
         elif suffix[:1] == "y" and suffix[1:].isdigit() and int(suffix[1:]) > years:
             problems.append(
-                Problem(where, f"the scenario simulates {years} complete years after the launch")
+                Problem(
+                    where,
+                    f"the scenario simulates {years} complete year{'' if years == 1 else 's'} "
+                    "after the launch",
+                )
             )
     if not names:
         problems.append(Problem("--outcomes", "name at least one outcome"))
