@@ -1,6 +1,11 @@
 """Analysis of stored results: means with 95% intervals, paired differences against a baseline.
 
 Everything here reads the tidy tables (a row per run) and nothing else: no model is run.
+
+Intervals are t-intervals of the mean over replicates; for outcomes with a range bounded on
+both sides (shares and rates, `sim.scenario.outcomes.outcome_range`) the t-interval is taken
+on the logit scale of the mean and mapped back, so it stays inside the range
+(`INTERVAL_METHOD` says so in tables and the report).
 """
 
 from __future__ import annotations
@@ -9,7 +14,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
+
+from sim.scenario.outcomes import outcome_range
 
 # The headline outcomes of `sim run` and `sim compare`: column -> label.
 HEADLINE = {
@@ -37,6 +44,73 @@ def mean_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, 
     return (mean, mean - half, mean + half)
 
 
+INTERVAL_METHOD = (
+    "t-interval of the mean over replicates; for shares and rates on the logit scale, "
+    "so it stays within 0 to 1"
+)
+FEW_REPLICATES = 5  # below this, say that the intervals are not to be relied on
+
+
+def bounded_interval(
+    values: Sequence[float], lo: float, hi: float, level: float = 0.95
+) -> tuple[float, float, float]:
+    """Mean and a t interval of the mean that stays inside (lo, hi): on the logit scale.
+
+    The mean is mapped to u = (mean - lo) / (hi - lo), its standard error to the logit scale
+    by the delta method (se / ((hi - lo) u (1 - u))), the t interval taken there and mapped
+    back. Where every value is the same, or the mean lies on or beyond a bound, this is the
+    plain `mean_interval`.
+    """
+    mean, t_lo, t_hi = mean_interval(values, level)
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    u = (mean - lo) / (hi - lo) if len(x) else np.nan
+    if len(x) < 2 or not 0.0 < u < 1.0 or t_lo == t_hi:
+        return (mean, t_lo, t_hi)
+    sem = float(x.std(ddof=1) / np.sqrt(len(x)))
+    half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1)) * sem / ((hi - lo) * u * (1 - u))
+    centre = float(special.logit(u))
+    low, high = special.expit([centre - half, centre + half])
+    return (mean, lo + (hi - lo) * float(low), lo + (hi - lo) * float(high))
+
+
+def outcome_interval(
+    values: Sequence[float], outcome: str, level: float = 0.95, difference: bool = False
+) -> tuple[float, float, float]:
+    """Mean and 95% interval of an outcome over replicates, inside its possible range.
+
+    Args:
+        values: one value per replicate.
+        outcome: the outcome's column name (its range comes from `outcome_range`).
+        level: the interval's coverage.
+        difference: the values are differences of the outcome between two designs (range
+            lo - hi to hi - lo).
+    """
+    bounds = outcome_range(outcome)
+    if bounds is None:
+        return mean_interval(values, level)
+    lo, hi = bounds
+    if difference:
+        lo, hi = lo - hi, hi - lo
+    return bounded_interval(values, lo, hi, level)
+
+
+def replicates_text(n: int) -> str:
+    """'1 replicate', '20 replicates'."""
+    return f"{n} replicate" if n == 1 else f"{n} replicates"
+
+
+def few_replicates_warning(n: int) -> str | None:
+    """A warning when intervals rest on fewer than `FEW_REPLICATES` replicates, else None."""
+    if n >= FEW_REPLICATES:
+        return None
+    return (
+        f"only {replicates_text(n)} per design: "
+        + ("no interval can be computed" if n < 2 else "the intervals are wide and unreliable")
+        + f"; use {FEW_REPLICATES} or more (20 for a case check)"
+    )
+
+
 def summarise_designs(summary: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
     """A tidy table: design, outcome, mean, ci_low, ci_high, n (one row per pair)."""
     rows = []
@@ -44,7 +118,7 @@ def summarise_designs(summary: pd.DataFrame, outcomes: Sequence[str]) -> pd.Data
         for outcome in outcomes:
             if outcome not in runs:
                 continue
-            mean, lo, hi = mean_interval(runs[outcome])
+            mean, lo, hi = outcome_interval(runs[outcome], outcome)
             rows.append(
                 {
                     "design": design,
@@ -73,7 +147,7 @@ def paired_differences(
             if outcome not in runs:
                 continue
             diff = runs.loc[shared, outcome] - base.loc[shared, outcome]
-            mean, lo, hi = mean_interval(diff)
+            mean, lo, hi = outcome_interval(diff, outcome, difference=True)
             rows.append(
                 {
                     "design": design,
@@ -149,7 +223,7 @@ def target_table(summary: pd.DataFrame, targets: Sequence) -> pd.DataFrame:
     for t in targets:
         runs = summary[summary["design"] == t.design]
         values = runs[t.outcome] if t.outcome in runs else pd.Series(dtype=float)
-        mean, lo, hi = mean_interval(values)
+        mean, lo, hi = outcome_interval(values, t.outcome)
         covered = bool(lo <= t.value <= hi) if not np.isnan(lo) else False
         near = bool(abs(mean - t.value) <= t.tolerance) if not np.isnan(mean) else False
         rows.append(

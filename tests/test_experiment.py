@@ -220,14 +220,14 @@ def test_a_changed_sweep_file_is_refused_on_resume(tmp_path, capsys):
 def test_a_run_that_raises_is_recorded_the_sweep_goes_on_and_the_exit_code_says_so(
     tmp_path, monkeypatch, capsys
 ):
-    real = sim.sweeps.experiment.run_one
+    real = sim.sweeps.experiment.tasks.run_one
 
     def flaky(scenario, design, replicate, seed, chart):
         if design == "program" and replicate == 1 and scenario.design(design).cadence_weeks == 4:
             raise RuntimeError("boom in the model")
         return real(scenario, design, replicate, seed, chart)
 
-    monkeypatch.setattr(sim.sweeps.experiment, "run_one", flaky)
+    monkeypatch.setattr(sim.sweeps.experiment.tasks, "run_one", flaky)
     sweep = write_sweep(tmp_path)
     out = tmp_path / "out"
     code = main(["sweep", str(sweep), "--out", str(out), "--workers", "1", "--quiet"])
@@ -244,7 +244,7 @@ def test_a_run_that_raises_is_recorded_the_sweep_goes_on_and_the_exit_code_says_
     assert (out / "runs.csv").exists() and (out / "summary.csv").exists()
 
     # Fixed: --resume runs only the failed runs again, and the sweep is complete.
-    monkeypatch.setattr(sim.sweeps.experiment, "run_one", real)
+    monkeypatch.setattr(sim.sweeps.experiment.tasks, "run_one", real)
     capsys.readouterr()
     code = main(["sweep", str(sweep), "--out", str(out), "--resume", "--workers", "1", "--quiet"])
     assert code == 0

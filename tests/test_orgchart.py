@@ -19,12 +19,12 @@ from sim.scenario.orgchart import (
     GENERATIONS,
     HEAD_DEPARTMENT,
     OrgChart,
-    _department_names,
     generation_index,
     load_org_chart,
     synthesize_org_chart,
     write_synthetic_org_chart,
 )
+from sim.scenario.orgchart.synthetic import _department_names
 
 HEADER = "employee_id,manager_id,department"
 

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from sim.errors import InputError
-from sim.scenario.loading import load_scenario, loads_scenario
+from sim.scenario.design import ProgramDesign, default_program
+from sim.scenario.loading import load_scenario, loads_scenario, scenario_from_dict
 from sim.scenario.template import parameter_table, scenario_template
 
 
@@ -17,9 +18,55 @@ def problems(text, sets=None):
 
 def test_the_template_loads_as_it_is_and_uses_every_default():
     scenario = loads_scenario(scenario_template(), "template.toml")
-    assert scenario.design_names == ("baseline", "program", "program_two_way")
-    assert scenario.design("program_two_way").two_way is True
+    assert scenario.design_names == ("baseline", "program")
+    assert scenario.design("program") == ProgramDesign(name="program")
     assert scenario.org.size == 500 and scenario.dynamics.exits.beta_e == 1.7
+
+
+def _leaf_paths(table, prefix=()):
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _leaf_paths(value, (*prefix, key))
+        else:
+            yield (*prefix, key)
+
+
+def _loaded_value(scenario, path):
+    if path[0] == "designs":
+        return getattr(scenario.design(path[1]), path[2])
+    obj = scenario
+    for part in path:
+        obj = getattr(obj, part)
+    return obj
+
+
+def test_every_key_of_the_template_shows_the_value_a_left_out_key_gets():
+    # The user's report: a design that left keys out got duration_weeks 17, topic_focus 0.5
+    # and mentee_levels (0, 1) while the template printed "ongoing", 1.0 and "all".
+    import copy
+    import tomllib
+
+    raw = tomllib.loads(scenario_template())
+    printed = loads_scenario(scenario_template(), "template.toml")
+    paths = list(_leaf_paths(raw))
+    assert ("designs", "program", "duration_weeks") in paths and len(paths) > 80
+    for path in paths:
+        without = copy.deepcopy(raw)
+        table = without
+        for part in path[:-1]:
+            table = table[part]
+        del table[path[-1]]
+        left_out = scenario_from_dict(without, "template.toml")
+        assert _loaded_value(left_out, path) == _loaded_value(printed, path), ".".join(path)
+
+
+def test_the_built_in_design_differs_from_the_defaults_only_where_the_template_says():
+    text = scenario_template()
+    assert 'the built-in design "program"' in text
+    assert 'mentee_levels = "all", duration_weeks = "ongoing", topic_focus = 1.0.' in text
+    assert default_program() == ProgramDesign(
+        name="program", mentee_levels=None, duration_weeks=None, topic_focus=1.0
+    )
 
 
 def test_a_misspelt_key_gets_the_closest_valid_one():

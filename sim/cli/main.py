@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sim.cli.scenario_args import load_for_run
@@ -18,6 +19,7 @@ from sim.errors import InputError, Problem
 
 EPILOG_RUN = """examples:
   sim run                                  the telecom case (scenarios/telecom.toml) vs baseline
+  sim run pershing                         a built-in case by name, from any folder (sim cases)
   sim run scenarios/telecom.toml --years 3
   sim run --set designs.program.cadence_weeks=4 --replicates 20
 """
@@ -27,7 +29,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "scenario",
         nargs="?",
-        help="scenario TOML file (default: the telecom case, scenarios/telecom.toml)",
+        help="scenario TOML file, or a built-in case's name (sim cases lists them; "
+        "default: the telecom case)",
     )
     p.add_argument("--years", type=float, help="years to simulate after the launch")
     p.add_argument("--seed", type=int, help="base seed; replicate seeds are drawn from it")
@@ -75,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run a scenario's designs beside the no-program baseline",
         description="Run every design of a scenario and the no-program baseline "
-        "on the same seeds; print the headline outcomes with 95% intervals; "
+        "on the same seeds; print the headline outcomes with 95% intervals (for shares and "
+        "rates on the logit scale, inside 0 to 1; a warning below 5 replicates); "
         "write series.csv, summary.csv, manifest.json and report.html (the scenario's "
         "[outputs] table chooses the folder and files).",
         epilog=EPILOG_RUN,
@@ -102,21 +106,34 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser(
         "validate",
         help="check a scenario file or an HR org-chart CSV",
-        description="Check a scenario (.toml) or an org chart (.csv) and "
-        "summarise what it describes. Exit 2 with one line per problem.",
+        description="Check a scenario (.toml, or a built-in case's name) or an org chart "
+        "(.csv) and summarise what it describes: the organisation and, for each design's "
+        "first intake, the eligible mentees, those enrolled, the mentor pool, the expected "
+        "pairs, the mentees left unpaired and the sessions per pair per year. Refuses a "
+        "design that can pair no one and an org chart too small to hold a program. Exit 2 "
+        "with one line per problem.",
     )
-    val.add_argument("file", type=Path)
+    val.add_argument("file", type=Path, help="scenario TOML file, case name, or org-chart CSV")
     val.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     scen = sub.add_parser(
         "scenario",
         help="print a complete, commented scenario template",
-        description="Print a complete scenario with every key at its default.",
+        description="Print a complete scenario with every key at its default: the value a "
+        "scenario (or a design) gets when the key is left out. Examples of inheritance and "
+        "case targets are comments.",
     )
     scen.add_argument(
         "--template",
         action="store_true",
         required=True,
         help="print the template (write it with: sim scenario --template > my.toml)",
+    )
+    sub.add_parser(
+        "cases",
+        help="list the built-in cases (run one by name: sim run telecom)",
+        description="List the built-in cases, one line each: the name to give sim run, sim "
+        "compare or sim validate, and the case's source (the first sentence of its "
+        "provenance). They ship with the package, so their names work from any folder.",
     )
     org = sub.add_parser("org", help="org-chart tools", description="Org-chart tools.")
     org_sub = org.add_subparsers(dest="org_command", required=True, metavar="ORG_COMMAND")
@@ -138,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
         "with the date, headline numbers and a live chart. --compare shows the baseline "
         "beside the program on the same seed.",
     )
-    anim.add_argument("scenario", nargs="?", help="scenario TOML file (default: telecom case)")
+    anim.add_argument(
+        "scenario", nargs="?", help="scenario TOML file or case name (default: telecom case)"
+    )
     anim.add_argument("--compare", action="store_true", help="baseline and program side by side")
     anim.add_argument("--design", help="the program design to show (default: the first)")
     anim.add_argument("--color-by", default="engagement", help="engagement (default) | digital")
@@ -197,16 +216,20 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     check_out_dir(out, args.force)
     chart = load_chart(scenario)
     started = time.perf_counter()
+    replicates = len(args.replicate_seed or []) or scenario.replicates
     print(
         f"Scenario {scenario.name!r}: {_describe_org(scenario, chart)}, "
-        f"{scenario.weeks} weeks, {len(args.replicate_seed or []) or scenario.replicates} "
-        f"replicates per design"
+        f"{scenario.weeks} weeks, {analysis.replicates_text(replicates)} per design"
     )
     results = run_scenario(scenario, designs, args.replicate_seed, chart, progress=not args.quiet)
     elapsed = time.perf_counter() - started
     table = analysis.headline_table(results.summary)
     print()
     print("Headline outcomes: mean [95% interval over replicates]")
+    print(f"(intervals: {analysis.INTERVAL_METHOD})")
+    warning = analysis.few_replicates_warning(int(results.summary.groupby("design").size().min()))
+    if warning:
+        print(f"Warning: {warning}.")
     print(table.to_string())
     tables: dict[str, pd.DataFrame | None] = {
         "series": results.series,
@@ -299,27 +322,34 @@ def _describe_org(scenario, chart) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     """`sim validate FILE`."""
     if args.file.suffix.lower() == ".csv":
+        from sim.model.capacity import too_small
         from sim.scenario.orgchart import load_org_chart
 
         chart = load_org_chart(args.file)
+        seniors = int(chart.has_reports.sum())
+        why = too_small(seniors, len(chart) - seniors)
+        if why:
+            raise InputError([Problem(str(args.file), why)])
         for notice in chart.notices:
             print(f"notice: {notice}")
         print(f"{args.file}: a valid org chart")
         for key, value in chart.summary().items():
             print(f"  {key}: {value}")
         return 0
-    from sim.model.model import OrgCultureModel
-    from sim.scenario.loading import load_scenario
-    from sim.scenario.orgchart import load_chart
+    from sim import analysis
+    from sim.model.capacity import ProgramCheck
+    from sim.scenario.loading import load_scenario, scenario_file
 
-    scenario = load_scenario(args.file, args.set)
-    chart = load_chart(scenario)
-    model = OrgCultureModel(scenario, None, scenario.seed, org_chart=chart)
+    check = ProgramCheck()
+    scenario = load_scenario(args.file, args.set, checks=[check])
+    chart, model = check.chart, check.model
     org, people = model.org, model.people
     from sim.model.people import GENERATIONS
 
     gens = pd.Series(people.generation).map(dict(enumerate(GENERATIONS))).value_counts()
-    print(f"{args.file}: a valid scenario {scenario.name!r}")
+    read = scenario_file(args.file)
+    case = f" (the built-in case, {read})" if read != args.file else ""
+    print(f"{args.file}: a valid scenario {scenario.name!r}{case}")
     print(
         f"  organisation: {_describe_org(scenario, chart)}; {int(org.is_senior.sum())} seniors, "
         f"{int((~org.is_senior).sum())} juniors; {org.level.max() + 1} levels; "
@@ -328,9 +358,64 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print("  generations at start: " + ", ".join(f"{g} {gens.get(g, 0)}" for g in GENERATIONS))
     print(
         f"  time: start {scenario.start_date}, launch week {scenario.launch_week}, "
-        f"{scenario.weeks} weeks; {scenario.replicates} replicates, seed {scenario.seed}"
+        f"{scenario.weeks} weeks; {analysis.replicates_text(scenario.replicates)}, "
+        f"seed {scenario.seed}"
     )
     print(f"  designs: {', '.join(scenario.design_names)}")
+    print(f"  first intake of each design, in replicate 0's org (seed {check.seed}):")
+    table = pd.DataFrame(
+        [
+            {
+                "design": c.design,
+                "week": c.week,
+                "eligible": c.eligible,
+                "enrolled": c.enrolled,
+                "mentor pool": c.mentor_pool,
+                "pairs": c.pairs,
+                "unpaired": c.unpaired,
+                "sessions/pair/year": f"{c.sessions_per_pair_year:.1f}",
+            }
+            for c in check.capacities
+        ]
+    )
+    for line in table.to_string(index=False).splitlines():
+        print("    " + line)
+    for note in (
+        "eligible: seniors at the mentee levels; enrolled: the coverage share of them",
+        "mentor pool: juniors with min_mentor_tenure_weeks of tenure by then",
+        _tenure_source(chart),
+        "pairs: expected, by the pairing rule (exits and hires before the intake not simulated)",
+        "sessions/pair/year: scheduled in a pair's first year x commitment x informal factor",
+    ):
+        print(f"    {note}")
+    return 0
+
+
+def _tenure_source(chart) -> str:
+    """Where the mentor pool's tenure comes from: the chart's hire dates, or drawn."""
+    drawn = "drawn from workforce.junior_tenure_years"
+    if chart is None:
+        return f"tenure: {drawn}"
+    known = int((~np.isnat(chart.hire_date)).sum())
+    if known == len(chart):
+        return "tenure: from the chart's hire dates"
+    if known == 0:
+        return f"tenure: the chart has no hire dates, so {drawn} (an estimate)"
+    return f"tenure: hire dates for {known} of {len(chart)} people; the rest {drawn}"
+
+
+def cmd_cases() -> int:
+    """`sim cases`: the built-in cases, one line each (name and source)."""
+    from sim.scenario.cases import CASES_DIR, case_names, case_source
+
+    names = case_names()
+    if not names:
+        print(f"No built-in cases found (looked in {CASES_DIR}).")
+        return 1
+    print(f"Built-in cases (run one by name, e.g. sim run {names[-1]}; files in {CASES_DIR}):")
+    width = max(len(n) for n in names)
+    for name in names:  # one line each, within 100 characters
+        print(f"  {name:<{width}}  {case_source(name, 96 - width)}")
     return 0
 
 
@@ -367,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
 
             sys.stdout.write(scenario_template())
             return 0
+        if args.command == "cases":
+            return cmd_cases()
         if args.command == "org":
             return cmd_org(args)
         if args.command == "animate":

@@ -79,6 +79,7 @@ def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """`sim sweep SWEEP.toml`: exit 0 when every run is ok, 1 when some failed."""
+    from sim.analysis import replicates_text
     from sim.sweeps.executors import open_backend
     from sim.sweeps.experiment import WorkerLost
     from sim.sweeps.store import ResultStore
@@ -98,7 +99,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     runs = len(exp.tasks())
     print(
         f"Sweep {exp.name!r}: {len(exp.points)} points x {len(exp.designs)} designs x "
-        f"{exp.replicates} replicates = {runs} runs; store: {out / STORE_FILES[0]}"
+        f"{replicates_text(exp.replicates)} = {runs} runs; store: {out / STORE_FILES[0]}"
     )
     store = None
     try:

@@ -86,13 +86,9 @@ class ProgramDesign:
 
 
 def default_program() -> ProgramDesign:
-    """The design of the built-in scenario: formal, 1 h biweekly, focused, ongoing, all seniors."""
-    return ProgramDesign(
-        name="program",
-        mentee_levels=None,
-        formal=True,
-        session_hours=1.0,
-        cadence_weeks=2,
-        topic_focus=1.0,
-        duration_weeks=None,
-    )
+    """The design of the built-in scenario: the defaults, except every senior, focus, ongoing.
+
+    Only the keys where it differs from `ProgramDesign()` (the defaults a design table gets
+    for the keys it leaves out, which `sim scenario --template` prints) are named here.
+    """
+    return ProgramDesign(name="program", mentee_levels=None, topic_focus=1.0, duration_weeks=None)

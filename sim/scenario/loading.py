@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import tomllib
 import typing
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,11 @@ from sim.scenario.schema import FieldInfo, field_infos, type_options
 RESERVED_DESIGN = "baseline"
 NoneType = type(None)
 
+Locate = Callable[..., str]
+"""``locate(key, design=None)``: where a key is written, as a problem's `where` (file: path)."""
+ScenarioCheck = Callable[[Scenario, Locate], Iterable[Problem]]
+"""A check of a valid scenario that needs more than the scenario layer knows (e.g. the org)."""
+
 
 class _Checker:
     """Builds dataclasses from raw TOML values, collecting problems with their key paths."""
@@ -31,6 +37,9 @@ class _Checker:
         self.source = source
         self.overridden = overridden
         self.problems: list[Problem] = []
+        # For each design, the design whose table holds each key it has (itself or an
+        # ancestor): a mistake in an inherited key is reported once, where it is written.
+        self.key_origin: dict[str, dict[str, str]] = {}
 
     def where(self, path: str) -> str:
         if path in self.overridden:
@@ -38,11 +47,34 @@ class _Checker:
         return f"{self.source}: {path}" if path else self.source
 
     def problem(self, path: str, message: str) -> None:
-        self.problems.append(Problem(self.where(path), message))
+        problem = Problem(self.where(path), message)
+        if problem not in self.problems:  # e.g. an inherited mistake, met once per heir
+            self.problems.append(problem)
+
+    def design_path(self, design: str, key: str, *together: str) -> str:
+        """Where a design's key is written: its own table, or the ancestor's it inherits.
+
+        With `together` (keys that make a problem with `key`), the ancestor's table only if
+        it holds them all; else the design's own, where they meet.
+        """
+        held = self.key_origin.get(design, {})
+        tables = {held.get(k, design) for k in (key, *together)}
+        table = tables.pop() if len(tables) == 1 else design
+        return f"designs.{table}.{key}"
 
     # --- dataclasses ---------------------------------------------------------------
-    def build(self, cls: type, raw: Any, path: str, extra: dict[str, Any] | None = None) -> Any:
-        """An instance of `cls` from a TOML table (defaults for missing keys), or None."""
+    def build(
+        self,
+        cls: type,
+        raw: Any,
+        path: str,
+        extra: dict[str, Any] | None = None,
+        key_paths: dict[str, str] | None = None,
+    ) -> Any:
+        """An instance of `cls` from a TOML table (defaults for missing keys), or None.
+
+        `key_paths` gives a key's path where it is not ``path.key`` (an inherited key).
+        """
         if not isinstance(raw, dict):
             self.problem(path, f"found {_show(raw)}; allowed: a table of {cls.__name__} settings")
             return None
@@ -50,7 +82,7 @@ class _Checker:
         values: dict[str, Any] = dict(extra or {})
         ok = True
         for key, value in raw.items():
-            key_path = f"{path}.{key}" if path else key
+            key_path = (key_paths or {}).get(key) or (f"{path}.{key}" if path else key)
             info = infos.get(key)
             if info is None or key in (extra or {}):
                 valid = [k for k in infos if k not in (extra or {})]
@@ -174,6 +206,7 @@ def _resolve_designs(raw: Any, check: _Checker) -> tuple[ProgramDesign, ...] | N
         check.problem("designs", "found a value; allowed: tables like [designs.formal]")
         return None
     resolved: dict[str, dict[str, Any] | None] = {}
+    origin = check.key_origin
 
     def resolve(name: str, chain: tuple[str, ...]) -> dict[str, Any] | None:
         if name in resolved:
@@ -187,6 +220,7 @@ def _resolve_designs(raw: Any, check: _Checker) -> tuple[ProgramDesign, ...] | N
         own = {k: v for k, v in table.items() if k != "inherits"}
         if parent is None:
             resolved[name] = own
+            origin[name] = dict.fromkeys(own, name)
             return own
         if not isinstance(parent, str) or parent not in raw:
             hint = did_you_mean(str(parent), raw) if isinstance(parent, str) else ""
@@ -206,10 +240,18 @@ def _resolve_designs(raw: Any, check: _Checker) -> tuple[ProgramDesign, ...] | N
         if base is None:
             return None
         resolved[name] = {**base, **own}
+        origin[name] = {**origin[parent], **dict.fromkeys(own, name)}
         return resolved[name]
 
     designs = []
     for name in raw:
+        if not name.strip():
+            check.problem(
+                f'designs."{name}"',
+                "an empty design name; allowed: a name for tables and figures, "
+                "e.g. [designs.monthly]",
+            )
+            continue
         if name == RESERVED_DESIGN:
             check.problem(
                 f"designs.{name}",
@@ -221,10 +263,14 @@ def _resolve_designs(raw: Any, check: _Checker) -> tuple[ProgramDesign, ...] | N
             continue
         if "name" in merged:
             check.problem(
-                f"designs.{name}.name", "unknown key; the table's name is the design's name"
+                check.design_path(name, "name"),
+                "unknown key; the table's name is the design's name",
             )
             continue
-        design = check.build(ProgramDesign, merged, f"designs.{name}", extra={"name": name})
+        paths = {key: check.design_path(name, key) for key in merged}
+        design = check.build(
+            ProgramDesign, merged, f"designs.{name}", extra={"name": name}, key_paths=paths
+        )
         if design is not None:
             designs.append(design)
     return tuple(designs)
@@ -270,8 +316,15 @@ def scenario_from_dict(
     source: str = "<scenario>",
     sets: list[str] | None = None,
     base_dir: Path | None = None,
+    *,
+    checks: Sequence[ScenarioCheck] = (),
 ) -> Scenario:
-    """A validated Scenario from a TOML-shaped dictionary; raises InputError with every problem."""
+    """A validated Scenario from a TOML-shaped dictionary; raises InputError with every problem.
+
+    `checks` run on the scenario once it is otherwise valid; each gets it and a `locate`
+    that names where a key (of a design, if given) is written, so that their problems read
+    like the loader's own and an inherited one is reported once, under its table.
+    """
     raw, overridden, problems = apply_overrides(dict(raw), list(sets or []))
     check = _Checker(source, overridden)
     check.problems.extend(problems)
@@ -288,6 +341,17 @@ def scenario_from_dict(
     if scenario.org.chart is not None and base_dir is not None:
         chart = (base_dir / scenario.org.chart).resolve()
         scenario = scenario.with_changes(org=dataclasses.replace(scenario.org, chart=str(chart)))
+    if checks:
+
+        def locate(key: str, design: str | None = None) -> str:
+            return check.where(check.design_path(design, key) if design else key)
+
+        for run_check in checks:
+            for problem in run_check(scenario, locate):
+                if problem not in check.problems:
+                    check.problems.append(problem)
+        if check.problems:
+            raise InputError(check.problems)
     return scenario
 
 
@@ -350,7 +414,7 @@ def _check_scenario(s: Scenario, check: _Checker, base_dir: Path | None) -> None
             and d.intake_every_weeks < d.duration_weeks
         ):
             check.problem(
-                f"designs.{d.name}.intake_every_weeks",
+                check.design_path(d.name, "intake_every_weeks", "duration_weeks"),
                 f"{d.intake_every_weeks} is shorter than duration_weeks "
                 f"{d.duration_weeks}; intakes would overlap the same mentees",
             )
@@ -363,40 +427,91 @@ def _check_scenario(s: Scenario, check: _Checker, base_dir: Path | None) -> None
 
 
 def loads_scenario(
-    text: str, source: str = "<string>", sets: list[str] | None = None, base_dir: Path | None = None
+    text: str,
+    source: str = "<string>",
+    sets: list[str] | None = None,
+    base_dir: Path | None = None,
+    *,
+    checks: Sequence[ScenarioCheck] = (),
 ) -> Scenario:
-    """A validated Scenario from TOML text."""
+    """A validated Scenario from TOML text (`checks` as in `scenario_from_dict`)."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise InputError([Problem(source, f"not valid TOML: {err}")]) from None
-    return scenario_from_dict(raw, source, sets, base_dir)
+    return scenario_from_dict(raw, source, sets, base_dir, checks=checks)
 
 
-def load_scenario(path: str | Path, sets: list[str] | None = None) -> Scenario:
-    """A validated Scenario from a TOML file; raises InputError naming the file and keys."""
+def scenario_file(path: str | Path) -> Path:
+    """The file a scenario argument names: a TOML file, else a built-in case by its name.
+
+    A file wins over a case of the same name; a bare name (no folder) such as ``telecom``
+    or ``telecom.toml`` that is no file here is looked up in the case library.
+
+    Raises:
+        InputError: for a folder, or a name that is neither a file nor a case, with the
+            cases and the closest name.
+    """
+    from sim.scenario.cases import case_names, case_path
+
     path = Path(path)
-    if not path.is_file():
-        hint = ""
-        if path.parent.is_dir():
-            near = did_you_mean(path.name, [p.name for p in path.parent.glob("*.toml")])
-            hint = near
-        raise InputError([Problem(str(path), f"no such scenario file{hint}")])
+    if path.is_file():
+        return path
+    bare = path.parent == Path(".") and not path.is_absolute()
+    case = case_path(path.name) if bare else None
+    if case is not None:
+        return case
+    if path.is_dir():
+        inside = sorted(p.name for p in path.glob("*.toml") if p.is_file())
+        hint = (
+            f"; scenario files in it: {', '.join(inside[:5])}{', ...' if len(inside) > 5 else ''}"
+            if inside
+            else "; give the path of a .toml file"
+        )
+        raise InputError([Problem(str(path), f"is a folder, not a scenario file{hint}")])
+    nearby = []
+    if path.parent.is_dir():
+        nearby = [p.name for p in path.parent.glob("*.toml") if p.is_file() and p != path]
+    if not bare:
+        raise InputError(
+            [Problem(str(path), f"no such scenario file{did_you_mean(path.name, nearby)}")]
+        )
+    cases = case_names()
+    hint = did_you_mean(path.name, nearby) or did_you_mean(path.name.removesuffix(".toml"), cases)
+    listed = f"; cases: {', '.join(cases)}" if cases else ""
+    raise InputError([Problem(str(path), f"no such scenario file or case{listed}{hint}")])
+
+
+def load_scenario(
+    path: str | Path, sets: list[str] | None = None, *, checks: Sequence[ScenarioCheck] = ()
+) -> Scenario:
+    """A validated Scenario from a TOML file or a built-in case's name (``"telecom"``).
+
+    `checks` run on the otherwise valid scenario (see `scenario_from_dict`).
+
+    Raises:
+        InputError: naming the file and keys of every problem.
+    """
+    path = scenario_file(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise InputError([Problem(str(path), "not UTF-8 text; save it as UTF-8")]) from None
-    return loads_scenario(text, path.name, sets, path.parent)
+    except OSError as err:
+        raise InputError([Problem(str(path), f"cannot be read: {err.strerror}")]) from None
+    return loads_scenario(text, path.name, sets, path.parent, checks=checks)
 
 
-def default_with_overrides(sets: list[str] | None) -> Scenario:
+def default_with_overrides(
+    sets: list[str] | None, *, checks: Sequence[ScenarioCheck] = ()
+) -> Scenario:
     """The built-in default scenario with `--set` overrides applied and validated."""
     from sim.scenario.parameters import default_scenario
 
     base = default_scenario()
     raw = {"name": base.name, "description": base.description, "provenance": base.provenance}
     raw["designs"] = {"program": _design_dict(default_program())}
-    return scenario_from_dict(raw, "default scenario", sets)
+    return scenario_from_dict(raw, "default scenario", sets, checks=checks)
 
 
 def _design_dict(design: ProgramDesign) -> dict[str, Any]:

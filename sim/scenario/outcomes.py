@@ -42,3 +42,38 @@ def is_summary_outcome(name: str) -> bool:
     return stem in YEARLY_OUTCOMES and (
         suffix == "pre" or (suffix[:1] == "y" and suffix[1:].isdigit())
     )
+
+
+# Outcomes bounded on both sides: shares of people and means of 0..1 quantities. Turnover
+# (exits over mean headcount in a year) is read as a share of headcount: it could pass 1 only
+# if positions emptied more than once a year on average, which no calibrated case comes near.
+_SHARE_STEMS = (
+    "turnover_junior",
+    "turnover_senior",
+    "turnover_millennial",
+    "turnover_gen_z",
+    "engagement_junior",
+    "engaged_share_junior",
+    "leadership_fluency",
+)
+_RUN_RANGES = {
+    "leadership_fluency_end": (0.0, 1.0),
+    "engagement_junior_end": (0.0, 1.0),
+    "mentor_retention_52w": (0.0, 1.0),
+    "knowledge_gap_end": (-1.0, 1.0),  # juniors' mean digital knowledge minus leaders'
+}
+
+
+def outcome_range(name: str) -> tuple[float, float] | None:
+    """The possible range of a summary outcome that is bounded on both sides, else None.
+
+    Example:
+        >>> outcome_range("turnover_junior_y1"), outcome_range("program_cost")
+        ((0.0, 1.0), None)
+    """
+    if name in _RUN_RANGES:
+        return _RUN_RANGES[name]
+    stem, _, suffix = name.rpartition("_")
+    if stem in _SHARE_STEMS and is_summary_outcome(name):
+        return (0.0, 1.0)
+    return None

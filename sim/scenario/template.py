@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sim.scenario.design import ProgramDesign
+from sim.scenario.design import ProgramDesign, default_program
 from sim.scenario.parameters import Scenario
 from sim.scenario.schema import FieldInfo, field_infos
 
@@ -70,32 +70,47 @@ def _table(cls: type, header: str, obj: Any, lines: list[str]) -> None:
 
 
 def scenario_template() -> str:
-    """A complete scenario with every key at its default, each with a comment."""
-    s = Scenario(
-        name="my-scenario",
-        description="What this scenario is about.",
-        provenance="Where the numbers come from.",
-    )
+    """A complete scenario: every key at the value the loader gives when it is left out.
+
+    The design table shows a design's defaults (`ProgramDesign()`), not the built-in
+    scenario's design, which a comment lists as its differences from them. Examples that
+    would change a value (inheritance, case targets) are comments.
+    """
     lines = [
-        "# A scenario for the reverse-mentoring simulation: every key, at its default.",
-        "# Delete what you do not change; run it with: sim run this-file.toml",
+        "# A scenario for the reverse-mentoring simulation: every key, at its default (the value",
+        "# a scenario gets when the key is left out). Delete what you do not change;",
+        "# run it with: sim run this-file.toml",
     ]
-    _table(Scenario, "", s, lines)
+    _table(Scenario, "", Scenario(), lines)
     lines += [
         "",
         "# Program designs: one table each; the no-program baseline is added for you.",
-        "# A design may inherit another's settings and override a few.",
+        "# Every key below is at the value a design gets when the key is left out.",
     ]
-    _table(ProgramDesign, "designs.program", s.designs[0], lines)
-    lines += ["", "[designs.program_two_way]", 'inherits = "program"', "two_way = true"]
+    _table(ProgramDesign, "designs.program", ProgramDesign(), lines)
+    builtin = default_program()
+    differs = [
+        f"{info.name} = {toml_value(getattr(builtin, info.name), info)}"
+        for info in field_infos(ProgramDesign)
+        if info.name != "name" and getattr(builtin, info.name) != info.default
+    ]
     lines += [
         "",
-        "# Case targets (optional): an outcome of a run's summary and the value a case reports.",
-        "[targets.turnover_junior_y1]",
-        "value = 0.18",
-        'design = "baseline"',
-        "tolerance = 0.02",
-        'note = "an illustrative target: replace it with your own number and its source"',
+        "# A design may inherit another's settings and override a few, e.g.:",
+        "# [designs.program_two_way]",
+        '# inherits = "program"',
+        "# two_way = true",
+        "",
+        f'# A scenario with no [designs.*] table runs the built-in design "{builtin.name}": the',
+        "# defaults above except " + ", ".join(differs) + ".",
+        "",
+        "# Case targets (optional): an outcome of a run's summary and the value a case",
+        "# reports, e.g.:",
+        "# [targets.turnover_junior_y1]",
+        "# value = 0.18",
+        '# design = "baseline"',
+        "# tolerance = 0.02",
+        '# note = "where the number comes from"',
     ]
     return "\n".join(lines) + "\n"
 

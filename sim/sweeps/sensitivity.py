@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.sweeps.experiment import SALIB_METHODS, require_salib
+from sim.sweeps.experiment.samples import SALIB_METHODS, require_salib
 
 
 def salib_problem(definition: Mapping[str, Any]) -> dict[str, Any]:

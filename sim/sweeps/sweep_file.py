@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError, Problem, did_you_mean
-from sim.sweeps.experiment import (
-    OUTCOME_CHOICES,
-    Experiment,
+from sim.sweeps.experiment.definition import OUTCOME_CHOICES, Experiment
+from sim.sweeps.experiment.samples import (
     Factorial,
     LatinHypercube,
     Morris,
@@ -121,7 +120,7 @@ def sweep_from_dict(
     base = None
     scenario_path = (base_dir or Path.cwd()) / scenario_file if scenario_file else None
     try:
-        from sim.sweeps.experiment import scenario_from_file_or_default
+        from sim.sweeps.experiment.points import scenario_from_file_or_default
 
         base = scenario_from_file_or_default(scenario_path, sets)
     except InputError as err:

@@ -415,7 +415,7 @@ def comparison_figure(
             _style_axes(ax)
     n = int(summary.groupby("design").size().min())
     fig.suptitle(
-        f"Designs compared: mean and 95% interval over {n} replicates",
+        f"Designs compared: mean and 95% interval over {analysis.replicates_text(n)}",
         x=0.01,
         ha="left",
         fontweight="bold",

@@ -124,10 +124,14 @@ def changed_parameters(scenario: Scenario) -> pd.DataFrame:
 def _headline(summary: pd.DataFrame) -> str:
     table = analysis.headline_table(summary)
     n = int(summary.groupby("design").size().min())
+    warning = analysis.few_replicates_warning(n)
     return (
         "<h2>Headline outcomes</h2>\n"
-        f"<p class=note>Mean over {n} replicates per design, with the 95% interval of the mean "
-        "in brackets. Designs run on the same seeds (common random numbers).</p>\n"
+        + (f"<p class=off>Warning: {esc(warning)}.</p>\n" if warning else "")
+        + f"<p class=note>Mean over {analysis.replicates_text(n)} per design, with the 95% "
+        f"interval of the mean in brackets ({esc(analysis.INTERVAL_METHOD)}; the same in the "
+        "tables and the design comparison below, while the weekly figure's bands are plain "
+        "t-intervals). Designs run on the same seeds (common random numbers).</p>\n"
         + table_html(table)
     )
 
@@ -144,7 +148,8 @@ def _differences(diff: pd.DataFrame | None, costs: pd.DataFrame | None) -> str:
     wide = wide.rename(index=analysis.HEADLINE).rename_axis(index="outcome", columns=None)
     out = (
         "<h2>Difference from the baseline</h2>\n<p class=note>Each design minus the baseline "
-        "on the same seeds: mean [95% interval].</p>\n" + table_html(wide)
+        "on the same seeds: mean [95% interval; for shares and rates on the logit scale of "
+        "their possible range, -1 to 1].</p>\n" + table_html(wide)
     )
     if costs is not None and not costs.empty:
         shown = costs.copy()

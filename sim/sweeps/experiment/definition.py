@@ -1,40 +1,18 @@
-"""Experiments: a base scenario x designs x parameter sample points x replicate seeds.
+"""The `Experiment`: designs x sample points x replicates of a base scenario, validated.
 
-An `Experiment` names the parameters to vary by the dotted key paths of `--set`
-(``dynamics.exits.beta_e``, ``designs.program.cadence_weeks``, or ``designs.*.cadence_weeks``
-for every design), each as a list of `Values` or a `Range`, and how to combine them: a
-`Factorial` grid, a `LatinHypercube`, or SALib's `Sobol` and `Morris` samples. Every point's
-scenario is built and validated by `sim.scenario.loading`, the one place that checks input.
-
-Replicate seeds are drawn once from the experiment's base seed and shared by every design and
-every sample point (common random numbers). Each run is a pure function of its `RunTask`, so
-any executor and any number of workers give identical stored rows.
-
-Example:
-    >>> from sim import default_scenario
-    >>> exp = Experiment(
-    ...     default_scenario().with_changes(years=0.2),
-    ...     parameters={"designs.*.cadence_weeks": [2, 4]},
-    ...     replicates=2,
-    ... )
-    >>> len(exp.points), len(exp.tasks())
-    (2, 8)
+It checks every parameter and sample choice at once, draws the sample points, lists the
+runs (`tasks`), hashes its definition for `--resume`, and runs into a result store.
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-import functools
 import hashlib
 import json
 import math
-import time
-import traceback
 import typing
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +20,23 @@ import numpy as np
 
 from sim.errors import InputError, Problem, did_you_mean
 from sim.scenario.design import ProgramDesign
-from sim.scenario.loading import scenario_from_dict
 from sim.scenario.parameters import Scenario
 from sim.scenario.schema import field_infos, type_options
 from sim.scenario.seeds import replicate_seeds
-from sim.sweeps.runs import run_one
+from sim.sweeps.experiment.driver import SweepReport, drive
+from sim.sweeps.experiment.points import point_scenario
+from sim.sweeps.experiment.samples import (
+    SALIB_METHODS,
+    Factorial,
+    LatinHypercube,
+    Morris,
+    Range,
+    Sample,
+    Sobol,
+    Values,
+    require_salib,
+)
+from sim.sweeps.experiment.tasks import RunTask
 
 # Keys an experiment sets itself: varying them per point would break common random numbers.
 RESERVED_PATHS = {
@@ -59,201 +49,6 @@ OUTCOME_CHOICES = ("summary", "series")
 CHECKED_POINTS = 2000  # points whose combined values are validated before anything runs
 
 
-# --- what to vary -------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Values:
-    """An explicit list of values for one parameter (factorial designs only)."""
-
-    values: tuple[Any, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description."""
-        return {"values": list(self.values)}
-
-
-@dataclass(frozen=True)
-class Range:
-    """A numeric range of one parameter.
-
-    A factorial grid takes ``steps`` evenly spaced values (or every ``step``) from low to
-    high; a sample (Latin hypercube, Sobol, Morris) draws from the bounds.
-    """
-
-    low: float
-    high: float
-    steps: int | None = None
-    step: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description."""
-        out: dict[str, Any] = {"low": self.low, "high": self.high}
-        if self.steps is not None:
-            out["steps"] = self.steps
-        if self.step is not None:
-            out["step"] = self.step
-        return out
-
-    def grid(self) -> list[float]:
-        """The factorial values of this range (low and high included)."""
-        if self.step is not None:
-            n = math.floor((self.high - self.low) / self.step + 1e-9)
-            return [self.low + i * self.step for i in range(n + 1)]
-        steps = self.steps or 2
-        return list(np.linspace(self.low, self.high, steps))
-
-
-# --- how to combine them ------------------------------------------------------------------
-@dataclass(frozen=True)
-class Factorial:
-    """Every combination of every parameter's values (the last parameter varies fastest)."""
-
-    method: str = field(default="factorial", init=False)
-
-
-@dataclass(frozen=True)
-class LatinHypercube:
-    """``n`` points of a Latin hypercube over the parameters' ranges (scipy.stats.qmc)."""
-
-    n: int
-    seed: int | None = None
-    method: str = field(default="latin", init=False)
-
-
-@dataclass(frozen=True)
-class Sobol:
-    """Saltelli's sample for Sobol indices (SALib).
-
-    ``n`` (a power of 2) x (D + 2) points, or x (2D + 2) with second-order indices.
-    """
-
-    n: int
-    second_order: bool = False
-    seed: int | None = None
-    method: str = field(default="sobol", init=False)
-
-
-@dataclass(frozen=True)
-class Morris:
-    """Morris elementary-effects screening (SALib): ``trajectories`` x (D + 1) points."""
-
-    trajectories: int
-    levels: int = 4
-    seed: int | None = None
-    method: str = field(default="morris", init=False)
-
-
-Sample = Factorial | LatinHypercube | Sobol | Morris
-SALIB_METHODS = ("sobol", "morris")
-
-
-def require_salib() -> Any:
-    """The SALib package, or an InputError saying how to install it."""
-    try:
-        import SALib
-    except ImportError:
-        raise InputError(
-            [
-                Problem(
-                    "sample.method",
-                    "Sobol and Morris samples need SALib, an optional extra: "
-                    "pip install 'orgculture-sim[sensitivity]'",
-                )
-            ]
-        ) from None
-    return SALib
-
-
-# --- one run ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RunTask:
-    """Everything a worker needs for one run; a plain, picklable value."""
-
-    experiment: str
-    design: str
-    point: int
-    replicate: int
-    seed: int
-    base: Scenario
-    sets: tuple[str, ...]
-    source: str
-    keep_series: bool
-
-    @property
-    def key(self) -> tuple[str, int, int]:
-        """The run's identity in the store: (design, point, replicate)."""
-        return (self.design, self.point, self.replicate)
-
-
-@dataclass
-class RunOutcome:
-    """What a worker sends back: the summary row (and series) or the failure."""
-
-    experiment: str
-    design: str
-    point: int
-    replicate: int
-    seed: int
-    status: str
-    wall_seconds: float
-    summary: dict[str, Any] | None = None
-    series: Any = None
-    error: str | None = None
-
-    @property
-    def key(self) -> tuple[str, int, int]:
-        """The run's identity in the store: (design, point, replicate)."""
-        return (self.design, self.point, self.replicate)
-
-
-def point_scenario(base: Scenario, sets: Sequence[str], source: str = "<experiment>") -> Scenario:
-    """The base scenario with a point's ``path=value`` overrides, validated by scenario_io."""
-    raw = copy.deepcopy(_scenario_raw(base))
-    return scenario_from_dict(raw, source, list(sets))
-
-
-@functools.lru_cache(maxsize=8)
-def _chart(path: str):
-    # Workers load an imported org chart once, not once per run.
-    from sim.scenario.orgchart import load_org_chart
-
-    return load_org_chart(path)
-
-
-def run_task(task: RunTask) -> RunOutcome:
-    """Run one task; never raises: a failure comes back with its traceback."""
-    started = time.perf_counter()
-    keys = dict(
-        experiment=task.experiment,
-        design=task.design,
-        point=task.point,
-        replicate=task.replicate,
-        seed=task.seed,
-    )
-    try:
-        scenario = point_scenario(task.base, task.sets, task.source)
-        chart = _chart(scenario.org.chart) if scenario.org.chart else None
-        series, summary, _ = run_one(scenario, task.design, task.replicate, task.seed, chart)
-    except InputError as err:
-        return RunOutcome(
-            **keys, status="failed", wall_seconds=time.perf_counter() - started, error=str(err)
-        )
-    except Exception:  # a model bug: recorded, and the sweep goes on
-        return RunOutcome(
-            **keys,
-            status="failed",
-            wall_seconds=time.perf_counter() - started,
-            error=traceback.format_exc(),
-        )
-    return RunOutcome(
-        **keys,
-        status="ok",
-        wall_seconds=time.perf_counter() - started,
-        summary=summary,
-        series=series if task.keep_series else None,
-    )
-
-
-# --- the experiment -----------------------------------------------------------------------
 class Experiment:
     """Designs x sample points x replicates of a base scenario.
 
@@ -419,7 +214,7 @@ class Experiment:
         return []
 
     def _check_values(self, path: str, where: str, candidates: list[Any]) -> list[Problem]:
-        # One scenario per candidate, built by scenario_io: its messages, our location.
+        # One scenario per candidate, built by sim.scenario.loading: its messages, our location.
         problems: list[Problem] = []
         for value in candidates:
             sets = self._sets({path: value})
@@ -649,162 +444,18 @@ class Experiment:
         try:
             db.lock()
             db.begin(self, resume=resume)
-            return _drive(self, db, executor or SerialExecutor(), window, progress)
+            return drive(
+                self.name, self.tasks(), db, executor or SerialExecutor(), window, progress
+            )
         finally:
             if own_store:
                 db.close()
-
-
-@dataclass
-class SweepReport:
-    """What a call to `Experiment.run` did."""
-
-    total: int
-    skipped: int
-    ran: int = 0
-    failures: list[RunOutcome] = field(default_factory=list)
-    wall_seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """True when no run failed."""
-        return not self.failures
-
-    def failure_lines(self, limit: int | None = None) -> list[str]:
-        """One line per failed run: its keys and the last line of its error."""
-        lines = []
-        for f in sorted(self.failures, key=lambda f: f.key)[:limit]:
-            last = (f.error or "").strip().splitlines()[-1:] or ["(no message)"]
-            lines.append(
-                f"design {f.design}, point {f.point}, replicate {f.replicate} "
-                f"(seed {f.seed}): {last[0]}"
-            )
-        if limit is not None and len(self.failures) > limit:
-            lines.append(f"... and {len(self.failures) - limit} more")
-        return lines
-
-
-def _drive(exp: Experiment, db: Any, executor: Executor, window: int, progress: bool):
-    from tqdm.auto import tqdm
-
-    started = time.perf_counter()
-    done = db.finished_keys()
-    tasks = exp.tasks()
-    todo = iter([t for t in tasks if t.key not in done])
-    report = SweepReport(total=len(tasks), skipped=sum(1 for t in tasks if t.key in done))
-    inflight: dict[Future, RunTask] = {}
-    bar = tqdm(
-        total=len(tasks),
-        initial=report.skipped,
-        desc=exp.name,
-        unit="run",
-        disable=not progress,
-        dynamic_ncols=True,
-    )
-    try:
-        while True:
-            for task in _take(todo, window - len(inflight)):
-                inflight[executor.submit(run_task, task)] = task
-            if not inflight:
-                break
-            finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
-            for fut in finished:
-                task = inflight.pop(fut)
-                outcome = _outcome(fut, task)
-                db.record(outcome)
-                report.ran += 1
-                if outcome.status != "ok":
-                    report.failures.append(outcome)
-                bar.update(1)
-                bar.set_postfix(failed=len(report.failures), refresh=False)
-    except BaseException:
-        for fut in inflight:
-            fut.cancel()
-        raise
-    finally:
-        bar.close()
-    report.wall_seconds = time.perf_counter() - started
-    return report
-
-
-def _take(it: Iterable[RunTask], n: int) -> list[RunTask]:
-    out = []
-    for task in it:
-        out.append(task)
-        if len(out) >= n:
-            break
-    return out
-
-
-class WorkerLost(RuntimeError):
-    """A local worker process died (killed, out of memory): the pool cannot go on."""
-
-
-def _outcome(fut: Future, task: RunTask) -> RunOutcome:
-    """The worker's outcome; an error outside the run (not caught by run_task) is a failure too.
-
-    Raises:
-        WorkerLost: the process pool broke; every run still in it would fail the same way, so
-            the sweep stops (what is stored stays stored; --resume continues).
-    """
-    try:
-        return fut.result()
-    except BrokenExecutor as err:
-        raise WorkerLost(
-            f"a worker process died during design {task.design}, point {task.point}, "
-            f"replicate {task.replicate} (killed, or out of memory?)"
-        ) from err
-    except Exception as err:
-        return RunOutcome(
-            task.experiment,
-            task.design,
-            task.point,
-            task.replicate,
-            task.seed,
-            status="failed",
-            wall_seconds=0.0,
-            error="".join(traceback.format_exception(err)),
-        )
 
 
 def _product(axes: list[list[Any]]) -> list[tuple[Any, ...]]:
     import itertools
 
     return list(itertools.product(*axes))
-
-
-def _scenario_raw(scenario: Scenario) -> dict[str, Any]:
-    """A TOML-shaped dictionary that `scenario_from_dict` turns back into `scenario`."""
-    return _raw_cached(scenario)
-
-
-@functools.lru_cache(maxsize=32)
-def _raw_cached(scenario: Scenario) -> dict[str, Any]:
-    raw = _raw_of(Scenario, scenario)
-    raw["designs"] = {d.name: _raw_of(ProgramDesign, d, skip=("name",)) for d in scenario.designs}
-    raw["targets"] = {
-        t.outcome: {k: getattr(t, k) for k in ("value", "design", "tolerance", "note")}
-        for t in scenario.targets
-    }
-    return raw
-
-
-def _raw_of(cls: type, obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for info in field_infos(cls):
-        if info.name in skip or info.name in ("designs", "targets"):
-            continue
-        value = getattr(obj, info.name)
-        if info.is_group:
-            out[info.name] = _raw_of(info.type, value)
-        elif value is None:
-            if info.none_word is not None:
-                out[info.name] = info.none_word
-        elif isinstance(value, tuple):
-            out[info.name] = list(value)
-        else:
-            out[info.name] = value
-    return out
 
 
 def run_experiment(
@@ -836,30 +487,3 @@ def run_experiment(
             progress=progress,
         )
         return report, store.runs(status="ok")
-
-
-def scenario_from_file_or_default(path: str | Path | None, sets: Sequence[str] = ()) -> Scenario:
-    """The base scenario of a sweep: a scenario file, or the built-in default."""
-    from sim.scenario.loading import default_with_overrides, load_scenario
-
-    if path is None:
-        return default_with_overrides(list(sets))
-    return load_scenario(path, list(sets))
-
-
-__all__ = [
-    "Experiment",
-    "Factorial",
-    "LatinHypercube",
-    "Morris",
-    "Range",
-    "RunOutcome",
-    "RunTask",
-    "Sobol",
-    "SweepReport",
-    "Values",
-    "WorkerLost",
-    "point_scenario",
-    "run_experiment",
-    "run_task",
-]

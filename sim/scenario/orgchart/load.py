@@ -1,0 +1,81 @@
+"""`load_org_chart`: an HR export (CSV) read, checked and numbered into an `OrgChart`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.scenario.orgchart.chart import OrgChart
+from sim.scenario.orgchart.problems import Problems
+from sim.scenario.orgchart.reading import Rows, columns, decode, read_file, read_records, rows_of
+from sim.scenario.orgchart.tree import Tree, check_tree
+from sim.scenario.orgchart.values import PersonValues, check_levels, person_values
+
+
+def load_org_chart(path: str | os.PathLike) -> OrgChart:
+    """Read an HR export (CSV) into an `OrgChart`.
+
+    Required columns: ``employee_id``, ``manager_id``, ``department``; optional: ``level``
+    (0 = top; checked against the reporting lines), ``title``, ``birth_year``, ``hire_date``
+    (YYYY-MM-DD), ``digital`` and ``engagement`` (0..1). Column names are matched without
+    regard to case or surrounding spaces; other columns are ignored with a notice. The head
+    has an empty ``manager_id``, or names the one manager outside the file (as a division's
+    export does). Comma-, semicolon-, tab- or pipe-separated; UTF-8 with or without BOM
+    (other encodings are read as cp1252 with a notice).
+
+    Args:
+        path: the CSV file.
+
+    Returns:
+        The organisation, positions numbered breadth-first from the head.
+
+    Raises:
+        InputError: with every problem found, each naming the file and line.
+    """
+    path = Path(path)
+    where = str(path)
+    notices: list[str] = []
+    text = decode(read_file(path), where, notices)
+    header, header_line, records, line_numbers = read_records(text, where)
+    index = columns(header, header_line, where, notices)
+    problems = Problems(where)
+    rows = rows_of(header, header_line, index, records, line_numbers, problems)
+    tree = check_tree(rows, problems)
+    check_levels(rows, tree, problems)
+    values = person_values(rows, problems)
+    if problems:
+        raise problems.error()
+    return people(rows, tree, values, path.name, tuple(notices))
+
+
+def people(
+    rows: Rows, tree: Tree, values: PersonValues, source: str, notices: tuple[str, ...]
+) -> OrgChart:
+    """The chart of a checked file: one head, everyone reachable, positions breadth-first."""
+    order, parent, n = tree.order, tree.parent, len(rows)
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    parent_position = np.where(parent[order] >= 0, position[np.maximum(parent[order], 0)], -1)
+    codes, names = pd.factorize(np.array(rows.departments, dtype=object)[order], sort=False)
+    return OrgChart(
+        parent=parent_position.astype(np.int64),
+        level=tree.depth[order].astype(np.int64),
+        department=codes.astype(np.int64),
+        department_names=tuple(str(x) for x in names),
+        birth_year=values.birth_year[order].astype(np.float64),
+        hire_date=values.hire_date[order],
+        digital=values.digital[order].astype(np.float64),
+        engagement=values.engagement[order].astype(np.float64),
+        source=source,
+        notices=notices,
+    )
+
+
+def load_chart(scenario) -> OrgChart | None:
+    """The scenario's imported org chart (`org.chart`), or None for a generated organisation."""
+    if scenario.org.chart is None:
+        return None
+    return load_org_chart(scenario.org.chart)

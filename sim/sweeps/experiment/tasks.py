@@ -1,0 +1,97 @@
+"""One run of an experiment: the task a worker gets, the outcome it sends back, `run_task`."""
+
+from __future__ import annotations
+
+import functools
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from sim.errors import InputError
+from sim.scenario.parameters import Scenario
+from sim.sweeps.experiment.points import point_scenario
+from sim.sweeps.runs import run_one
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """Everything a worker needs for one run; a plain, picklable value."""
+
+    experiment: str
+    design: str
+    point: int
+    replicate: int
+    seed: int
+    base: Scenario
+    sets: tuple[str, ...]
+    source: str
+    keep_series: bool
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        """The run's identity in the store: (design, point, replicate)."""
+        return (self.design, self.point, self.replicate)
+
+
+@dataclass
+class RunOutcome:
+    """What a worker sends back: the summary row (and series) or the failure."""
+
+    experiment: str
+    design: str
+    point: int
+    replicate: int
+    seed: int
+    status: str
+    wall_seconds: float
+    summary: dict[str, Any] | None = None
+    series: Any = None
+    error: str | None = None
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        """The run's identity in the store: (design, point, replicate)."""
+        return (self.design, self.point, self.replicate)
+
+
+@functools.lru_cache(maxsize=8)
+def _chart(path: str):
+    # Workers load an imported org chart once, not once per run.
+    from sim.scenario.orgchart import load_org_chart
+
+    return load_org_chart(path)
+
+
+def run_task(task: RunTask) -> RunOutcome:
+    """Run one task; never raises: a failure comes back with its traceback."""
+    started = time.perf_counter()
+    keys = dict(
+        experiment=task.experiment,
+        design=task.design,
+        point=task.point,
+        replicate=task.replicate,
+        seed=task.seed,
+    )
+    try:
+        scenario = point_scenario(task.base, task.sets, task.source)
+        chart = _chart(scenario.org.chart) if scenario.org.chart else None
+        series, summary, _ = run_one(scenario, task.design, task.replicate, task.seed, chart)
+    except InputError as err:
+        return RunOutcome(
+            **keys, status="failed", wall_seconds=time.perf_counter() - started, error=str(err)
+        )
+    except Exception:  # a model bug: recorded, and the sweep goes on
+        return RunOutcome(
+            **keys,
+            status="failed",
+            wall_seconds=time.perf_counter() - started,
+            error=traceback.format_exc(),
+        )
+    return RunOutcome(
+        **keys,
+        status="ok",
+        wall_seconds=time.perf_counter() - started,
+        summary=summary,
+        series=series if task.keep_series else None,
+    )
