@@ -38,6 +38,7 @@ if str(REPO) not in sys.path:  # run as a plain script from anywhere
     sys.path.insert(0, str(REPO))
 
 from sim.classic.march1991 import run_batch  # noqa: E402
+from sim.sweeps.executors import exit_with_parent  # noqa: E402
 
 N = 50
 P1_GRID = [round(0.1 * i, 1) for i in range(1, 10)]
@@ -251,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(simulate(task))
             bar.update()
     else:
-        with ProcessPoolExecutor(args.jobs) as pool:
+        # Workers exit if this script dies, even by kill -9.
+        with ProcessPoolExecutor(args.jobs, initializer=exit_with_parent) as pool:
             futures = [pool.submit(simulate, task) for task in tasks]
             for _ in as_completed(futures):
                 bar.update()

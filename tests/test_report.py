@@ -35,7 +35,7 @@ def test_sim_compare_writes_a_self_contained_report_whose_images_open(tmp_path):
     assert code == 0
     page = (out / "report.html").read_text(encoding="utf-8")
     images = DATA_URI.findall(page)
-    assert len(images) == 2
+    assert len(images) == 3  # weekly series, designs compared, cumulative net benefit
     for data in images:
         with Image.open(io.BytesIO(base64.b64decode(data))) as image:
             image.verify()
@@ -44,7 +44,8 @@ def test_sim_compare_writes_a_self_contained_report_whose_images_open(tmp_path):
     assert not re.search(r'(src|href)="(https?:)?//', page)
     assert "<link" not in page and "<script" not in page
     assert "Headline outcomes" in page and "junior turnover, year before launch" in page
-    assert "Difference from the baseline" in page and "Case targets" in page
+    assert "Difference from baseline" in page and "Case targets" in page
+    assert "Costs and benefits" in page and "Break-even" in page
     assert "org.size" in page  # a parameter that differs from the default
     assert not list(tmp_path.glob(".res.*"))  # written inside the temporary folder
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -15,13 +16,32 @@ import numpy as np
 import pandas as pd
 
 from sim.cli.scenario_args import load_for_run
-from sim.errors import InputError, Problem
+from sim.errors import InputError, Problem, did_you_mean
 
 EPILOG_RUN = """examples:
   sim run                                  the telecom case (scenarios/telecom.toml) vs baseline
   sim run pershing                         a built-in case by name, from any folder (sim cases)
   sim run scenarios/telecom.toml --years 3
   sim run --set designs.program.cadence_weeks=4 --replicates 20
+"""
+
+EPILOG_COMPARE = """examples:
+  sim compare scenarios/telecom.toml                  each design vs the no-program baseline
+  sim scenario --template > my.toml && sim compare my.toml --against program
+                                                      program_two_way and baseline vs program
+  sim compare --set costs.currency=EUR --set costs.salary_junior=48000
+
+money, per design against the reference, paired on shared seeds (common random numbers):
+  turnover cost avoided   the reference's turnover cost minus the design's
+  program cost            the design's program cost minus the reference's
+  net benefit             turnover cost avoided minus program cost
+  return on investment    mean net benefit / mean program cost (paired bootstrap interval)
+  chance net benefit > 0  the share of paired replicates with a positive net benefit
+  payback                 the first week after launch from which the mean cumulative net
+                          benefit stays positive; in brackets, the same for the upper and
+                          the lower bound of its 95% band
+  break-even              program cost / exits avoided: the replacement cost per exit above
+                          which the design pays for itself
 """
 
 
@@ -88,12 +108,26 @@ def build_parser() -> argparse.ArgumentParser:
     _common(run)
     cmp_ = sub.add_parser(
         "compare",
-        help="run designs and show paired differences from baseline",
-        description="Like run, plus each design's paired difference from the "
-        "baseline (same seeds) with its 95% interval and the cost per avoided "
-        "exit; writes differences.csv too.",
+        help="run designs and show paired differences and money against the baseline",
+        description=textwrap.fill(
+            "Like run, plus each design's paired difference from the baseline (or --against "
+            "DESIGN) on the same seeds with its 95% interval, and the money from the launch to "
+            "the end of the run, in the scenario's currency (costs.currency): turnover cost "
+            "avoided, program cost, net benefit, return on investment, the share of paired "
+            "replicates whose net benefit is positive, the payback week and the break-even "
+            "replacement cost per exit; writes differences.csv and money.csv too.",
+            width=88,
+        ),
+        epilog=EPILOG_COMPARE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _common(cmp_)
+    cmp_.add_argument(
+        "--against",
+        metavar="DESIGN",
+        help="the design every other design is compared with (default: baseline; without "
+        "a baseline, the first design)",
+    )
     from sim.cli.explain import add_explain_parser, add_workers_option
 
     cmp_.add_argument(
@@ -208,6 +242,7 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
         designs = (
             ["baseline"] if scenario.include_baseline and "baseline" not in wanted else []
         ) + wanted
+    against = _reference(args, scenario, designs) if compare else None
     wanted_files = scenario.outputs
     out = args.out or (Path(wanted_files.folder).expanduser() if wanted_files.folder else None)
     out = out or default_out_dir(scenario.name)
@@ -223,7 +258,8 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     )
     results = run_scenario(scenario, designs, args.replicate_seed, chart, progress=not args.quiet)
     elapsed = time.perf_counter() - started
-    table = analysis.headline_table(results.summary)
+    currency = scenario.costs.currency
+    table = analysis.headline_table(results.summary, currency=currency)
     print()
     print("Headline outcomes: mean [95% interval over replicates]")
     print(f"(intervals: {analysis.INTERVAL_METHOD})")
@@ -236,31 +272,12 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
         "summary": results.summary,
         "people": results.people,
     }
-    if compare and "baseline" in set(results.summary["design"]):
-        diff = analysis.paired_differences(results.summary, list(analysis.HEADLINE))
-        costs = analysis.cost_per_avoided_exit(results.summary)
-        tables["differences"] = diff
-        tables["cost_per_avoided_exit"] = costs
-        print()
-        print("Difference from baseline on the same seeds: mean [95% interval]")
-        shown = diff.assign(
-            text=[
-                analysis.format_interval(m, lo, hi)
-                for m, lo, hi in zip(
-                    diff["difference"], diff["ci_low"], diff["ci_high"], strict=True
-                )
-            ]
-        )
-        wide = shown.pivot(index="outcome", columns="design", values="text")
-        wide = wide.loc[[o for o in analysis.HEADLINE if o in wide.index]]
-        print(wide.rename(index=analysis.HEADLINE).rename_axis(columns=None).to_string())
-        print()
-        print(f"Cost per avoided exit ({scenario.costs.currency}):")
-        print(costs.to_string(index=False))
-        if args.explain:
-            from sim.cli.explain import explain_for_compare
+    if against is not None:
+        tables |= _compare(scenario, results, against)
+    if compare and args.explain:
+        from sim.cli.explain import explain_for_compare
 
-            tables.update(explain_for_compare(scenario, designs, args))
+        tables.update(explain_for_compare(scenario, designs, args))
     if scenario.targets:
         targets = analysis.target_table(results.summary, scenario.targets)
         tables["targets"] = targets
@@ -268,10 +285,9 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
         print("Case targets (docs/ODD.md section 1): target vs simulated mean [95% interval]")
         for t in targets.itertuples():
             verdict = "within tolerance" if t.within_tolerance else "off target"
-            interval = analysis.format_interval(t.simulated, t.ci_low, t.ci_high)
-            print(
-                f"  {t.outcome} ({t.design}): target {t.target:g}, simulated {interval}: {verdict}"
-            )
+            interval = analysis.format_outcome(t.outcome, t.simulated, t.ci_low, t.ci_high)
+            target = analysis.format_outcome(t.outcome, t.target, np.nan, np.nan)
+            print(f"  {t.outcome} ({t.design}): target {target}, simulated {interval}: {verdict}")
     meta = manifest(
         {
             "scenario": scenario.to_dict(),
@@ -283,7 +299,9 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
 
     figures = None
     if wanted_files.report or wanted_files.figures != "none":
-        figures = report_figures(scenario, results.series, results.summary)
+        figures = report_figures(
+            scenario, results.series, results.summary, against, tables.get("money")
+        )
     # The report draws from every table; the scenario's [outputs] only choose the files.
     report_tables = dict(tables)
     if not wanted_files.series:
@@ -311,6 +329,58 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     print()
     print(f"Wrote {out}/ ({', '.join(written)}) in {elapsed:.1f} s")
     return 0
+
+
+def _reference(args: argparse.Namespace, scenario, designs: list[str] | None) -> str | None:
+    """The design `sim compare` compares the others with; None when there is only one."""
+    ran = designs or list(scenario.design_names)
+    if args.against is not None:
+        if args.against not in ran:
+            hint = did_you_mean(args.against, ran)
+            raise InputError(
+                [
+                    Problem(
+                        f"--against {args.against}",
+                        f"not a design of this run{hint}; designs: {', '.join(ran)}",
+                    )
+                ]
+            )
+        return args.against
+    if len(ran) < 2:
+        return None
+    return "baseline" if "baseline" in ran else ran[0]
+
+
+def _compare(scenario, results, against: str) -> dict[str, pd.DataFrame]:
+    """Print the paired differences and the money of `sim compare`; the tables to write."""
+    from sim import analysis
+
+    summary = results.summary
+    order = list(dict.fromkeys(summary["design"]))
+    currency = scenario.costs.currency
+    diff = analysis.paired_differences(summary, list(analysis.HEADLINE), against)
+    print()
+    print(f"Difference from {against} on the same seeds: mean [95% interval]")
+    print(analysis.differences_table(diff, order=order, currency=currency).to_string())
+    horizon = analysis.Horizon.of(scenario)
+    money = analysis.money_table(summary, results.series, against, scenario.launch_week)
+    n = int(money["n"].min()) if len(money) else 0
+    print()
+    print(
+        f"Money over {horizon}, in {currency}:\n"
+        f"each design minus {against} on the same seeds, mean [95% interval over {n} paired "
+        "replicates]"
+    )
+    print(analysis.money_display(money, currency, horizon, order).to_string())
+    for line in analysis.break_even_lines(money, currency):
+        print(textwrap.fill(f"Break-even: {line}", width=100, subsequent_indent="  "))
+    money = money.assign(
+        currency=currency,
+        horizon_start=horizon.start,
+        horizon_end=horizon.end,
+        horizon_weeks=horizon.weeks,
+    )
+    return {"differences": diff.assign(against=against), "money": money}
 
 
 def _describe_org(scenario, chart) -> str:

@@ -11,12 +11,14 @@ import pandas as pd
 
 from sim.errors import InputError, Problem
 
-DESCRIPTION = """Run a sweep file: designs x parameter points x replicates of a base scenario,
-on shared replicate seeds. Each finished run is written at once to DIR/results.sqlite (SQLite,
-one transaction per run), so an interrupted sweep loses only the runs in flight: continue it
-with --resume. At the end, writes runs.csv (a row per run), summary.csv (mean and 95% interval
-per design and point), differences.csv (paired differences from the baseline, when it runs),
-sensitivity.csv (Sobol or Morris indices, for those samples) and manifest.json."""
+DESCRIPTION = """Run a sweep file: designs x parameter points x replicates of a base
+scenario, on shared replicate seeds. Each finished run is written at once to
+DIR/results.sqlite (SQLite, one transaction per run), so an interrupted sweep loses only the
+runs in flight: continue it with --resume. Its worker processes stop with it, however it
+dies (kill -9 included). At the end, writes runs.csv (a row per run), summary.csv (mean and
+95% interval per design and point), differences.csv (paired differences from the baseline,
+when it runs), sensitivity.csv (Sobol or Morris indices, for those samples) and
+manifest.json."""
 
 EPILOG = """executors (choose one; the stored rows are identical whichever you choose):
   --workers N         N local worker processes (default: one per core; 1 = serial)

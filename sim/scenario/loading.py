@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 import tomllib
 import typing
 from collections.abc import Callable, Iterable, Sequence
@@ -139,6 +140,8 @@ class _Checker:
             if info.choices and raw not in info.choices:
                 hint = did_you_mean(raw, info.choices)
                 return self.bad(path, raw, f"one of {', '.join(info.choices)}{hint}")
+            if info.pattern and not re.fullmatch(info.pattern[0], raw):
+                return self.bad(path, raw, info.pattern[1])
             return raw
         if tp is dt.date:
             if isinstance(raw, dt.datetime):

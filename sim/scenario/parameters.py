@@ -194,7 +194,12 @@ class Costs:
     The salary defaults are illustrative round numbers, not data: set your own.
     """
 
-    currency: str = param("USD", "currency of every amount")
+    currency: str = param(
+        "USD",
+        "currency of every amount, named in tables and report.html",
+        pattern=("[A-Z]{3}", "a three-letter ISO 4217 code in capitals, e.g. USD, EUR, IDR"),
+        source="a label: no amount is converted",
+    )
     salary_junior: float = param(55_000.0, "annual salary of a junior (illustrative)", lo=0)
     salary_senior: float = param(120_000.0, "annual salary of a senior (illustrative)", lo=0)
     replacement_junior: float = param(0.5, "replacement cost of a junior exit, x salary", lo=0)

@@ -25,6 +25,7 @@ def param(
     unit: str = "",
     source: str = "",
     none_word: str | None = None,
+    pattern: tuple[str, str] | None = None,
 ) -> Any:
     """Declare a parameter field with its default, allowed range and help text.
 
@@ -37,6 +38,8 @@ def param(
         unit: the unit, shown in the template and docs ("weeks", "per year").
         source: where the default comes from (a study); empty for a modelling assumption.
         none_word: the word a scenario file uses for None ("ongoing", "all").
+        pattern: for text, a regular expression the whole value must match and what it
+            means to a user, e.g. ``("[A-Z]{3}", "a three-letter code")``.
     """
     meta = {
         "help": help,
@@ -46,6 +49,7 @@ def param(
         "unit": unit,
         "source": source,
         "none_word": none_word,
+        "pattern": pattern,
     }
     return field(default=default, metadata=meta)
 
@@ -70,6 +74,7 @@ class FieldInfo:
     source: str
     none_word: str | None
     is_group: bool
+    pattern: tuple[str, str] | None = None
 
 
 def field_infos(cls: type) -> Iterator[FieldInfo]:
@@ -95,6 +100,7 @@ def field_infos(cls: type) -> Iterator[FieldInfo]:
             source=meta.get("source", ""),
             none_word=meta.get("none_word"),
             is_group=bool(meta.get("group")),
+            pattern=meta.get("pattern"),
         )
 
 

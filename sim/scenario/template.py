@@ -33,6 +33,8 @@ def allowed_text(info: FieldInfo) -> str:
     parts = []
     if info.choices:
         parts.append(", ".join(info.choices))
+    if info.pattern:
+        parts.append(info.pattern[1])
     if info.lo is not None or info.hi is not None:
         lo = "" if info.lo is None else f"{info.lo:g}"
         hi = "" if info.hi is None else f"{info.hi:g}"

@@ -28,10 +28,9 @@ import copy
 import fnmatch
 import itertools
 import math
-import multiprocessing
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ from sim.analysis import mean_interval
 from sim.scenario.loading import scenario_from_dict
 from sim.scenario.parameters import Scenario, Target
 from sim.scenario.schema import field_infos
+from sim.sweeps.executors import process_pool
 from sim.sweeps.runs import run_one
 
 
@@ -246,10 +246,9 @@ class Runner:
 
     def __enter__(self) -> Runner:
         if self.workers > 1:
-            # Not fork: forking a process that may already run threads can deadlock.
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            # Not fork (forking a process that may already run threads can deadlock); the
+            # workers exit if this process dies.
+            self._pool = process_pool(self.workers)
         return self
 
     def __exit__(self, *exc: object) -> None:

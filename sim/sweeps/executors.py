@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -31,6 +33,53 @@ class SerialExecutor(Executor):
             if not isinstance(err, Exception):
                 raise
         return fut
+
+
+def exit_with_parent() -> None:
+    """In a worker process: exit at once when the process that started it dies.
+
+    A pool's workers block on their task queue, whose pipe they hold both ends of, so they
+    never see the coordinator die: after a ``kill -9`` they, the forkserver (kept alive by its
+    children) and the resource tracker (kept alive by everyone's copy of its pipe) would
+    live on as orphans. multiprocessing gives each child a sentinel of its parent (a pipe
+    whose write end only the parent holds), which turns readable when the parent dies,
+    however it dies. A daemon thread waits on it; a worker whose parent is gone exits without
+    cleanup, since a half-finished run has nowhere to report to. The workers' exits then
+    release the forkserver and the resource tracker. Use as a pool's ``initializer``.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:  # not a multiprocessing child
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def process_pool(
+    workers: int, preload: tuple[str, ...] = (), mp_context: Any = None
+) -> ProcessPoolExecutor:
+    """A pool of worker processes that exit when this process dies, even by ``kill -9``.
+
+    Args:
+        workers: the number of worker processes.
+        preload: modules the forkserver imports once, so that workers start fast.
+        mp_context: a multiprocessing context (default: forkserver where there is one, not
+            fork: forking a process that may already run threads, e.g. a progress bar's
+            monitor, can deadlock; else spawn).
+    """
+    if mp_context is None:
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            mp_context = multiprocessing.get_context("forkserver")
+            if preload:
+                mp_context.set_forkserver_preload(list(preload))
+        else:  # Windows
+            mp_context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=mp_context, initializer=exit_with_parent
+    )
 
 
 @dataclass
@@ -76,14 +125,8 @@ def open_backend(
     if n == 1:
         yield Backend(SerialExecutor(), 1, "1 worker (serial, in this process)")
         return
-    # forkserver, not fork: the progress bar's monitor thread makes fork unsafe; the server
-    # imports the model once, so workers start fast.
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["sim.sweeps.experiment"])
-    else:  # Windows
-        ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+    # The forkserver imports the model once, so workers start fast.
+    pool = process_pool(n, preload=("sim.sweeps.experiment",))
     try:
         yield Backend(pool, n, f"{n} local worker processes")
     finally:

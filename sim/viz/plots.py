@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.lines import Line2D
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 from scipy import stats
 
 from sim import analysis
@@ -199,7 +200,7 @@ def _launch_line(ax: Axes, launch_date: object | None) -> None:
 
 def _unit_axis(ax: Axes, kind: str) -> None:
     if kind == "percent":
-        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        ax.yaxis.set_major_formatter(DistinctFormatter(_percent))
         ax.set_ylim(bottom=0)
     elif kind == "count":
         ax.yaxis.set_major_formatter(FuncFormatter(compact_number))
@@ -314,9 +315,16 @@ def series_figure(
         fontsize=8,
         color="#555555",
     )
-    axes[1].legend(loc="best", ncols=1 if len(designs) < 3 else 2)
+    # One legend, below the panels, so that it covers no line and no title: the designs'
+    # colours, then the generations' line styles (the engagement panel draws both).
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside upper right", ncols=min(len(designs), 4))
+    if not handles:  # no turnover column: take the designs from any panel
+        handles, labels = axes[2].get_legend_handles_labels()
+    for (col, gen), style in zip(GENERATION_STYLES.items(), GENERATION_LINES, strict=True):
+        if col in series:
+            handles.append(Line2D([], [], color="#999999", linestyle=style, linewidth=1.6))
+            labels.append(f"{gen} (engagement)")
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 6))
     fig.suptitle(
         title or "Weekly outcomes: mean and 95% interval over replicates",
         x=0.01,
@@ -348,12 +356,46 @@ def compact_number(value: float, _pos: object = None) -> str:
     return f"{value:.3g}"
 
 
+class DistinctFormatter(Formatter):
+    """Tick labels with the fewest decimals that keep them apart.
+
+    A percent axis from 20% to 22% in steps of 0.5% reads 20.0%, 20.5%, ... 22.0%, not
+    20%, 20%, 21%, 22%, 22% (fixed decimals repeat labels on narrow ranges).
+
+    Args:
+        fmt: a value and a number of decimals -> the label, e.g. ``"{:.{d}f}%"`` on 100 x v.
+    """
+
+    def __init__(self, fmt: Callable[[float, int], str]) -> None:
+        self.fmt = fmt
+        self.decimals = 0
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        """Every tick's label, with the decimals chosen for all of them at once."""
+        for self.decimals in range(7):
+            labels = [self(v) for v in values]
+            if len(set(labels)) == len(labels):
+                break
+        return labels
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        """One label, with the decimals chosen for the current ticks."""
+        return self.fmt(x, self.decimals)
+
+
+def _percent(v: float, d: int) -> str:
+    return f"{round(100 * v, d) + 0.0:.{d}f}%"  # + 0.0: no "-0%"
+
+
+def _points(v: float, d: int) -> str:
+    v = round(100 * v, d) + 0.0
+    return f"{v:+.{d}f} pp" if v else f"{v:.{d}f} pp"
+
+
 def _number_axis(ax: Axes, outcome: str, difference: bool = False) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-    if outcome.startswith("turnover") and difference:
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:+.3g} pp"))
-    elif outcome.startswith("turnover"):
-        ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    if analysis.is_percent_outcome(outcome):
+        ax.xaxis.set_major_formatter(DistinctFormatter(_points if difference else _percent))
     else:
         ax.xaxis.set_major_formatter(FuncFormatter(compact_number))
 
@@ -420,6 +462,61 @@ def comparison_figure(
         ha="left",
         fontweight="bold",
     )
+    return fig
+
+
+@styled
+def net_benefit_figure(
+    weekly: pd.DataFrame,
+    currency: str = "",
+    against: str = "baseline",
+    payback: Mapping[str, float] | None = None,
+) -> Figure:
+    """Each design's cumulative net benefit from the launch, with its 95% band and payback.
+
+    Args:
+        weekly: `sim.analysis.net_benefit_by_week` (design, weeks_since_launch, date, mean,
+            ci_low, ci_high).
+        currency: the currency of the amounts, for the axis label.
+        against: the design the net benefit is counted against.
+        payback: design -> payback week after launch (NaN: none), marked on each line.
+    """
+    _require(
+        weekly, ["design", "weeks_since_launch", "date", "mean", "ci_low", "ci_high"], "weekly"
+    )
+    designs = list(dict.fromkeys(weekly["design"]))
+    colours = design_colours([against, *designs])
+    fig = new_figure(10, 4.2)
+    ax = fig.subplots()
+    ax.axhline(0, color="#777777", linewidth=1)
+    for design in designs:
+        w = weekly[weekly["design"] == design]
+        x = pd.to_datetime(w["date"]).to_numpy()
+        colour = colours[design]
+        ax.plot(x, w["mean"], color=colour, linewidth=2.0, label=design)
+        ax.fill_between(x, w["ci_low"], w["ci_high"], color=colour, alpha=0.18, linewidth=0)
+        week = (payback or {}).get(design, np.nan)
+        if np.isfinite(week):
+            at = w[w["weeks_since_launch"] == week]
+            if len(at):
+                ax.plot(pd.to_datetime(at["date"]), at["mean"], "o", color=colour, markersize=7)
+                ax.annotate(
+                    f"payback: week {week:.0f}",
+                    (pd.Timestamp(at["date"].iloc[0]), float(at["mean"].iloc[0])),
+                    xytext=(6, -14),
+                    textcoords="offset points",
+                    fontsize=9,
+                    color=colour,
+                )
+    ax.yaxis.set_major_formatter(FuncFormatter(compact_number))
+    ax.set_ylabel(f"cumulative net benefit ({currency})" if currency else "net benefit")
+    _date_axis(ax)
+    _style_axes(ax)
+    ax.set_title(
+        f"Cumulative net benefit against {against}: turnover cost avoided minus program cost",
+        loc="left",
+    )
+    fig.legend(loc="outside upper right", ncols=min(len(designs), 4))
     return fig
 
 

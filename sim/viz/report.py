@@ -121,8 +121,8 @@ def changed_parameters(scenario: Scenario) -> pd.DataFrame:
 
 
 # --- sections -------------------------------------------------------------------------------
-def _headline(summary: pd.DataFrame) -> str:
-    table = analysis.headline_table(summary)
+def _headline(summary: pd.DataFrame, currency: str) -> str:
+    table = analysis.headline_table(summary, currency=currency)
     n = int(summary.groupby("design").size().min())
     warning = analysis.few_replicates_warning(n)
     return (
@@ -131,38 +131,54 @@ def _headline(summary: pd.DataFrame) -> str:
         + f"<p class=note>Mean over {analysis.replicates_text(n)} per design, with the 95% "
         f"interval of the mean in brackets ({esc(analysis.INTERVAL_METHOD)}; the same in the "
         "tables and the design comparison below, while the weekly figure's bands are plain "
-        "t-intervals). Designs run on the same seeds (common random numbers).</p>\n"
-        + table_html(table)
+        "t-intervals). Designs run on the same seeds (common random numbers). Turnover is "
+        "exits per year over mean headcount, in percent.</p>\n" + table_html(table)
     )
 
 
-def _differences(diff: pd.DataFrame | None, costs: pd.DataFrame | None) -> str:
+def _against(tables: Mapping[str, pd.DataFrame | None]) -> str:
+    """The design the differences and money are counted against (baseline unless said)."""
+    for name in ("money", "differences"):
+        table = tables.get(name)
+        if table is not None and "against" in table and len(table):
+            return str(table["against"].iloc[0])
+    return "baseline"
+
+
+def _differences(diff: pd.DataFrame | None, against: str, order: list[str], currency: str) -> str:
     if diff is None or diff.empty:
         return ""
-    text = [
-        analysis.format_interval(m, lo, hi)
-        for m, lo, hi in zip(diff["difference"], diff["ci_low"], diff["ci_high"], strict=True)
-    ]
-    wide = diff.assign(text=text).pivot(index="outcome", columns="design", values="text")
-    wide = wide.loc[[o for o in analysis.HEADLINE if o in wide.index]]
-    wide = wide.rename(index=analysis.HEADLINE).rename_axis(index="outcome", columns=None)
-    out = (
-        "<h2>Difference from the baseline</h2>\n<p class=note>Each design minus the baseline "
-        "on the same seeds: mean [95% interval; for shares and rates on the logit scale of "
-        "their possible range, -1 to 1].</p>\n" + table_html(wide)
+    wide = analysis.differences_table(diff, order=order, currency=currency)
+    return (
+        f"<h2>Difference from {esc(against)}</h2>\n<p class=note>Each design minus "
+        f"{esc(against)} on the same seeds: mean [95% interval; for shares and rates on "
+        "the logit scale of their possible range, -1 to 1]; turnover in percentage points "
+        "(pp).</p>\n" + table_html(wide)
     )
-    if costs is not None and not costs.empty:
-        shown = costs.copy()
-        for col in ("exits_avoided", "program_cost", "cost_per_avoided_exit"):
-            if col in shown:
-                shown[col] = [
-                    "undefined" if pd.isna(v) else f"{v:,.1f}" if abs(v) < 100 else f"{v:,.0f}"
-                    for v in shown[col]
-                ]
-        out += "\n<h3>Cost per avoided exit</h3>\n" + table_html(
-            shown.set_index("design"), numeric=("exits_avoided", "program_cost")
-        )
-    return out
+
+
+def _money(money: pd.DataFrame | None, scenario: Scenario, order: list[str]) -> str:
+    if money is None or money.empty:
+        return ""
+    currency = scenario.costs.currency
+    horizon = analysis.Horizon.of(scenario)
+    against = str(money["against"].iloc[0])
+    n = int(money["n"].min())
+    wide = analysis.money_display(money, currency, horizon, order)
+    lines = "".join(f"<li>{esc(line)}</li>" for line in analysis.break_even_lines(money, currency))
+    return (
+        "<h2>Costs and benefits</h2>\n"
+        f"<p class=note>Over {esc(horizon)}, in {esc(currency)}: each design minus "
+        f"{esc(against)} on the same seeds, mean [95% interval over {n} paired replicates]. "
+        "Turnover cost = exits x replacement factor x salary; program cost = mentoring hours "
+        "x salaries + administration per pair. Return on investment = net benefit / program "
+        "cost (paired bootstrap interval). The chance that the net benefit is positive is the "
+        "share of paired replicates (simulated futures) in which it is. Payback is the first "
+        "week after launch from which the mean cumulative net benefit stays positive; in "
+        "brackets, the same week for the upper and the lower bound of its 95% band.</p>\n"
+        + table_html(wide)
+        + f"\n<h3>Break-even</h3>\n<ul>{lines}</ul>"
+    )
 
 
 def _targets(targets: pd.DataFrame | None) -> str:
@@ -175,10 +191,11 @@ def _targets(targets: pd.DataFrame | None) -> str:
     for t in targets.itertuples():
         verdict = "within tolerance" if t.within_tolerance else "off target"
         css = "ok" if t.within_tolerance else "off"
-        interval = analysis.format_interval(t.simulated, t.ci_low, t.ci_high)
+        interval = analysis.format_outcome(t.outcome, t.simulated, t.ci_low, t.ci_high)
+        target = analysis.format_outcome(t.outcome, t.target, float("nan"), float("nan"))
         rows.append(
             f"<tr><td>{esc(t.outcome)}</td><td>{esc(t.design)}</td>"
-            f"<td class=num>{esc(f'{t.target:g}')}</td><td class=num>{esc(interval)}</td>"
+            f"<td class=num>{esc(target)}</td><td class=num>{esc(interval)}</td>"
             f"<td class={css}>{esc(verdict)}</td><td class=note>{esc(t.note)}</td></tr>"
         )
     return (
@@ -221,9 +238,22 @@ class ReportFigure:
 
 
 def report_figures(
-    scenario: Scenario, series: pd.DataFrame | None, summary: pd.DataFrame
+    scenario: Scenario,
+    series: pd.DataFrame | None,
+    summary: pd.DataFrame,
+    against: str | None = None,
+    money: pd.DataFrame | None = None,
 ) -> list[ReportFigure]:
-    """The report's key figures, drawn from the tables (never by re-running a model)."""
+    """The report's key figures, drawn from the tables (never by re-running a model).
+
+    Args:
+        scenario: the scenario the results came from.
+        series: the weekly series (None: no weekly figures).
+        summary: a row per run.
+        against: the design differences are taken from (default: the baseline); with a
+            series, also a figure of the cumulative net benefit against it.
+        money: `sim.analysis.money_table`, for the payback weeks marked on that figure.
+    """
     out = []
     if series is not None and not series.empty:
         launch = scenario.launch_date if scenario.launch_week > 0 else None
@@ -240,14 +270,33 @@ def report_figures(
     outcomes = {k: v for k, v in plots.COMPARISON_OUTCOMES.items() if k in summary}
     if "program_cost" in outcomes:
         outcomes["program_cost"] = f"Program cost ({scenario.costs.currency})"
+    reference = against or "baseline"
     if outcomes:
         out.append(
             ReportFigure(
                 "designs",
-                plots.comparison_figure(summary, outcomes),
+                plots.comparison_figure(summary, outcomes, reference),
                 "Designs compared",
-                "Each design's mean and 95% interval; on the right, its difference from the "
-                "baseline on the same seeds.",
+                "Each design's mean and 95% interval; on the right, its difference from "
+                f"{reference} on the same seeds.",
+            )
+        )
+    designs = set(summary["design"])
+    if against is not None and series is not None and against in designs and len(designs) > 1:
+        weekly = analysis.net_benefit_by_week(series, scenario.launch_week, against)
+        payback = {}
+        if money is not None and not money.empty:
+            at = money[money["measure"] == "payback_week"]
+            payback = dict(zip(at["design"], at["value"], strict=True))
+        currency = scenario.costs.currency
+        out.append(
+            ReportFigure(
+                "net_benefit",
+                plots.net_benefit_figure(weekly, currency, against, payback),
+                "Cumulative net benefit by week",
+                f"Turnover cost avoided minus program cost against {against}, over "
+                f"{analysis.Horizon.of(scenario)}, in {currency}: each design's mean over "
+                "paired replicates with its 95% band; the dot marks the payback week.",
             )
         )
     return out
@@ -322,8 +371,8 @@ def report_html(
     Args:
         scenario: the scenario the results came from.
         tables: the results tables by name: "summary" (required), "series", and, when
-            present, "differences", "cost_per_avoided_exit", "targets", "explain_summary"
-            (`sim compare --explain`: the pathway split, never re-run here).
+            present, "differences", "money" (`sim.analysis.money_table`), "targets",
+            "explain_summary" (`sim compare --explain`: the pathway split, never re-run here).
         meta: the manifest (command, time, versions, scenario hash), if any.
         figures: the figures to embed; default: `report_figures` of the tables.
     """
@@ -331,8 +380,14 @@ def report_html(
     if summary is None or summary.empty:
         raise ValueError("a report needs the summary table")
     meta = meta or {}
+    money = tables.get("money")
+    against = _against(tables)
+    order = list(dict.fromkeys(summary["design"]))
     if figures is None:
-        figures = report_figures(scenario, tables.get("series"), summary)
+        compared = tables.get("differences") is not None or money is not None
+        figures = report_figures(
+            scenario, tables.get("series"), summary, against if compared else None, money
+        )
     targets = tables.get("targets")
     if targets is None and scenario.targets:
         targets = analysis.target_table(summary, scenario.targets)
@@ -342,8 +397,9 @@ def report_html(
         f"<p><strong>Source:</strong> {esc(scenario.provenance)}</p>"
         if scenario.provenance
         else "",
-        _headline(summary),
-        _differences(tables.get("differences"), tables.get("cost_per_avoided_exit")),
+        _headline(summary, scenario.costs.currency),
+        _differences(tables.get("differences"), against, order, scenario.costs.currency),
+        _money(money, scenario, order),
         _targets(targets),
         _explain(tables.get("explain_summary")),
         _figures(figures),

@@ -1,0 +1,205 @@
+"""Costs that decide: net benefit, return on investment, payback and break-even, paired on
+shared seeds, in the scenario's currency, against the baseline or any design."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import small_scenario
+from sim import analysis
+from sim.cli.main import main
+from sim.errors import InputError
+from sim.scenario.design import ProgramDesign
+from sim.scenario.loading import loads_scenario
+from sim.scenario.template import scenario_template
+from sim.sweeps.runs import run_scenario
+
+# Four shared seeds; costs chosen so that every measure is easy to work out by hand.
+TOY = pd.DataFrame(
+    {
+        "design": ["baseline"] * 4 + ["cheap"] * 4 + ["dear"] * 4,
+        "seed": [1, 2, 3, 4] * 3,
+        "turnover_cost": [100, 120, 80, 100] + [90, 100, 80, 90] + [60, 70, 50, 60],
+        "program_cost": [0, 0, 0, 0] + [10, 10, 10, 10] + [30, 30, 30, 30],
+        "exits_total": [10, 12, 8, 10] + [9, 10, 8, 9] + [6, 7, 5, 6],
+    }
+)
+
+
+def measures(money: pd.DataFrame, design: str) -> pd.DataFrame:
+    return money[money["design"] == design].set_index("measure")
+
+
+def test_money_against_the_baseline_is_worked_out_on_paired_seeds():
+    money = analysis.money_table(TOY)
+    cheap = measures(money, "cheap")
+    # avoided per seed: 10, 20, 0, 10 -> mean 10; net: 0, 10, -10, 0 -> mean 0
+    assert cheap.loc["turnover_cost_avoided", "value"] == pytest.approx(10)
+    assert cheap.loc["program_cost", "value"] == pytest.approx(10)
+    assert cheap.loc["net_benefit", "value"] == pytest.approx(0)
+    lo, hi = cheap.loc["net_benefit", ["ci_low", "ci_high"]]
+    assert (lo, hi) == pytest.approx(analysis.mean_interval([0, 10, -10, 0])[1:])
+    assert cheap.loc["roi", "value"] == pytest.approx(0)
+    assert cheap.loc["p_net_positive", "value"] == pytest.approx(0.25)
+    assert cheap.loc["p_net_positive", "note"] == "1 of 4 paired replicates"
+    # exits avoided 1, 2, 0, 1 -> 1; break-even = 10 / 1; an avoided exit costs 10 / 1
+    assert cheap.loc["exits_avoided", "value"] == pytest.approx(1)
+    assert cheap.loc["break_even_cost_per_exit", "value"] == pytest.approx(10)
+    assert cheap.loc["cost_per_avoided_exit", "value"] == pytest.approx(10)
+    dear = measures(money, "dear")
+    # avoided 40, 50, 30, 40 -> 40; cost 30; net 10, 20, 0, 10 -> 10; ROI 10 / 30
+    assert dear.loc["net_benefit", "value"] == pytest.approx(10)
+    assert dear.loc["roi", "value"] == pytest.approx(1 / 3)
+    assert dear.loc["roi", "ci_low"] <= 1 / 3 <= dear.loc["roi", "ci_high"]
+    assert dear.loc["p_net_positive", "value"] == pytest.approx(0.75)
+    assert dear.loc["break_even_cost_per_exit", "value"] == pytest.approx(30 / 4)
+    assert dear.loc["payback_week", "note"] == "needs the weekly series"
+    assert list(dict.fromkeys(money["design"])) == ["cheap", "dear"]  # the run's order
+
+
+def test_money_against_any_design_is_paired_too():
+    money = analysis.money_table(TOY, against="cheap")
+    assert set(money["design"]) == {"baseline", "dear"} and set(money["against"]) == {"cheap"}
+    dear = measures(money, "dear")
+    # against cheap: avoided 30, 30, 30, 30; extra cost 20; net 10 on every seed
+    assert dear.loc["turnover_cost_avoided", "value"] == pytest.approx(30)
+    assert dear.loc["program_cost", "value"] == pytest.approx(20)
+    assert dear.loc["net_benefit", ["value", "ci_low", "ci_high"]].tolist() == pytest.approx(
+        [10, 10, 10]
+    )
+    assert dear.loc["roi", "value"] == pytest.approx(0.5)
+    base = measures(money, "baseline")  # costs less than the reference: no ROI
+    assert (
+        np.isnan(base.loc["roi", "value"]) and "costs no more than cheap" in base.loc["roi", "note"]
+    )
+    assert np.isnan(base.loc["break_even_cost_per_exit", "value"])
+
+
+def test_payback_is_the_week_from_which_the_cumulative_net_benefit_stays_positive():
+    weeks = [0, 1, 2, 3, 4, 5]
+    assert analysis.payback_week(weeks, [0, -5, 3, -1, 2, 4]) == 4  # dips back: later crossing
+    assert np.isnan(analysis.payback_week(weeks, [0, -5, -3, -1, -2, -4]))  # never
+    assert np.isnan(analysis.payback_week(weeks, [0, 5, 3, 1, 2, -4]))  # not at the horizon
+    assert analysis.payback_week(weeks, [0, 1, 2, 3, 4, 5]) == 1
+
+
+@pytest.fixture(scope="module")
+def small_run():
+    scenario = small_scenario(size=80, years=1.0)
+    return scenario, run_scenario(scenario, seeds=[1, 2, 3, 4])
+
+
+def test_the_weekly_net_benefit_ends_at_the_summary_net_benefit(small_run):
+    scenario, results = small_run
+    weekly = analysis.net_benefit_by_week(results.series, scenario.launch_week)
+    money = analysis.money_table(results.summary, results.series, "baseline", scenario.launch_week)
+    last = weekly[weekly["week"] == weekly["week"].max()].iloc[0]
+    net = measures(money, "program").loc["net_benefit"]
+    assert last["mean"] == pytest.approx(net["value"])
+    assert (last["ci_low"], last["ci_high"]) == pytest.approx((net["ci_low"], net["ci_high"]))
+    assert weekly["weeks_since_launch"].min() == 0 and last["weeks_since_launch"] == 52
+    payback = measures(money, "program").loc["payback_week"]
+    expected = analysis.payback_week(weekly["weeks_since_launch"], weekly["mean"])
+    assert payback["value"] == expected or (np.isnan(payback["value"]) and np.isnan(expected))
+
+
+def test_the_horizon_is_named_with_its_dates():
+    scenario = small_scenario(years=1.0).with_changes(
+        start_date=pd.Timestamp("2020-08-11").date(), launch_date=pd.Timestamp("2021-08-10").date()
+    )
+    assert str(analysis.Horizon.of(scenario)) == (
+        "52 weeks (1 year) from the launch, 2021-08-10 to 2022-08-09"
+    )
+
+
+def test_money_cells_are_formatted_in_the_currency():
+    money = analysis.money_table(TOY.assign(turnover_cost=TOY["turnover_cost"] * 1000.5))
+    shown = analysis.money_display(money, "EUR")
+    dear = shown["dear"]
+    assert dear["turnover cost avoided"].startswith("EUR 40,")
+    assert dear["chance net benefit > 0 (share of replicates)"] == "100% (4 of 4 paired replicates)"
+    assert dear["return on investment (net / program cost)"].endswith("%]")
+    lines = analysis.break_even_lines(money, "EUR")
+    assert lines[1].startswith("dear pays for itself when replacing one exit costs more than EUR 8")
+
+
+SCENARIO = """
+name = "two designs"
+years = 1
+replicates = 3
+
+[org]
+size = 80
+
+[costs]
+currency = "{currency}"
+
+[designs.zeta]
+cadence_weeks = 2
+
+[designs.alpha]
+cadence_weeks = 4
+"""
+
+
+def test_sim_compare_prints_and_writes_the_money_in_the_currency(tmp_path, capsys):
+    path = tmp_path / "two.toml"
+    path.write_text(SCENARIO.format(currency="EUR"))
+    out = tmp_path / "res"
+    assert main(["compare", str(path), "--quiet", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Money over 52 weeks (1 year) from the launch, 2024-01-01 to 2024-12-30, in EUR" in text
+    assert "mean [95% interval over 3 paired replicates]" in text
+    for label in (
+        "turnover cost avoided",
+        "net benefit (avoided - program cost)",
+        "return on investment (net / program cost)",
+        "chance net benefit > 0 (share of replicates)",
+        "payback: weeks after launch (date)",
+        "break-even replacement cost per exit",
+    ):
+        assert label in text
+    assert "EUR " in text and "Break-even: zeta " in text and "Break-even: alpha " in text
+    money = pd.read_csv(out / "money.csv")
+    assert set(money["currency"]) == {"EUR"} and set(money["horizon_weeks"]) == {52}
+    assert set(money["against"]) == {"baseline"} and set(money["design"]) == {"zeta", "alpha"}
+    assert not (out / "cost_per_avoided_exit.csv").exists()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Costs and benefits" in page and "Cumulative net benefit" in page and "EUR " in page
+
+
+def test_sim_compare_against_a_design(tmp_path, capsys):
+    path = tmp_path / "two.toml"
+    path.write_text(SCENARIO.format(currency="USD"))
+    args = ["compare", str(path), "--quiet", "--against", "alpha", "--replicates", "2"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    text = capsys.readouterr().out
+    assert "Difference from alpha on the same seeds" in text
+    assert "each design minus alpha on the same seeds" in text
+    diff = pd.read_csv(tmp_path / "a" / "differences.csv")
+    assert set(diff["design"]) == {"baseline", "zeta"} and set(diff["against"]) == {"alpha"}
+    money = pd.read_csv(tmp_path / "a" / "money.csv")
+    assert set(money["design"]) == {"baseline", "zeta"}
+    assert main(["compare", str(path), "--quiet", "--against", "alpah"]) == 2
+    err = capsys.readouterr().err
+    assert "--against alpah: not a design of this run; did you mean alpha?" in err
+
+
+def test_the_currency_is_validated_and_in_the_template():
+    assert loads_scenario('[costs]\ncurrency = "IDR"\n').costs.currency == "IDR"
+    for bad in ("usd", "Dollar", "US$", ""):
+        with pytest.raises(InputError) as err:
+            loads_scenario(f'[costs]\ncurrency = "{bad}"\n')
+        assert "costs.currency" in str(err.value) and "ISO 4217" in str(err.value)
+    assert '\ncurrency = "USD"\n' in scenario_template()
+
+
+def test_designs_keep_the_scenario_order_in_money_and_differences():
+    scenario = small_scenario(
+        size=60,
+        years=0.5,
+        designs=(ProgramDesign(name="zeta"), ProgramDesign(name="alpha", cadence_weeks=4)),
+    )
+    results = run_scenario(scenario, seeds=[1, 2])
+    money = analysis.money_table(results.summary, results.series)
+    assert list(analysis.money_display(money, "USD").columns) == ["zeta", "alpha"]
