@@ -132,6 +132,25 @@ def test_a_pathway_the_scenario_switches_off_stays_off_and_gets_zero():
     assert row["note"] == "switched off in the scenario" and row["mean"] == 0.0
 
 
+def test_observation_extras_are_not_run_and_change_no_share(monkeypatch):
+    from dataclasses import replace
+
+    import sim.sweeps.runs
+
+    def never(*args, **kwargs):
+        raise AssertionError("explain ran a mentor counterfactual")
+
+    monkeypatch.setattr(sim.sweeps.runs, "mentor_counterfactual", never)
+    plain = scenario(ONE_WAY)
+    extras = plain.with_changes(
+        observation=replace(plain.observation, mentor_counterfactual=True, record_people=True)
+    )
+    a = explain(plain, replicates=2, outcomes=["turnover_junior_y1"])
+    b = explain(extras, replicates=2, outcomes=["turnover_junior_y1"])
+    assert a.runs == b.runs == 2 * 16
+    pd.testing.assert_frame_equal(a.shares, b.shares)
+
+
 def test_summary_intervals_and_percent_of_total(explained):
     summary = explained.summary()
     assert len(summary) == 2 * 3 * 6
@@ -175,6 +194,10 @@ def test_bad_outcomes_and_designs_are_input_errors():
     assert "program_cost: counts the program itself" in text
     assert "turnover_junior_y3: the scenario simulates 1 complete year after the launch" in text
     assert "--outcomes x: not a summary outcome" in text
+    with pytest.raises(InputError, match="split digital_relevance_end instead"):
+        explain(scenario(), replicates=1, outcomes=["digital_relevance_effect_end"])
+    with pytest.raises(InputError, match="counts the program itself"):
+        explain(scenario(), replicates=1, outcomes=["mentor_retention_effect_52w"])
     with pytest.raises(InputError, match="did you mean turnover_junior_y1"):
         explain(scenario(), replicates=1, outcomes=["turnover_junor_y1"])
     with pytest.raises(InputError, match="--designs nope: no such design; designs: two_way"):

@@ -43,7 +43,13 @@ from tqdm.auto import tqdm
 from sim import analysis
 from sim.errors import InputError, Problem, did_you_mean
 from sim.scenario.orgchart import load_org_chart
-from sim.scenario.outcomes import RUN_OUTCOMES, YEARLY_OUTCOMES, is_summary_outcome
+from sim.scenario.outcomes import (
+    COUNTERFACTUAL_OUTCOMES,
+    PAIRED_OUTCOMES,
+    RUN_OUTCOMES,
+    YEARLY_OUTCOMES,
+    is_summary_outcome,
+)
 from sim.scenario.parameters import Pathways, Scenario
 from sim.scenario.seeds import replicate_seeds
 from sim.sweeps.executors import SerialExecutor
@@ -61,6 +67,7 @@ PROGRAM_OWN = (
     "program_hours",
     "program_cost",
     "mentor_retention_52w",
+    *COUNTERFACTUAL_OUTCOMES,
 )
 
 
@@ -233,12 +240,20 @@ def check_outcomes(scenario: Scenario, outcomes: Iterable[str]) -> tuple[str, ..
     problems = []
     names = tuple(dict.fromkeys(outcomes))
     known = [f"{stem}_y{y}" for stem in YEARLY_OUTCOMES for y in range(1, years + 1)]
-    known += [o for o in RUN_OUTCOMES if o not in PROGRAM_OWN]
+    known += [o for o in RUN_OUTCOMES if o not in PROGRAM_OWN and o not in PAIRED_OUTCOMES]
     for name in names:
         where = f"--outcomes {name}"
         suffix = name.rpartition("_")[2]
         if not is_summary_outcome(name):
             problems.append(Problem(where, "not a summary outcome" + did_you_mean(name, known)))
+        elif name in PAIRED_OUTCOMES:
+            problems.append(
+                Problem(
+                    where,
+                    "is already a difference from the no-program run; split "
+                    f"{PAIRED_OUTCOMES[name]} instead (its total is this effect)",
+                )
+            )
         elif name in PROGRAM_OWN:
             problems.append(
                 Problem(where, "counts the program itself, not its effect: it cannot be split")
@@ -369,7 +384,12 @@ def explain(
         seeds = replicate_seeds(scenario.seed, n)
     if scenario.org.chart:
         _chart(scenario.org.chart)  # a bad chart fails here, before any run
-    tasks, toggled, inert = plan(scenario, names, seeds, wanted, skip_inert)
+    # What only adds files or columns explain does not read would cost runs: people tables,
+    # and the mentors' counterfactual run (one more run per design run).
+    quiet = replace(scenario.observation, record_people=False, mentor_counterfactual=False)
+    tasks, toggled, inert = plan(
+        scenario.with_changes(observation=quiet), names, seeds, wanted, skip_inert
+    )
     started = time.perf_counter()
     values = _execute(tasks, executor or SerialExecutor(), progress, window)
     wall = time.perf_counter() - started
