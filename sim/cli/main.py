@@ -128,6 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="the design every other design is compared with (default: baseline; without "
         "a baseline, the first design)",
     )
+    from sim.cli.explain import add_explain_parser, add_workers_option
+
+    cmp_.add_argument(
+        "--explain",
+        action="store_true",
+        help="also split each design's effect into its pathways, as sim explain does, on the "
+        "same seeds (writes explain.csv, explain_summary.csv, explain.png; adds a report section)",
+    )
+    add_workers_option(cmp_)
     val = sub.add_parser(
         "validate",
         help="check a scenario file or an HR org-chart CSV",
@@ -207,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli.sweep import add_sweep_parser
 
     add_sweep_parser(sub)
+    add_explain_parser(sub)
     return parser
 
 
@@ -265,6 +275,10 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     }
     if against is not None:
         tables |= _compare(scenario, results, against)
+    if compare and args.explain:
+        from sim.cli.explain import explain_for_compare
+
+        tables.update(explain_for_compare(scenario, designs, args))
     if scenario.targets:
         targets = analysis.target_table(results.summary, scenario.targets)
         tables["targets"] = targets
@@ -296,6 +310,10 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
 
     def write_all(tmp: Path) -> None:
         write_tables(tmp, tables, meta)
+        if tables.get("explain_summary") is not None:
+            from sim.cli.explain import write_figure
+
+            write_figure(tmp, tables["explain_summary"])
         if wanted_files.report:
             write_report(tmp, scenario, report_tables, meta, figures)
         if wanted_files.figures != "none":
@@ -303,6 +321,8 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
 
     write_atomically(out, args.force, write_all)
     written = [f"{k}.csv" for k, v in tables.items() if v is not None] + ["manifest.json"]
+    if tables.get("explain_summary") is not None:
+        written.append("explain.png")
     if wanted_files.report:
         written.append(REPORT_NAME)
     if wanted_files.figures != "none":
@@ -528,6 +548,10 @@ def main(argv: list[str] | None = None) -> int:
             from sim.cli.animate import cmd_animate
 
             return cmd_animate(args)
+        if args.command == "explain":
+            from sim.cli.explain import cmd_explain
+
+            return cmd_explain(args)
         if args.command == "sweep":
             from sim.cli.sweep import cmd_sweep
 

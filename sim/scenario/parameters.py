@@ -195,8 +195,8 @@ class Pathways:
 
     Off, a pathway carries nothing while the program still holds its sessions; with every
     pathway off a run equals the no-program run in every column that is not the program's
-    own. `sim explain` turns them off and on to split a design's effect (docs/ODD.md,
-    causal accounting); leave them on to run a design.
+    own. `sim explain` turns them off and on to split a design's effect (docs/ODD.md
+    section 13, causal accounting); leave them on to run a design.
     """
 
     listening: bool = param(

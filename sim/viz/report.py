@@ -35,7 +35,7 @@ from sim.scenario.design import ProgramDesign
 from sim.scenario.parameters import Scenario
 from sim.scenario.schema import field_infos
 from sim.scenario.template import toml_value
-from sim.viz import plots
+from sim.viz import explain_plot, plots
 
 REPORT_NAME = "report.html"
 # Scenario fields left out of the table of changed parameters: shown in the header, or
@@ -205,6 +205,28 @@ def _targets(targets: pd.DataFrame | None) -> str:
     )
 
 
+def _explain(summary: pd.DataFrame | None) -> str:
+    """The pathway split of `sim compare --explain`, from its summary table."""
+    if summary is None or summary.empty:
+        return ""
+    parts = [
+        "<h2>Which pathway carries the effect</h2>",
+        f"<p class=note>{esc(explain_plot.NOTE)}</p>",
+    ]
+    notes = explain_plot.explain_notes(summary)
+    for design, table in explain_plot.explain_tables(summary).items():
+        parts.append(f"<h3>{esc(design)}</h3>\n" + table_html(table))
+        parts += [f"<p class=note>{esc(line)}</p>" for line in notes.get(design, [])]
+    parts.append(
+        f'<figure><img alt="Pathway shares of each design\'s effect" '
+        f'src="{figure_data_uri(explain_plot.explain_figure(summary))}">'
+        "<figcaption>Waterfall: each pathway's share starts where the previous one ended; the "
+        "dashed line and the last bar are the total effect; whiskers are 95% intervals over "
+        "replicates.</figcaption></figure>"
+    )
+    return "\n".join(parts)
+
+
 @dataclass(frozen=True)
 class ReportFigure:
     """One of the report's figures, with the file stem it is saved under."""
@@ -349,7 +371,8 @@ def report_html(
     Args:
         scenario: the scenario the results came from.
         tables: the results tables by name: "summary" (required), "series", and, when
-            present, "differences", "money" (`sim.analysis.money_table`), "targets".
+            present, "differences", "money" (`sim.analysis.money_table`), "targets",
+            "explain_summary" (`sim compare --explain`: the pathway split, never re-run here).
         meta: the manifest (command, time, versions, scenario hash), if any.
         figures: the figures to embed; default: `report_figures` of the tables.
     """
@@ -378,6 +401,7 @@ def report_html(
         _differences(tables.get("differences"), against, order, scenario.costs.currency),
         _money(money, scenario, order),
         _targets(targets),
+        _explain(tables.get("explain_summary")),
         _figures(figures),
         _parameters(scenario),
         _provenance(scenario, summary, meta),
