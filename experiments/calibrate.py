@@ -25,7 +25,7 @@ Cases and methods:
   surabaya  digital-relevance index 1.22: the free elasticity, by Brent's method. One free
             parameter fitted to one number matches by construction: a weak target.
   pershing  96% of the first intake's mentors still employed 52 weeks on: a 3x3x3 grid
-            over base_junior, beta_e and g_mentor (searched on a horizon cut to the week the
+            over base_junior, beta_e and a_voice (searched on a horizon cut to the week the
             outcome is measured, which leaves it unchanged).
   hartford  about 6 sessions per pair: the design's commitment (attendance), by Brent's
             method.
@@ -92,7 +92,7 @@ BASE = "dynamics.exits.base_junior"
 BETA_E = "dynamics.exits.beta_e"
 A_CLIMATE = "dynamics.engagement.a_climate"
 A_GAP = "dynamics.engagement.a_gap"
-G_MENTOR = "dynamics.sessions.g_mentor"
+A_VOICE = "dynamics.engagement.a_voice"
 ELASTICITY = "observation.relevance_elasticity"
 # How far a parameter may be pushed beyond its evidence range: the schema's own limits.
 SCHEMA_LIMITS = {
@@ -100,7 +100,7 @@ SCHEMA_LIMITS = {
     BETA_E: (0.0, 10.0),
     A_CLIMATE: (0.0, 1.0),
     A_GAP: (0.0, 1.0),
-    G_MENTOR: (0.0, 1.0),
+    A_VOICE: (0.0, 1.0),
 }
 
 
@@ -313,14 +313,14 @@ def fit_surabaya(case: Case, runner: Runner, seeds: list[int], polish: list[int]
 
 
 def fit_pershing(case: Case, runner: Runner, seeds: list[int], polish: list[int]) -> Fit:
-    """Grid over base_junior, beta_e and g_mentor for mentor retention at 52 weeks."""
+    """Grid over base_junior, beta_e and a_voice for mentor retention at 52 weeks."""
     (t,) = case.targets
     # The outcome is measured 52 weeks after the first session (launch + 1): a horizon of
     # launch + 55 weeks measures it identically and costs less while searching.
     search_case = Case(case.name, case.path, case.raw, {"years": 1.05})
     ev = Evaluator(search_case, [(t.outcome, t.design)], seeds, runner)
-    keys = [BASE, BETA_E, G_MENTOR]
-    log("pershing: grid over base_junior x beta_e x g_mentor (3x3x3)")
+    keys = [BASE, BETA_E, A_VOICE]
+    log("pershing: grid over base_junior x beta_e x a_voice (3x3x3)")
     table = grid_search(
         lambda v: {"retention": ev.mean(v, t.outcome, t.design)},
         {k: three(k) for k in keys},
@@ -353,7 +353,7 @@ def fit_pershing(case: Case, runner: Runner, seeds: list[int], polish: list[int]
     fit = Fit(
         case,
         values,
-        f"grid 3x3x3 over base_junior, beta_e, g_mentor (low, middle, high of each range; "
+        f"grid 3x3x3 over base_junior, beta_e, a_voice (low, middle, high of each range; "
         f"{len(seeds)} replicates); the best point re-measured on {len(polish)} replicates, the "
         f"grid's level corrected by it and re-ranked; beyond-range searches on the grid's "
         f"replicates, level-corrected",

@@ -77,8 +77,8 @@ RANGES = {
     "dynamics.engagement.a_growth": Range(0.0, 0.2),
     # Digital transfer per hour of session: half to twice the default 0.08.
     "dynamics.sessions.tau": Range(0.04, 0.16),
-    # Mentor engagement impulse (voice, recognition): 0.4x to 2x the default 0.05.
-    "dynamics.sessions.g_mentor": Range(0.02, 0.10),
+    # Mentors' voice (recognition, model v3's voice stock): 0 (none) to twice the default 0.10.
+    "dynamics.engagement.a_voice": Range(0.0, 0.2),
     # Forgetting toward one's exposure: half to twice the default 0.01 per week.
     "dynamics.knowledge.phi": Range(0.005, 0.02),
     # The moving frontier: half to twice the default 0.10 per year.

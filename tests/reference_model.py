@@ -3,8 +3,10 @@
 Written for reading, not speed: every person and every pair is a Python loop iteration,
 every neighbour set comes straight from the org's tie list, every formula is docs/ODD.md's.
 `tests/test_reference.py` starts it from an optimised model's state, gives it the same
-random number generators (copies, so it draws the same numbers in the same order), steps
-both and checks that they agree.
+random numbers -- a copy of the model's exits generator, and the model's base keys of the
+keyed program and hiring draws, which it asks for one person at a time through the same
+keyed-draw function (`sim.model.keyed.keyed_uniforms`) -- steps both and checks that they
+agree.
 
 Only filled positions are updated here (a vacant position's old values mean nothing and
 are overwritten on hiring), so comparisons look at filled positions.
@@ -18,8 +20,9 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import betaincinv
 
-from sim.model.people import beta_draw
+from sim.model import keyed
 
 GENERATIONS = ("Boomer", "Gen X", "Millennial", "Gen Z")
 
@@ -33,6 +36,18 @@ def generation_code(birth_year: int) -> int:
     if birth_year <= 1996:
         return 2
     return 3
+
+
+def uniform(key: int, *components: int) -> float:
+    """One keyed uniform: the draw the key names, whatever else is drawn."""
+    return float(keyed.keyed_uniforms(key, *components))
+
+
+def beta_inverse(u: float, mean: float, sd: float) -> float:
+    """The Beta(mean, sd) draw whose distribution function is u."""
+    var = min(sd * sd, 0.99 * mean * (1 - mean))
+    common = mean * (1 - mean) / var - 1
+    return float(betaincinv(mean * common, (1 - mean) * common, u))
 
 
 @dataclass
@@ -53,7 +68,9 @@ class Person:
     exit_risk: float
     person_id: int
     vacant_since: int
-    last_session_week: int
+    listening: float  # L, a senior's stock of quality-weighted session hours as a mentee
+    voice: float  # M, a junior's stock as a mentor
+    occupant: int  # k: how many times the position has been filled (first occupant 0)
 
 
 @dataclass
@@ -65,6 +82,7 @@ class Pair:
     intake: int
     sessions: int
     misses: int
+    formed: int
     active: bool
     ended: int
 
@@ -75,6 +93,7 @@ class Reference:
 
     scenario: object
     design: object
+    first_week: int  # the week the first intake opens
     parent: list[int]
     level: list[int]
     department: list[int]
@@ -87,10 +106,11 @@ class Reference:
     recent_leavers: list[list[int]]  # leavers' positions, one list per recent week
     next_person_id: int
     exits_rng: np.random.Generator
-    program_rng: np.random.Generator
-    hiring_rng: np.random.Generator
+    program_key: int
+    hiring_key: int
     sessions_held: int = 0
     hours: float = 0.0
+    pairs_formed: int = 0
     rows: list[dict[str, float]] = field(default_factory=list)
 
     @property
@@ -100,11 +120,7 @@ class Reference:
 
 
 def from_model(model) -> Reference:
-    """The reference's copy of an optimised model's state, with copies of its generators.
-
-    The reference forms no pairs: start it after the program's only intake has formed its
-    pairs, with re-matching off (pairing rules have tests of their own in test_model.py).
-    """
+    """The reference's copy of an optimised model's state, its exits generator and keys."""
     org, p, prog = model.org, model.people, model.program
     n = org.size
     neighbours: list[set[int]] = [set() for _ in range(n)]
@@ -127,7 +143,9 @@ def from_model(model) -> Reference:
             exit_risk=float(p.exit_risk[i]),
             person_id=int(p.person_id[i]),
             vacant_since=int(p.vacant_since[i]),
-            last_session_week=int(p.last_session_week[i]),
+            listening=float(p.listening[i]),
+            voice=float(p.voice[i]),
+            occupant=int(p.occupant[i]),
         )
         for i in range(n)
     ]
@@ -138,6 +156,7 @@ def from_model(model) -> Reference:
             intake=int(prog.pairs.intake[r]),
             sessions=int(prog.pairs.sessions[r]),
             misses=int(prog.pairs.misses[r]),
+            formed=int(prog.pairs.formed[r]),
             active=bool(prog.pairs.active[r]),
             ended=int(prog.pairs.ended[r]),
         )
@@ -146,6 +165,7 @@ def from_model(model) -> Reference:
     return Reference(
         scenario=model.config,
         design=model.design,
+        first_week=model.config.launch_week + model.design.start_week + 1,
         parent=org.parent.tolist(),
         level=org.level.tolist(),
         department=org.department.tolist(),
@@ -158,10 +178,11 @@ def from_model(model) -> Reference:
         recent_leavers=[list(map(int, w)) for w in model.recent_exits],
         next_person_id=int(p.next_person_id),
         exits_rng=copy.deepcopy(model.streams["exits"]),
-        program_rng=copy.deepcopy(prog.rng),
-        hiring_rng=copy.deepcopy(model.streams["hiring"]),
+        program_key=model.keys["program"],
+        hiring_key=model.keys["hiring"],
         sessions_held=prog.sessions_held,
         hours=prog.hours,
+        pairs_formed=prog.pairs_formed,
     )
 
 
@@ -176,19 +197,145 @@ def close_intakes(ref: Reference, week: int) -> None:
             ref.enrolled = [-1 if n == number else n for n in ref.enrolled]
 
 
+def in_active_pair(ref: Reference, i: int) -> bool:
+    """True if position i is a mentor or a mentee of an active pair."""
+    return any(pair.active and i in (pair.mentor, pair.mentee) for pair in ref.pairs)
+
+
+def mentor_pool(ref: Reference, size: int, week: int, purpose: int, intake: int) -> list[int]:
+    """Up to `size` eligible juniors: the most digital, or weighted volunteers."""
+    d, ppl = ref.design, ref.people
+    eligible = [
+        i
+        for i, p in enumerate(ppl)
+        if p.filled
+        and not ref.senior[i]
+        and p.tenure >= d.min_mentor_tenure_weeks
+        and not in_active_pair(ref, i)
+    ]
+    if d.mentor_selection == "most_digital":
+        return sorted(eligible, key=lambda i: (-ppl[i].digital, i))[:size]
+    if not eligible:
+        return []
+    vp = ref.scenario.dynamics.volunteers
+
+    def z_scores(values: list[float]) -> list[float]:
+        mean = sum(values) / len(values)
+        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+        if sd <= 1e-12 * max(1.0, abs(mean)):  # identical values: no spread
+            return [0.0] * len(values)
+        return [(v - mean) / sd for v in values]
+
+    z_e = z_scores([ppl[i].engagement for i in eligible])
+    z_d = z_scores([ppl[i].digital for i in eligible])
+    draw_key = {}
+    for i, ze, zd in zip(eligible, z_e, z_d, strict=True):
+        weight = math.exp(vp.s_eng * ze + vp.s_dig * zd)
+        u = uniform(ref.program_key, week, purpose, intake, keyed.VOLUNTEER, i)
+        # An exponential draw over the weight: the smallest keys are a weighted draw
+        # without replacement.
+        draw_key[i] = -math.log(u) / weight
+    return sorted(eligible, key=lambda i: (draw_key[i], i))[:size]
+
+
+def match(ref: Reference, mentees: list[int], pool: list[int], week: int, purpose: int, intake):
+    """(mentor, mentee) pairs by the pairing rule: each mentee in turn takes the first allowed
+    unused mentor; never the mentee's direct or skip-level report."""
+    ppl, rule = ref.people, ref.design.pairing
+
+    def shuffled(positions: list[int], slot: int) -> list[int]:
+        u = {i: uniform(ref.program_key, week, purpose, intake, slot, i) for i in positions}
+        return sorted(positions, key=lambda i: (u[i], i))
+
+    if rule == "skill_gap":
+        mentees = sorted(mentees, key=lambda i: (ppl[i].digital, i))
+        pool = sorted(pool, key=lambda i: (-ppl[i].digital, i))
+    else:
+        mentees = shuffled(mentees, keyed.MENTEE_ORDER)
+        pool = shuffled(pool, keyed.MENTOR_ORDER)
+    if rule == "same_department":
+        # Pairs are listed department by department (the fast path's order).
+        mentees = sorted(mentees, key=lambda i: ref.department[i])
+
+    def allowed(mentor: int, mentee: int) -> bool:
+        manager = ref.parent[mentor]
+        skip = ref.parent[manager] if manager >= 0 else -1
+        if mentee in (manager, skip):
+            return False
+        if rule == "cross_department":
+            return ref.department[mentor] != ref.department[mentee]
+        if rule == "same_department":
+            return ref.department[mentor] == ref.department[mentee]
+        return True
+
+    used: set[int] = set()
+    pairs = []
+    for s in mentees:
+        for j in pool:
+            if j not in used and allowed(j, s):
+                used.add(j)
+                pairs.append((j, s))
+                break
+    return pairs
+
+
+def form_pairs(ref: Reference, mentees: list[int], intake: int, week: int, purpose: int) -> None:
+    """Pair the mentees with mentors from the pool."""
+    if not mentees:
+        return
+    pool = mentor_pool(ref, len(mentees), week, purpose, intake)
+    for j, s in match(ref, mentees, pool, week, purpose, intake):
+        ref.pairs.append(Pair(j, s, intake, 0, 0, week, True, -1))
+        ref.pairs_formed += 1
+
+
+def open_intake(ref: Reference, week: int) -> None:
+    """Program: a new intake enrols a random coverage share of eligible seniors, pairs them."""
+    d = ref.design
+    if week < ref.first_week:
+        return
+    since = week - ref.first_week
+    if not (since == 0 if d.intake_every_weeks is None else since % d.intake_every_weeks == 0):
+        return
+    number = len(ref.intakes)
+    end = None if d.duration_weeks is None else week + d.duration_weeks
+    ref.intakes.append((number, week, end))
+    eligible = [
+        i
+        for i, p in enumerate(ref.people)
+        if p.filled
+        and ref.senior[i]
+        and (d.mentee_levels is None or ref.level[i] in d.mentee_levels)
+        and ref.enrolled[i] < 0
+    ]
+    n = math.floor(d.coverage * len(eligible) + 0.5)
+    u = {i: uniform(ref.program_key, week, keyed.INTAKE, number, keyed.ENROL, i) for i in eligible}
+    mentees = sorted(sorted(eligible, key=lambda i: (u[i], i))[:n])
+    for i in mentees:
+        ref.enrolled[i] = number
+    form_pairs(ref, mentees, number, week, keyed.INTAKE)
+
+
 def hold_sessions(ref: Reference, week: int) -> None:
-    """Program: each scheduled pair meets with probability commitment x formality; effects."""
+    """Program: re-match waiting mentees; each scheduled pair meets with probability
+    commitment x formality; effects of the sessions held."""
     d, sp = ref.design, ref.scenario.dynamics.sessions
-    running = {
+    on = ref.scenario.dynamics.pathways
+    due = [
         number
         for number, start, end in ref.intakes
         if week >= start and (end is None or week < end) and (week - start) % d.cadence_weeks == 0
-    }
-    scheduled = [pair for pair in ref.pairs if pair.active and pair.intake in running]
-    draws = ref.program_rng.random(len(scheduled))
+    ]
+    if d.rematch:
+        for number in due:
+            waiting = [
+                i for i, n in enumerate(ref.enrolled) if n == number and not in_active_pair(ref, i)
+            ]
+            form_pairs(ref, waiting, number, week, keyed.REMATCH)
+    scheduled = [pair for pair in ref.pairs if pair.active and pair.intake in due]
     attendance = d.commitment * (1.0 if d.formal else d.informal_factor)
-    for pair, u in zip(scheduled, draws, strict=True):
-        if u >= attendance:
+    for pair in scheduled:
+        if uniform(ref.program_key, week, keyed.ATTENDANCE, pair.mentee) >= attendance:
             pair.misses += 1
             if pair.misses >= d.max_missed:
                 pair.active, pair.ended = False, week
@@ -207,13 +354,15 @@ def hold_sessions(ref: Reference, week: int) -> None:
         # Each person is in one pair at most: updating pair by pair is simultaneous.
         rate = min(1.0, sp.tau * d.session_hours * q * senior.openness)
         new_senior_digital = senior.digital + rate * max(0.0, junior.digital - senior.digital)
-        if d.two_way:
+        if d.two_way and on.growth:
             rate_b = min(1.0, sp.tau_b * d.session_hours * q)
             junior.business += rate_b * max(0.0, senior.business - junior.business)
-        senior.digital = new_senior_digital
-        junior.engagement += sp.g_mentor * q * (1.0 - junior.engagement)
-        senior.engagement += sp.g_mentee * q * (1.0 - senior.engagement)
-        junior.last_session_week = senior.last_session_week = week
+        if on.learning:
+            senior.digital = new_senior_digital
+        senior.listening += q * d.session_hours
+        junior.voice += q * d.session_hours
+        if on.mentee_impulse:
+            senior.engagement += sp.g_mentee * q * (1.0 - senior.engagement)
         ref.sessions_held += 1
         ref.hours += d.session_hours
 
@@ -251,18 +400,38 @@ def nearest_filled_manager(ref: Reference, i: int) -> int:
     return m
 
 
-def relax_engagement(ref: Reference, week: int) -> None:
-    """Engagement relaxes toward the target (juniors: climate, digital gap, growth)."""
-    ep = ref.scenario.dynamics.engagement
-    ppl = ref.people
-    held: dict[int, int] = {}
-    seniors: dict[int, int] = {}
-    for i, person in enumerate(ppl):
-        if ref.senior[i] and person.filled:
-            dept = ref.department[i]
-            seniors[dept] = seniors.get(dept, 0) + 1
-            if week - person.last_session_week < ep.climate_window_weeks:
-                held[dept] = held.get(dept, 0) + 1
+def climate(ref: Reference, i: int) -> float:
+    """C of junior i: its own chain's listening and its department's, weighted."""
+    ep, ppl = ref.scenario.dynamics.engagement, ref.people
+
+    def listening_signal(j: int) -> float:
+        return ppl[j].listening / (ppl[j].listening + ep.l_half)
+
+    chain = []
+    m = ref.parent[i]
+    for _ in range(ep.chain_depth):
+        if m < 0:
+            break
+        if ppl[m].filled:
+            chain.append(listening_signal(m))
+        m = ref.parent[m]
+    dept = [
+        listening_signal(j)
+        for j, p in enumerate(ppl)
+        if p.filled and ref.senior[j] and ref.department[j] == ref.department[i]
+    ]
+    chain_mean = sum(chain) / len(chain) if chain else 0.0
+    dept_mean = sum(dept) / len(dept) if dept else 0.0
+    return ep.w_chain * chain_mean + (1.0 - ep.w_chain) * dept_mean
+
+
+def relax_engagement(ref: Reference) -> None:
+    """Stocks decay; engagement relaxes toward the target (juniors: climate, gap, growth, voice)."""
+    ep, ppl = ref.scenario.dynamics.engagement, ref.people
+    on = ref.scenario.dynamics.pathways
+    for person in ppl:
+        person.listening *= math.exp(-1.0 / ep.h)
+        person.voice *= math.exp(-1.0 / ep.h)
     new = {}
     for i, person in enumerate(ppl):
         if not person.filled:
@@ -270,15 +439,16 @@ def relax_engagement(ref: Reference, week: int) -> None:
         if ref.senior[i]:
             target = person.e0
         else:
-            dept = ref.department[i]
-            climate = held.get(dept, 0) / seniors[dept] if seniors.get(dept) else 0.0
             m = nearest_filled_manager(ref, i)
             d_manager = ppl[m].digital if m >= 0 else person.digital
+            c = climate(ref, i) if on.listening else 0.0
+            v = person.voice / (person.voice + ep.l_half) if on.voice else 0.0
             target = (
                 person.e0
-                + ep.a_climate * climate
+                + ep.a_climate * c
                 - ep.a_gap * max(0.0, person.digital - d_manager)
                 + ep.a_growth * (person.business - person.business_initial)
+                + ep.a_voice * v
             )
         target = min(1.0, max(0.0, target))
         new[i] = person.engagement + ep.kappa * (target - person.engagement)
@@ -326,29 +496,26 @@ def exits(ref: Reference, week: int) -> list[tuple[int, int]]:
         ref.enrolled[i] = -1
         ppl[i].filled = False
         ppl[i].vacant_since = week
+        ppl[i].listening = ppl[i].voice = 0.0
         left.append((i, ppl[i].generation))
     return left
 
 
 def hire(ref: Reference, week: int) -> None:
-    """Vacancies open for time_to_fill weeks are filled by new hires."""
+    """Vacancies open for time_to_fill weeks are filled; the k-th hire into position i draws
+    its traits keyed by (i, k)."""
     wf = ref.scenario.workforce
     wait = ref.scenario.dynamics.hiring.time_to_fill
-    due = [i for i, p in enumerate(ref.people) if not p.filled and week - p.vacant_since >= wait]
-    if not due:
-        return
-    k, rng = len(due), ref.hiring_rng
-    # The same draws, in the same order, as the model's hiring stream makes them.
-    e0_junior = beta_draw(wf.junior_e0, wf.sd, k, rng)
-    e0_senior = beta_draw(wf.senior_e0, wf.sd, k, rng)
-    openness = beta_draw(wf.openness, wf.sd, k, rng)
-    age_draws = rng.random(k)
     year = (ref.scenario.start_date + dt.timedelta(weeks=week)).year
-    for n, i in enumerate(due):
+    for i, old in enumerate(ref.people):
+        if old.filled or week - old.vacant_since < wait:
+            continue
+        k = old.occupant + 1
         senior = ref.senior[i]
         executive = senior and ref.level[i] < wf.executive_levels
         lo, hi = wf.executive_age if executive else wf.manager_age if senior else wf.junior_age
-        age = lo + age_draws[n] * (hi - lo)
+        age = lo + uniform(ref.hiring_key, i, k, keyed.HIRE_AGE) * (hi - lo)
+        e0_mean = wf.senior_e0 if senior else wf.junior_e0
         digital = wf.hire_senior_digital if senior else wf.hire_junior_digital
         business = wf.hire_senior_business if senior else wf.hire_junior_business
         birth_year = year - math.floor(age)
@@ -358,16 +525,20 @@ def hire(ref: Reference, week: int) -> None:
             business=business,
             business_initial=business,
             engagement=wf.hire_engagement,
-            e0=float(e0_senior[n] if senior else e0_junior[n]),
+            e0=beta_inverse(uniform(ref.hiring_key, i, k, keyed.HIRE_E0), e0_mean, wf.sd),
             exposure=digital,
-            openness=float(openness[n]),
+            openness=beta_inverse(
+                uniform(ref.hiring_key, i, k, keyed.HIRE_OPENNESS), wf.openness, wf.sd
+            ),
             birth_year=birth_year,
             generation=generation_code(birth_year),
             tenure=0,
             exit_risk=0.0,
             person_id=ref.next_person_id,
             vacant_since=-1,
-            last_session_week=-(10**9),
+            listening=0.0,
+            voice=0.0,
+            occupant=k,
         )
         ref.next_person_id += 1
 
@@ -385,11 +556,12 @@ def end_week(ref: Reference, week: int, left: list[tuple[int, int]]) -> None:
 
 
 def step(ref: Reference, week: int) -> None:
-    """One week, in docs/ODD.md section 3's order (no new pairs: see `from_model`)."""
+    """One week, in docs/ODD.md section 3's order."""
     close_intakes(ref, week)
+    open_intake(ref, week)
     hold_sessions(ref, week)
     drift_knowledge(ref)
-    relax_engagement(ref, week)
+    relax_engagement(ref)
     left = exits(ref, week)
     hire(ref, week)
     end_week(ref, week, left)
@@ -404,6 +576,7 @@ def observe(ref: Reference, week: int, left: list[tuple[int, int]]) -> dict[str,
     """The weekly numbers the reference checks, computed person by person."""
     ppl = ref.people
     threshold = ref.scenario.dynamics.engagement.engaged_threshold
+    l_half = ref.scenario.dynamics.engagement.l_half
     row: dict[str, float] = {"week": week}
     for role, is_senior in (("junior", False), ("senior", True)):
         here = [p for i, p in enumerate(ppl) if p.filled and ref.senior[i] == is_senior]
@@ -417,6 +590,10 @@ def observe(ref: Reference, week: int, left: list[tuple[int, int]]) -> dict[str,
         row[f"exit_risk_{role}"] = _mean([p.exit_risk for p in here])
         row[f"digital_{role}"] = _mean([p.digital for p in here])
         row[f"business_{role}"] = _mean([p.business for p in here])
+        if is_senior:
+            row["listening_senior"] = _mean([p.listening / (p.listening + l_half) for p in here])
+        else:
+            row["voice_junior"] = _mean([p.voice / (p.voice + l_half) for p in here])
     for code, gen in enumerate(("boomer", "gen_x", "millennial", "gen_z")):
         here = [p for p in ppl if p.filled and p.generation == code]
         row[f"headcount_{gen}"] = len(here)
@@ -437,6 +614,7 @@ def observe(ref: Reference, week: int, left: list[tuple[int, int]]) -> dict[str,
     row["unpaired_mentees"] = sum(
         1 for i, n in enumerate(ref.enrolled) if n in running and i not in paired
     )
+    row["pairs_formed"] = ref.pairs_formed
     row["sessions_held"] = ref.sessions_held
     row["program_hours"] = ref.hours
     return row

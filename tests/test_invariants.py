@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.model.model import OrgCultureModel
-from sim.scenario.design import PAIRING_RULES, ProgramDesign
+from sim.scenario.design import MENTOR_SELECTIONS, PAIRING_RULES, ProgramDesign
 from sim.scenario.parameters import OrgSpec, Scenario
 
 designs = st.builds(
@@ -13,6 +13,7 @@ designs = st.builds(
     mentee_levels=st.sampled_from([None, (0, 1), (1, 2), (2,)]),
     coverage=st.floats(0, 1),
     min_mentor_tenure_weeks=st.integers(0, 104),
+    mentor_selection=st.sampled_from(MENTOR_SELECTIONS),
     pairing=st.sampled_from(PAIRING_RULES),
     cadence_weeks=st.integers(1, 6),
     duration_weeks=st.one_of(st.none(), st.integers(1, 30)),
@@ -57,6 +58,10 @@ def check_week(model: OrgCultureModel, before: dict) -> None:
     hired = np.flatnonzero(p.person_id != before["person_id"])
     emptied = [a.position for a in gone]
     assert np.all(~before["filled"][hired] | np.isin(hired, emptied))
+    # Listening stocks only at seniors, voice only at juniors, none at a vacancy.
+    assert np.all(p.listening >= 0) and np.all(p.voice >= 0)
+    assert np.all(p.listening[~org.is_senior] == 0) and np.all(p.voice[org.is_senior] == 0)
+    assert np.all(p.listening[~filled] == 0) and np.all(p.voice[~filled] == 0)
     # Org ties never change; mentoring ties are exactly the active pairs.
     assert model.grid.G.number_of_edges() == before["org_edges"]
     prog = model.program

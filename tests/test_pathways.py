@@ -10,8 +10,9 @@ from sim.model.observe import PROGRAM_COLUMNS
 from sim.scenario.parameters import Pathways
 
 PATHWAYS = ("listening", "learning", "growth", "voice", "mentee_impulse")
-# The program's own columns: they count sessions, which run whatever the switches say.
-OWN = {*PROGRAM_COLUMNS, "sessions_per_pair", "program_cost", "mean_listening"}
+# The program's own columns: they count sessions and their doses (listening_senior,
+# voice_junior), which run whatever the switches say.
+OWN = {*PROGRAM_COLUMNS, "sessions_per_pair", "program_cost"}
 
 
 def scenario_with(**switches):

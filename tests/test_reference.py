@@ -3,13 +3,14 @@
 Speed must never change the science: the model's whole-array step (sim.model.dynamics,
 sim.model.model, sim.model.program, sim.model.observe) is run side by side with
 `reference_model`, which loops over people and pairs and reads the formulas off
-docs/ODD.md section 7. Both start from the same
-state of a small organisation with vacancies, hires and a running two-way program, and draw
-the same random numbers (the reference gets copies of the model's generators). After every
-week their people, pairs and weekly rows must agree to 1e-12. The mutation tests then break
-the optimised step in ways a fast implementation plausibly could (spillover or contagion
-over the wrong ties, the wrong manager for the digital gap) and check that the comparison
-notices.
+docs/ODD.md section 7. Both start from the same state of a small organisation with
+vacancies, hires and a running two-way program (or from week 0, before the first intake),
+and draw the same random numbers (the reference gets a copy of the model's exits generator
+and the base keys of its keyed program and hiring draws). After every week their people,
+pairs and weekly rows must agree to 1e-12. The mutation tests then break the optimised step
+in ways a fast implementation plausibly could (spillover or contagion over the wrong ties,
+the wrong manager for the digital gap, a chain of leaders of the wrong depth, vacant
+leaders counted in the climate) and check that the comparison notices.
 """
 
 import dataclasses as dc
@@ -27,12 +28,22 @@ from mesa.discrete_space import Network
 
 from sim.model.model import OrgCultureModel, dynamics
 from sim.model.org import OrgNetwork, generate_org
-from sim.scenario.design import PAIRING_RULES, default_program
+from sim.scenario.design import MENTOR_SELECTIONS, PAIRING_RULES, default_program
 from sim.scenario.parameters import OrgSpec, Scenario
 
 WARM_UP, WEEKS = 20, 16
-CONTINUOUS = ("digital", "business", "business_initial", "engagement", "e0", "exposure")
-EXACT = ("generation", "birth_year", "tenure", "last_session_week", "person_id")
+CONTINUOUS = (
+    "digital",
+    "business",
+    "business_initial",
+    "engagement",
+    "e0",
+    "exposure",
+    "openness",
+    "listening",
+    "voice",
+)
+EXACT = ("generation", "birth_year", "tenure", "occupant", "person_id")
 
 
 def busy_scenario(size: int = 130, start: dt.date = dt.date(2024, 1, 1)) -> Scenario:
@@ -49,13 +60,13 @@ def busy_scenario(size: int = 130, start: dt.date = dt.date(2024, 1, 1)) -> Scen
 
 
 def busy_design():
-    """Every senior level, 70% coverage, weekly, two-way, misses end pairs, no re-matching."""
+    """Every senior level, 70% coverage, weekly, two-way, misses end pairs, re-matching."""
     return default_program().with_changes(
         coverage=0.7,
         cadence_weeks=1,
         commitment=0.75,
         max_missed=2,
-        rematch=False,
+        rematch=True,
         two_way=True,
         mentor_training=True,
     )
@@ -86,7 +97,7 @@ def assert_same_week(model: OrgCultureModel, ref: ref_model.Reference, week: int
     risk = np.array([person.exit_risk for person in ref.people])
     np.testing.assert_allclose(p.exit_risk, risk, rtol=1e-12, atol=1e-15, err_msg=where)
     pairs = model.program.pairs
-    for column in ("mentor", "mentee", "sessions", "misses", "ended"):
+    for column in ("mentor", "mentee", "intake", "sessions", "misses", "formed", "ended"):
         theirs = [getattr(pair, column) for pair in ref.pairs]
         assert getattr(pairs, column).tolist() == theirs, f"{where}: pairs' {column} differ"
     assert pairs.active[: pairs.n].tolist() == [pair.active for pair in ref.pairs], where
@@ -123,7 +134,27 @@ def test_optimised_step_equals_the_per_person_reference():
     assert (vacancies > 0).sum() >= WEEKS - 2
     assert ref.sessions_held - sessions_before > 20
     assert any(not pair.active and pair.ended > WARM_UP for pair in ref.pairs)
+    assert any(pair.formed > WARM_UP for pair in ref.pairs)  # re-matched in the window
     assert ref.next_person_id > model.org.size  # people were hired during the run
+    assert any(person.occupant >= 2 for person in ref.people)  # some positions refilled twice
+    # The climate had something to carry: leaders' stocks were well above 0.
+    assert series["listening_senior"].iloc[-1] > 0.3 and series["voice_junior"].iloc[-1] > 0
+
+
+def test_reference_agrees_from_week_0_with_volunteers_and_new_intakes():
+    # The reference forms every pair itself: intakes of volunteers every 8 weeks, each
+    # running 6, with re-matching; the weekly hazard keeps hires coming.
+    design = busy_design().with_changes(
+        mentor_selection="volunteers",
+        duration_weeks=6,
+        intake_every_weeks=8,
+        pairing="cross_department",
+        min_mentor_tenure_weeks=10,
+    )
+    model = OrgCultureModel(busy_scenario(), design, seed=7)
+    ref = run_side_by_side(model, weeks=20)
+    assert [start for _, start, _ in ref.intakes] == [1, 9, 17]
+    assert ref.pairs_formed > 30 and ref.next_person_id > model.org.size
 
 
 @pytest.mark.parametrize("seed", [11, 12])
@@ -148,19 +179,26 @@ def test_hires_on_new_years_day_are_born_in_the_new_years_terms():
         busy_design().with_changes,
         mentee_levels=st.sampled_from([None, (0, 1), (1, 2)]),
         coverage=st.floats(0.2, 1),
+        min_mentor_tenure_weeks=st.integers(0, 60),
+        mentor_selection=st.sampled_from(MENTOR_SELECTIONS),
         pairing=st.sampled_from(PAIRING_RULES),
         cadence_weeks=st.integers(1, 4),
         duration_weeks=st.one_of(st.none(), st.integers(1, 12)),
+        intake_every_weeks=st.one_of(st.none(), st.integers(2, 5)),
         commitment=st.floats(0, 1),
         formal=st.booleans(),
         max_missed=st.integers(1, 4),
+        rematch=st.booleans(),
         topic_focus=st.floats(0, 1),
         mentor_training=st.booleans(),
         two_way=st.booleans(),
     ),
     time_to_fill=st.integers(0, 6),
+    start_after=st.integers(0, 3),
 )
-def test_reference_agrees_on_random_orgs_and_designs(size, span, seed, design, time_to_fill):
+def test_reference_agrees_on_random_orgs_and_designs(
+    size, span, seed, design, time_to_fill, start_after
+):
     base = busy_scenario(size)
     scenario = base.with_changes(
         org=dc.replace(base.org, span=span),
@@ -169,7 +207,8 @@ def test_reference_agrees_on_random_orgs_and_designs(size, span, seed, design, t
         ),
     )
     model = OrgCultureModel(scenario, design, seed)
-    model.run_for(3)  # the intake forms its pairs in week 1
+    if start_after:  # else the reference opens the first intake itself (week 1)
+        model.run_for(start_after)
     run_side_by_side(model, weeks=8)
 
 
@@ -195,8 +234,26 @@ def contagion_over_reporting_lines_only(model: OrgCultureModel) -> None:
     model.org.__dict__["neighbours"] = (a.indptr.astype(np.int64), a.indices.astype(np.int64))
 
 
-def gap_to_the_direct_manager_even_if_vacant(monkeypatch) -> None:
+def gap_to_the_direct_manager_even_if_vacant(model, monkeypatch) -> None:
     monkeypatch.setattr(dynamics, "nearest_filled_manager", lambda people, org: org.parent)
+
+
+def chain_one_level_too_short(model, monkeypatch) -> None:
+    # The chain's depth-3 array, with its third column (the great-grand-manager) gone.
+    depth = model.config.dynamics.engagement.chain_depth
+    short = model.org.chain_above(depth).copy()
+    short[:, depth - 1] = -1
+    model.org.__dict__["_chain_above"][depth] = short
+
+
+def vacant_leaders_count_in_the_climate(model, monkeypatch) -> None:
+    # Means over every leader position, filled or vacant (a vacancy as listening 0).
+    real = dynamics.listening_climate
+
+    def everyone_filled(people, org, ep):
+        return real(dc.replace(people, filled=np.ones_like(people.filled)), org, ep)
+
+    monkeypatch.setattr(dynamics, "listening_climate", everyone_filled)
 
 
 @pytest.mark.parametrize(
@@ -205,14 +262,16 @@ def gap_to_the_direct_manager_even_if_vacant(monkeypatch) -> None:
         spillover_over_reporting_lines_only,
         contagion_over_reporting_lines_only,
         gap_to_the_direct_manager_even_if_vacant,
+        chain_one_level_too_short,
+        vacant_leaders_count_in_the_climate,
     ],
 )
 def test_the_comparison_catches_a_wrong_fast_path(mutation, monkeypatch):
     model = warmed_up_model()
-    if mutation is gap_to_the_direct_manager_even_if_vacant:
-        mutation(monkeypatch)
-    else:
+    if mutation in (spillover_over_reporting_lines_only, contagion_over_reporting_lines_only):
         mutation(model)
+    else:
+        mutation(model, monkeypatch)
     with pytest.raises(AssertionError):
         run_side_by_side(model)
 

@@ -16,6 +16,7 @@ against a per-person reference implementation).
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -52,9 +53,12 @@ def transfer_in_sessions(
     sp: SessionParams,
     on: Pathways,
 ) -> None:
-    """Digital knowledge to mentees, business to mentors (two-way), engagement impulses.
+    """Held sessions: transfer, the listening and voice doses, the mentee's impulse.
 
-    Each effect is one pathway (`on`); a pathway switched off leaves its arrays untouched.
+    Each effect on knowledge or engagement is one pathway (`on`); a pathway switched off
+    leaves its arrays untouched. The doses (q x hours into the mentee's listening stock L
+    and the mentor's voice stock M) always accrue: they are the program's own record of
+    what was held, and the listening and voice pathways decide whether juniors feel them.
     """
     d, b, e = people.digital, people.business, people.engagement
     hours = design.session_hours
@@ -65,8 +69,9 @@ def transfer_in_sessions(
     if design.two_way and on.growth:
         rate_b = np.minimum(1.0, sp.tau_b * hours * quality)
         b[mentors] = b[mentors] + rate_b * np.maximum(0.0, b[mentees] - b[mentors])
-    if on.voice:
-        e[mentors] = e[mentors] + sp.g_mentor * quality * (1.0 - e[mentors])
+    dose = quality * hours
+    people.listening[mentees] += dose
+    people.voice[mentors] += dose
     if on.mentee_impulse:
         e[mentees] = e[mentees] + sp.g_mentee * quality * (1.0 - e[mentees])
 
@@ -107,16 +112,46 @@ def drift_knowledge(people: People, org: Org, kp: KnowledgeParams) -> None:
 
 
 # --- Engagement -------------------------------------------------------------------------
-def department_climate(people: People, org: Org, week: int, window: int) -> np.ndarray:
-    """Per department: share of filled senior positions whose holder held a recent session."""
+def decay_stocks(people: People, h: float) -> None:
+    """The listening and voice stocks shrink by exp(-1/h) (after the week's sessions)."""
+    factor = math.exp(-1.0 / h)
+    people.listening *= factor
+    people.voice *= factor
+
+
+def signal(stock: np.ndarray, l_half: float) -> np.ndarray:
+    """A stock's signal S / (S + l_half): 0 at no stock, one half at l_half, below 1."""
+    return stock / (stock + l_half)
+
+
+def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndarray:
+    """The climate C each junior feels, in the order of `org.junior_positions`.
+
+    C = w_chain x (mean l over the filled positions among the `chain_depth` above the
+    junior) + (1 - w_chain) x (mean l over its department's filled senior positions), with
+    l = L / (L + l_half); a term with no filled position to average is 0.
+    """
+    filled = people.filled
+    # l at every position (0 at juniors and vacancies, whose L is 0), plus one sentinel
+    # at the end that the chain's -1 padding indexes: l 0, not filled.
+    lsig = np.empty(org.size + 1)
+    np.divide(people.listening, people.listening + ep.l_half, out=lsig[:-1])
+    lsig[-1] = 0.0
+    live = np.append(filled, False)
+    chain = org.chain_above(ep.chain_depth)
+    here = live[chain]
+    total = (lsig[chain] * here).sum(axis=1)
+    count = here.sum(axis=1)
+    chain_mean = np.divide(total, count, out=np.zeros(len(total)), where=count > 0)
     seniors = org.senior_positions
-    filled = people.filled[seniors]
-    listened = filled & (week - people.last_session_week[seniors] < window)
     n_dept = org.n_departments
-    dept = org.senior_department
-    held = np.bincount(dept, weights=listened, minlength=n_dept)
-    total = np.bincount(dept, weights=filled, minlength=n_dept)
-    return np.divide(held, total, out=np.zeros(n_dept), where=total > 0)
+    s_filled = filled[seniors]
+    held = np.bincount(org.senior_department, weights=lsig[seniors] * s_filled, minlength=n_dept)
+    heads = np.bincount(org.senior_department, weights=s_filled, minlength=n_dept)
+    dept_mean = np.divide(held, heads, out=np.zeros(n_dept), where=heads > 0)
+    climate = chain_mean * ep.w_chain
+    climate += (1.0 - ep.w_chain) * dept_mean[org.junior_department]
+    return climate
 
 
 def nearest_filled_manager(people: People, org: Org) -> np.ndarray:
@@ -135,8 +170,15 @@ def nearest_filled_manager(people: People, org: Org) -> np.ndarray:
     return mgr
 
 
-def engagement_target(people: People, org: Org, climate: np.ndarray, ep: EngagementParams):
-    """Seniors: their baseline. Juniors: baseline + climate - digital gap + growth."""
+def engagement_target(
+    people: People, org: Org, ep: EngagementParams, on: Pathways, stocks: bool = True
+) -> np.ndarray:
+    """Each person's engagement target, clipped to 0..1 (seniors: their baseline e0).
+
+    Juniors: e0 + a_climate C - a_gap max(0, d - d_manager) + a_growth (b - b_initial)
+    + a_voice v. The climate and voice terms are left out where their pathway is off, and when there
+    are no stocks at all (`stocks` False: no program), where they would add exactly 0.
+    """
     mgr = nearest_filled_manager(people, org)
     # No filled manager (the top): no gap, as if the manager were oneself.
     mgr_or_self = np.where(mgr >= 0, mgr, org.positions)
@@ -145,28 +187,36 @@ def engagement_target(people: People, org: Org, climate: np.ndarray, ep: Engagem
     gap *= ep.a_gap
     growth = people.business - people.business_initial
     growth *= ep.a_growth
-    target = (ep.a_climate * climate)[org.department]
-    # Same operations, same order as e0 + a_climate C - a_gap gap + a_growth growth.
-    np.add(people.e0, target, out=target)
-    target -= gap
+    target = np.subtract(people.e0, gap, out=gap)
     target += growth
+    juniors = org.junior_positions
+    if stocks and (on.listening or on.voice):
+        extra = np.zeros(len(juniors))
+        if on.listening:
+            extra += ep.a_climate * listening_climate(people, org, ep)
+        if on.voice:
+            extra += ep.a_voice * signal(people.voice[juniors], ep.l_half)
+        target[juniors] += extra
     seniors = org.senior_positions
     target[seniors] = people.e0[seniors]
     return unit_interval(target, out=target)
 
 
 def relax_engagement(
-    people: People, org: Org, week: int, ep: EngagementParams, listening: bool = True
+    people: People,
+    org: Org,
+    ep: EngagementParams,
+    on: Pathways | None = None,
+    stocks: bool = True,
 ) -> None:
-    """Engagement relaxes toward each person's target at rate kappa.
+    """Stocks decay; engagement relaxes toward each person's target at rate kappa.
 
-    With the listening pathway off, no leader counts as listening (as with no program).
+    `stocks` False (no program: every stock is 0 and stays 0) skips the stocks' work.
     """
-    if listening:
-        climate = department_climate(people, org, week, ep.climate_window_weeks)
-    else:
-        climate = np.zeros(org.n_departments)
-    target = engagement_target(people, org, climate, ep)
+    on = Pathways() if on is None else on
+    if stocks:
+        decay_stocks(people, ep.h)
+    target = engagement_target(people, org, ep, on, stocks)
     e = people.engagement
     target -= e
     target *= ep.kappa

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim.model import dynamics
 from sim.model.agents import Employee, Junior, Senior
+from sim.model.keyed import base_key
 from sim.model.observe import WeeklyRecorder, summarise
 from sim.model.org import Org, OrgNetwork, build_org, gc_paused, generate_org
 from sim.model.people import Leavers, People, hire_into, initial_people
@@ -28,14 +29,21 @@ if TYPE_CHECKING:
     from sim.scenario.orgchart import OrgChart
 
 STREAMS = ("org", "program", "exits", "hiring")
+# Streams drawn in sequence from a numpy Generator; the others are keyed draws.
+SEQUENTIAL = ("org", "exits")
 
 
-def random_streams(seed: int) -> dict[str, np.random.Generator]:
-    """Independent generators per submodel, spawned from the run's integer seed."""
-    children = np.random.SeedSequence(seed).spawn(len(STREAMS))
-    return {
-        name: np.random.default_rng(child) for name, child in zip(STREAMS, children, strict=True)
-    }
+def random_streams(seed: int) -> tuple[dict[str, np.random.Generator], dict[str, int]]:
+    """Independent streams per submodel, spawned from the run's integer seed.
+
+    Returns the generators of the sequential streams (org: building the org and its first
+    people; exits: one uniform per position per week) and the base keys of the keyed
+    streams (program, hiring: `sim.model.keyed`), whose draws depend on their key alone.
+    """
+    children = dict(zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)), strict=True))
+    generators = {name: np.random.default_rng(children[name]) for name in SEQUENTIAL}
+    keys = {name: base_key(seq) for name, seq in children.items() if name not in SEQUENTIAL}
+    return generators, keys
 
 
 class OrgCultureModel(mesa.Model):
@@ -79,7 +87,7 @@ class OrgCultureModel(mesa.Model):
         self.config = scenario = scenario or default_scenario()
         self.design = design
         self.seed = seed
-        self.streams = random_streams(seed)
+        self.streams, self.keys = random_streams(seed)
         self.org: Org = self.build_org(org_chart)
         self.people: People = initial_people(
             self.org, scenario.workforce, scenario.start_date.year, self.streams["org"]
@@ -99,9 +107,10 @@ class OrgCultureModel(mesa.Model):
                 self.org,
                 self.people,
                 scenario.launch_week,
-                self.streams["program"],
+                self.keys["program"],
                 scenario.dynamics.sessions,
                 scenario.dynamics.pathways,
+                scenario.dynamics.volunteers,
             )
         window = scenario.dynamics.exits.contagion_window_weeks
         # Leavers' positions of the last `window` weeks, and for each position the number of
@@ -141,7 +150,9 @@ class OrgCultureModel(mesa.Model):
         if self.program is not None:
             self.program.step(week)
         dynamics.drift_knowledge(self.people, self.org, d.knowledge)
-        dynamics.relax_engagement(self.people, self.org, week, d.engagement, d.pathways.listening)
+        # Without a program every stock is 0 and stays 0: the stocks' work is skipped.
+        has_stocks = self.program is not None
+        dynamics.relax_engagement(self.people, self.org, d.engagement, d.pathways, has_stocks)
         leavers = self.exits(week)
         self.hire(week)
         self.end_week(week, leavers)
@@ -164,6 +175,9 @@ class OrgCultureModel(mesa.Model):
             at[pos] = None
         self.people.filled[gone] = False
         self.people.vacant_since[gone] = week
+        # A vacant position's listening and voice stocks are 0.
+        self.people.listening[gone] = 0.0
+        self.people.voice[gone] = 0.0
         return leavers
 
     def hire(self, week: int) -> None:
@@ -177,7 +191,7 @@ class OrgCultureModel(mesa.Model):
         # The calendar year of this week's date. (It was once estimated from day counts /
         # 365.2425, which put 1 January in the year before: hires that day were a year off.)
         year = (self.config.start_date + dt.timedelta(weeks=week)).year
-        hire_into(p, self.org, due, self.config.workforce, year, self.streams["hiring"])
+        hire_into(p, self.org, due, self.config.workforce, year, self.keys["hiring"])
         self.place_agents(due)
 
     def end_week(self, week: int, leavers: Leavers) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 import pandas as pd
 
+from sim.model.dynamics import signal
 from sim.model.people import GENERATIONS
 
 if TYPE_CHECKING:
@@ -60,6 +61,10 @@ PROGRAM_COLUMNS = (
     "pairs_formed",
     "sessions_held",
     "program_hours",
+    # Mean listening signal l = L / (L + l_half) of filled seniors, mean voice signal v of
+    # filled juniors (docs/ODD.md section 7.3): the program's dose, 0 without one.
+    "listening_senior",
+    "voice_junior",
 )
 
 
@@ -116,7 +121,9 @@ class WeeklyRecorder:
         exits = (len(left) - left_senior, left_senior)
         seniors_here = filled & org.is_senior
         row: list[float] = [week]
-        for r, at in enumerate(((filled ^ seniors_here).nonzero()[0], seniors_here.nonzero()[0])):
+        by_role = ((filled ^ seniors_here).nonzero()[0], seniors_here.nonzero()[0])
+        row_groups = (by_role[1], by_role[0])  # filled seniors, filled juniors
+        for r, at in enumerate(by_role):
             n = len(at)
             row += (
                 n,
@@ -152,14 +159,18 @@ class WeeklyRecorder:
         row += (fluency, digital_junior - fluency)
         prog = m.program
         if prog is None:
-            row += (0, 0, 0, 0, 0.0)
+            row += (0, 0, 0, 0, 0.0, 0.0, 0.0)
         else:
+            l_half = m.config.dynamics.engagement.l_half
+            seniors, juniors = row_groups
             row += (
                 prog.active_pairs,
                 prog.unpaired_mentees(week),
                 prog.pairs_formed,
                 prog.sessions_held,
                 prog.hours,
+                _mean(signal(p.listening[seniors], l_half)),
+                _mean(signal(p.voice[juniors], l_half)),
             )
         self._weeks.append(row)
         if m.config.observation.record_people:

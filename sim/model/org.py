@@ -105,6 +105,35 @@ class Org:
         return cache[key]
 
     @cached_property
+    def junior_positions(self) -> np.ndarray:
+        """Positions with the Junior role, ascending."""
+        return np.flatnonzero(~self.is_senior)
+
+    def chain_above(self, depth: int) -> np.ndarray:
+        """The `depth` positions directly above each junior: its manager, the manager's, ...
+
+        One row per position of `junior_positions`, column c the position c + 1 steps up
+        the chain, -1 past the top (kept, read-only). Every one of them is a Senior
+        position: it has a report below it. The climate a junior feels averages over the
+        filled ones with this fixed array, not a walk up the tree each week.
+        """
+        cache = self.__dict__.setdefault("_chain_above", {})
+        if depth not in cache:
+            chain = np.empty((len(self.junior_positions), depth), dtype=np.int64)
+            up = self.parent[self.junior_positions]
+            for c in range(depth):
+                chain[:, c] = up
+                up = np.where(up >= 0, self.parent[np.maximum(up, 0)], -1)
+            chain.setflags(write=False)
+            cache[depth] = chain
+        return cache[depth]
+
+    @cached_property
+    def junior_department(self) -> np.ndarray:
+        """Department of each junior, in the order of `junior_positions`."""
+        return self.department[self.junior_positions]
+
+    @cached_property
     def senior_rank(self) -> np.ndarray:
         """Each position's index in `senior_positions` (-1 for Junior positions)."""
         rank = np.full(self.size, -1, dtype=np.int64)

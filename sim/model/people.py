@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.model.keyed import HIRE_AGE, HIRE_E0, HIRE_OPENNESS, beta_from_uniforms, beta_parameters
+from sim.model.keyed import keyed_uniforms as keyed
 from sim.model.org import Org
 from sim.scenario.parameters import Workforce
 
@@ -27,14 +29,20 @@ def generation_of(birth_year: np.ndarray) -> np.ndarray:
 
 def beta_draw(mean: float, sd: float, size: int, rng: np.random.Generator) -> np.ndarray:
     """Beta draws with the given mean and standard deviation (sd capped to a valid Beta)."""
-    var = min(sd * sd, 0.99 * mean * (1 - mean))
-    common = mean * (1 - mean) / var - 1
-    return rng.beta(mean * common, (1 - mean) * common, size=size)
+    a, b = beta_parameters(mean, sd)
+    return rng.beta(a, b, size=size)
 
 
 @dataclass
 class People:
-    """State of the people in every position; values at vacant positions are meaningless."""
+    """State of the people in every position; values at vacant positions are meaningless.
+
+    Except `listening` and `voice`, the decaying stocks of quality-weighted session hours
+    (L of a mentee, M of a mentor; docs/ODD.md section 7.3): they are 0 at a
+    vacant position and a hire starts from 0. `occupant` is k, how many times the position
+    has been filled (the initial occupant is 0): with the position it identifies a person
+    across designs, whose traits are drawn keyed by (position, k).
+    """
 
     filled: np.ndarray
     digital: np.ndarray
@@ -50,7 +58,9 @@ class People:
     exit_risk: np.ndarray
     person_id: np.ndarray
     vacant_since: np.ndarray
-    last_session_week: np.ndarray
+    listening: np.ndarray
+    voice: np.ndarray
+    occupant: np.ndarray
     next_person_id: int
 
     @property
@@ -59,8 +69,8 @@ class People:
         return len(self.filled)
 
 
-def ages_for(org: Org, positions: np.ndarray, wf: Workforce, rng: np.random.Generator):
-    """Ages by role and level: juniors, managers and executives each uniform in their range."""
+def ages_for(org: Org, positions: np.ndarray, wf: Workforce, u: np.ndarray) -> np.ndarray:
+    """Ages by role and level from uniforms `u`: juniors, managers, executives each in a range."""
     senior = org.is_senior[positions]
     executive = senior & (org.level[positions] < wf.executive_levels)
     # Nested np.where, not np.select: the same choice, a fraction of the fixed cost per call
@@ -71,7 +81,7 @@ def ages_for(org: Org, positions: np.ndarray, wf: Workforce, rng: np.random.Gene
     hi = np.where(
         executive, wf.executive_age[1], np.where(senior, wf.manager_age[1], wf.junior_age[1])
     )
-    return lo + rng.random(len(positions)) * (hi - lo)
+    return lo + u * (hi - lo)
 
 
 def initial_people(org: Org, wf: Workforce, year: int, rng: np.random.Generator) -> People:
@@ -88,7 +98,7 @@ def initial_people(org: Org, wf: Workforce, year: int, rng: np.random.Generator)
     )
     e0 = by_role(beta_draw(wf.junior_e0, sd, n, rng), beta_draw(wf.senior_e0, sd, n, rng))
     openness = beta_draw(wf.openness, sd, n, rng)
-    age = ages_for(org, np.arange(n), wf, rng)
+    age = ages_for(org, np.arange(n), wf, rng.random(n))
     mean_tenure = by_role(wf.junior_tenure_years, wf.senior_tenure_years) * 52
     tenure = np.round(rng.exponential(1.0, n) * mean_tenure)
     # Nobody has worked here since before they were 18.
@@ -109,7 +119,9 @@ def initial_people(org: Org, wf: Workforce, year: int, rng: np.random.Generator)
         exit_risk=np.zeros(n),
         person_id=np.arange(n, dtype=np.int64),
         vacant_since=np.full(n, -1, dtype=np.int64),
-        last_session_week=np.full(n, -(10**9), dtype=np.int64),
+        listening=np.zeros(n),
+        voice=np.zeros(n),
+        occupant=np.zeros(n, dtype=np.int64),
         next_person_id=n,
     )
 
@@ -120,32 +132,41 @@ def hire_into(
     positions: np.ndarray,
     wf: Workforce,
     year: int,
-    rng: np.random.Generator,
+    key: int,
 ) -> None:
-    """Fill vacant `positions` with new hires (docs/ODD.md section 7.5)."""
-    k = len(positions)
-    if k == 0:
+    """Fill vacant `positions` with new hires (docs/ODD.md section 7.5).
+
+    The k-th hire into a position draws e0, openness and age from uniforms keyed by
+    (position, k) in the hiring stream `key`, so it is the same person in every design on
+    the seed, whichever week it is hired (its birth year follows from the hire's year).
+    """
+    n = len(positions)
+    if n == 0:
         return
+    k = people.occupant[positions] + 1
+    people.occupant[positions] = k
     senior = org.is_senior[positions]
     people.digital[positions] = np.where(senior, wf.hire_senior_digital, wf.hire_junior_digital)
     business = np.where(senior, wf.hire_senior_business, wf.hire_junior_business)
     people.business[positions] = business
     people.business_initial[positions] = business
     people.engagement[positions] = wf.hire_engagement
-    e0_j = beta_draw(wf.junior_e0, wf.sd, k, rng)
-    e0_s = beta_draw(wf.senior_e0, wf.sd, k, rng)
-    people.e0[positions] = np.where(senior, e0_s, e0_j)
-    people.openness[positions] = beta_draw(wf.openness, wf.sd, k, rng)
+    u = keyed(key, positions[:, None], k[:, None], np.array([HIRE_E0, HIRE_OPENNESS, HIRE_AGE]))
+    e0_mean = np.where(senior, wf.senior_e0, wf.junior_e0)
+    people.e0[positions] = beta_from_uniforms(u[:, HIRE_E0], e0_mean, wf.sd)
+    people.openness[positions] = beta_from_uniforms(u[:, HIRE_OPENNESS], wf.openness, wf.sd)
     people.exposure[positions] = people.digital[positions]
-    age = ages_for(org, positions, wf, rng)
+    age = ages_for(org, positions, wf, u[:, HIRE_AGE])
     people.birth_year[positions] = (year - np.floor(age)).astype(np.int64)
     people.generation[positions] = generation_of(people.birth_year[positions])
     people.tenure[positions] = 0
     people.filled[positions] = True
     people.vacant_since[positions] = -1
-    people.last_session_week[positions] = -(10**9)
-    people.person_id[positions] = people.next_person_id + np.arange(k)
-    people.next_person_id += k
+    # A hire's stocks start at 0 (they were zeroed when the position fell vacant).
+    people.listening[positions] = 0.0
+    people.voice[positions] = 0.0
+    people.person_id[positions] = people.next_person_id + np.arange(n)
+    people.next_person_id += n
 
 
 class Leavers(NamedTuple):

@@ -3,8 +3,13 @@
 `Program` holds a design's live state (docs/ODD.md section 7.1). Pairs are kept in
 small numpy arrays (one row per pair ever formed); mentoring ties are also a networkx
 graph of their own (`Program.ties`, made from the pair table when asked for), apart from
-the org ties, so ending one never touches
-an org tie. Python loops run over pairs being formed, never over the whole workforce.
+the org ties, so ending one never touches an org tie. Python loops run over pairs being
+formed, never over the whole workforce.
+
+Every random choice of the program is a keyed draw (`sim.model.keyed`): a uniform per
+position keyed by (week, purpose, ...), never the next number of a generator. So no draw
+depends on how many were drawn before it, and runs that differ only in a pathway switch
+make exactly the same draws (docs/ODD.md section 4).
 """
 
 from __future__ import annotations
@@ -15,11 +20,16 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from sim.model import keyed
 from sim.model.dynamics import session_quality, transfer_in_sessions
 from sim.model.org import Org
 from sim.model.people import People
 from sim.scenario.design import ProgramDesign
-from sim.scenario.parameters import Pathways, SessionParams
+from sim.scenario.parameters import Pathways, SessionParams, VolunteerParams
+
+# Below this, a spread of engagement or digital knowledge among the eligible juniors is
+# rounding error of identical values, not a spread: their z is 0.
+_NO_SPREAD = 1e-12
 
 
 @dataclass
@@ -115,12 +125,14 @@ def match_mentors(
     rule: str,
     org: Org,
     people: People,
-    rng: np.random.Generator,
+    shuffle: Callable[[np.ndarray, int], np.ndarray],
 ) -> list[tuple[int, int]]:
     """Pair mentees with mentors from the pool by the pairing rule; returns (mentor, mentee).
 
     A mentor is never the mentee's direct or skip-level report; a mentee with no allowed
-    mentor left is simply not in the result.
+    mentor left is simply not in the result. `shuffle(positions, slot)` returns the
+    positions in a random order (keyed draws of the slot `keyed.MENTEE_ORDER` or
+    `keyed.MENTOR_ORDER`).
     """
     dept = org.department
 
@@ -135,8 +147,8 @@ def match_mentors(
         order_s = mentees[np.lexsort((mentees, people.digital[mentees]))]
         order_j = pool[np.lexsort((pool, -people.digital[pool]))]
         return greedy_match(order_s, order_j, not_a_report(order_j))
-    order_s = rng.permutation(mentees)
-    order_j = rng.permutation(pool)
+    order_s = shuffle(mentees, keyed.MENTEE_ORDER)
+    order_j = shuffle(pool, keyed.MENTOR_ORDER)
     if rule == "random":
         return greedy_match(order_s, order_j, not_a_report(order_j))
     if rule == "cross_department":
@@ -152,6 +164,15 @@ def match_mentors(
     raise ValueError(f"unknown pairing rule {rule!r}")
 
 
+def standardised(x: np.ndarray) -> np.ndarray:
+    """(x - mean) / sd over the values given (population sd); 0 where they do not differ."""
+    mean = x.mean()
+    sd = x.std()
+    if not sd > _NO_SPREAD * max(1.0, abs(mean)):
+        return np.zeros(len(x))
+    return (x - mean) / sd
+
+
 class Program:
     """A design's live state inside one model run."""
 
@@ -161,16 +182,18 @@ class Program:
         org: Org,
         people: People,
         launch_week: int,
-        rng: np.random.Generator,
+        key: int,
         sessions: SessionParams,
         pathways: Pathways | None = None,
+        volunteers: VolunteerParams | None = None,
     ) -> None:
         self.design = design
         self.org = org
         self.people = people
-        self.rng = rng
+        self.key = key  # the base key of the program's keyed draws
         self.sp = sessions
         self.pathways = Pathways() if pathways is None else pathways
+        self.volunteers = VolunteerParams() if volunteers is None else volunteers
         self.first_week = launch_week + design.start_week + 1
         self.pairs = PairTable()
         self.intakes: list[Intake] = []
@@ -212,7 +235,7 @@ class Program:
             return
         if self.design.rematch:
             for intake in due:
-                self.form_pairs(self.waiting(intake), intake.number, week)
+                self.form_pairs(self.waiting(intake), intake, week, keyed.REMATCH)
         rows = self.pairs.active_rows()
         intake_of = self.pairs.intake[rows]
         if len(due) == 1:
@@ -234,15 +257,21 @@ class Program:
         self.intakes.append(intake)
         eligible = np.flatnonzero(self.people.filled & self.mentee_level_mask & (self.enrolled < 0))
         n = int(np.floor(d.coverage * len(eligible) + 0.5))
-        mentees = np.sort(self.rng.choice(eligible, size=n, replace=False))
+        # The n eligible seniors with the smallest keyed uniforms: a uniform random subset.
+        u = self.uniforms(week, keyed.INTAKE, intake.number, keyed.ENROL, eligible)
+        mentees = np.sort(keyed.order_by(eligible, u)[:n])
         self.enrolled[mentees] = intake.number
         intake.mentees = mentees
-        rows = self.form_pairs(mentees, intake.number, week)
+        rows = self.form_pairs(mentees, intake, week, keyed.INTAKE)
         intake.mentor_positions = self.pairs.mentor[rows].copy()
         intake.mentor_ids = self.people.person_id[intake.mentor_positions].copy()
 
-    def mentor_pool(self, size: int) -> np.ndarray:
-        """The `size` most digital juniors with enough tenure who are not in a pair."""
+    def uniforms(self, week: int, purpose: int, *key: int | np.ndarray) -> np.ndarray:
+        """The program's keyed uniforms for (week, purpose, *key), one per key element."""
+        return keyed.keyed_uniforms(self.key, week, purpose, *key)
+
+    def eligible_mentors(self) -> np.ndarray:
+        """Juniors with enough tenure who are not in a pair (ascending positions)."""
         p = self.people
         ok = (
             p.filled
@@ -250,7 +279,14 @@ class Program:
             & (p.tenure >= self.design.min_mentor_tenure_weeks)
             & (self.partner < 0)
         )
-        candidates = np.flatnonzero(ok)
+        return np.flatnonzero(ok)
+
+    def mentor_pool(self, size: int, week: int, purpose: int, intake: int) -> np.ndarray:
+        """Up to `size` eligible juniors chosen by the design's `mentor_selection`."""
+        candidates = self.eligible_mentors()
+        if self.design.mentor_selection == "volunteers":
+            return self.volunteer_pool(candidates, size, week, purpose, intake)
+        p = self.people
         key = -p.digital[candidates]
         if size < len(candidates):
             # Only those at least as digital as the size-th most digital can be chosen; the
@@ -260,16 +296,47 @@ class Program:
         order = np.lexsort((candidates, key))
         return candidates[order[:size]]
 
-    def form_pairs(self, mentees: np.ndarray, intake: int, week: int) -> np.ndarray:
-        """Pair the given mentees with mentors from the pool; returns the new pair rows."""
+    def volunteer_pool(
+        self, candidates: np.ndarray, size: int, week: int, purpose: int, intake: int
+    ) -> np.ndarray:
+        """`size` volunteers drawn without replacement with weights w (docs/ODD.md 7.1).
+
+        w = exp(s_eng z(engagement) + s_dig z(digital)), z standardised over the eligible
+        juniors (0 where they do not differ). Exponential keys E / w with E = -log(u), u a
+        keyed uniform per junior, and the `size` smallest keys chosen: a weighted draw
+        without replacement (Efraimidis and Spirakis 2006), in the order of the draw.
+        """
+        if len(candidates) == 0 or size == 0:
+            return candidates[:0]
+        vp, p = self.volunteers, self.people
+        log_w = vp.s_eng * standardised(p.engagement[candidates])
+        log_w += vp.s_dig * standardised(p.digital[candidates])
+        u = self.uniforms(week, purpose, intake, keyed.VOLUNTEER, candidates)
+        draw_key = -np.log(u) * np.exp(-log_w)
+        return keyed.order_by(candidates, draw_key)[:size]
+
+    def form_pairs(
+        self, mentees: np.ndarray, intake: Intake, week: int, purpose: int
+    ) -> np.ndarray:
+        """Pair the given mentees with mentors from the pool; returns the new pair rows.
+
+        `purpose` (`keyed.INTAKE` or `keyed.REMATCH`) keys the draws of the mentor pool
+        and of the matching order.
+        """
         if len(mentees) == 0:
             return np.empty(0, dtype=np.int64)
-        pool = self.mentor_pool(len(mentees))
-        matched = match_mentors(mentees, pool, self.design.pairing, self.org, self.people, self.rng)
+        pool = self.mentor_pool(len(mentees), week, purpose, intake.number)
+
+        def shuffle(positions: np.ndarray, slot: int) -> np.ndarray:
+            u = self.uniforms(week, purpose, intake.number, slot, positions)
+            return keyed.order_by(positions, u)
+
+        rule = self.design.pairing
+        matched = match_mentors(mentees, pool, rule, self.org, self.people, shuffle)
         if not matched:
             return np.empty(0, dtype=np.int64)
         mentors, chosen = (np.array(c, dtype=np.int64) for c in zip(*matched, strict=True))
-        rows = self.pairs.add(mentors, chosen, intake, week)
+        rows = self.pairs.add(mentors, chosen, intake.number, week)
         self.partner[mentors], self.partner[chosen] = chosen, mentors
         self.pair_of[mentors] = self.pair_of[chosen] = rows
         self._ties = None
@@ -277,10 +344,14 @@ class Program:
         return rows
 
     def hold_sessions(self, rows: np.ndarray, week: int) -> None:
-        """Each scheduled pair meets with probability `attendance`; effects of held sessions."""
+        """Each scheduled pair meets with probability `attendance`; effects of held sessions.
+
+        One keyed uniform per mentee and week decides (a mentee is in one pair at most).
+        """
         if len(rows) == 0:
             return
-        held = self.rng.random(len(rows)) < self.design.attendance
+        u = self.uniforms(week, keyed.ATTENDANCE, self.pairs.mentee[rows])
+        held = u < self.design.attendance
         sessions, misses = self.pairs.column("sessions"), self.pairs.column("misses")
         met, missed = rows[held], rows[~held]
         sessions[met] += 1
@@ -292,8 +363,6 @@ class Program:
             transfer_in_sessions(
                 self.people, mentors, mentees, quality, self.design, self.sp, self.pathways
             )
-            self.people.last_session_week[mentors] = week
-            self.people.last_session_week[mentees] = week
             self.sessions_held += len(met)
             self.hours += len(met) * self.design.session_hours
         self.end_pairs(missed[misses[missed] >= self.design.max_missed], week)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from sim.scenario.schema import param
 
 PAIRING_RULES = ("random", "cross_department", "same_department", "skill_gap")
+MENTOR_SELECTIONS = ("most_digital", "volunteers")
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,9 @@ class ProgramDesign:
         mentee_levels: org levels whose seniors may be mentees; None means every senior level.
         coverage: fraction of the eligible seniors enrolled as mentees at each intake.
         min_mentor_tenure_weeks: juniors need this much tenure to mentor.
+        mentor_selection: which eligible juniors mentor: the most digital, or volunteers
+            drawn with weights exp(s_eng z(engagement) + s_dig z(digital))
+            (`dynamics.volunteers`).
         pairing: who pairs with whom (random, cross_department, same_department, skill_gap).
         cadence_weeks: weeks between scheduled sessions.
         session_hours: length of one session.
@@ -46,6 +50,12 @@ class ProgramDesign:
     )
     coverage: float = param(1.0, "fraction of eligible seniors enrolled at each intake", lo=0, hi=1)
     min_mentor_tenure_weeks: int = param(52, "tenure a junior needs to mentor", lo=0, unit="weeks")
+    mentor_selection: str = param(
+        "most_digital",
+        "which eligible juniors mentor: the most digital, or volunteers (weighted by engagement "
+        "and digital knowledge, dynamics.volunteers)",
+        choices=MENTOR_SELECTIONS,
+    )
     pairing: str = param("random", "who pairs with whom", choices=PAIRING_RULES)
     cadence_weeks: int = param(2, "weeks between scheduled sessions", lo=1, hi=52, unit="weeks")
     session_hours: float = param(1.0, "length of one session", lo=0, hi=40, unit="hours")

@@ -18,7 +18,7 @@ from typing import Any
 from sim.errors import InputError, Problem, did_you_mean
 from sim.scenario.design import ProgramDesign, default_program
 from sim.scenario.outcomes import RUN_OUTCOMES, YEARLY_OUTCOMES, is_summary_outcome
-from sim.scenario.parameters import Scenario, Target
+from sim.scenario.parameters import REMOVED_KEYS, Scenario, Target
 from sim.scenario.schema import FieldInfo, field_infos, type_options
 
 RESERVED_DESIGN = "baseline"
@@ -84,6 +84,10 @@ class _Checker:
         for key, value in raw.items():
             key_path = (key_paths or {}).get(key) or (f"{path}.{key}" if path else key)
             info = infos.get(key)
+            if info is None and key_path in REMOVED_KEYS:
+                self.problem(key_path, REMOVED_KEYS[key_path])
+                ok = False
+                continue
             if info is None or key in (extra or {}):
                 valid = [k for k in infos if k not in (extra or {})]
                 self.problem(

@@ -61,7 +61,7 @@ class Workforce:
 
 @dataclass(frozen=True)
 class SessionParams:
-    """Session quality, knowledge transfer and engagement impulses (docs/ODD.md section 7.1)."""
+    """Session quality, knowledge transfer, doses and impulse (docs/ODD.md section 7.1)."""
 
     base_quality: float = param(0.6, "base session quality", lo=0, hi=1)
     focus_bonus: float = param(0.5, "quality bonus per unit of topic focus", lo=0, hi=2)
@@ -72,8 +72,23 @@ class SessionParams:
     tau_b: float = param(
         0.05, "business transfer rate to the mentor (two-way)", lo=0, hi=1, unit="per hour"
     )
-    g_mentor: float = param(0.05, "mentor engagement impulse (voice, recognition)", lo=0, hi=1)
-    g_mentee: float = param(0.02, "mentee engagement impulse", lo=0, hi=1)
+    g_mentee: float = param(0.02, "mentee engagement impulse per session (x quality)", lo=0, hi=1)
+
+
+@dataclass(frozen=True)
+class VolunteerParams:
+    """Who volunteers to mentor when a design asks for volunteers (docs/ODD.md section 7.1).
+
+    Behaviour of the juniors, not a design choice: a volunteer is drawn with weight
+    exp(s_eng z(engagement) + s_dig z(digital)), z standardised over the eligible juniors.
+    """
+
+    s_eng: float = param(
+        1.0, "volunteering weight on standardised engagement (0: engagement plays no part)", lo=0
+    )
+    s_dig: float = param(
+        1.0, "volunteering weight on standardised digital knowledge (0: none)", lo=0
+    )
 
 
 @dataclass(frozen=True)
@@ -94,14 +109,40 @@ class KnowledgeParams:
 
 @dataclass(frozen=True)
 class EngagementParams:
-    """Engagement relaxation and juniors' target (docs/ODD.md section 7.3)."""
+    """Engagement: listening and voice stocks, juniors' target, relaxation (docs/ODD.md 7.3)."""
 
     kappa: float = param(0.05, "relaxation rate toward the target", lo=0, hi=1, unit="per week")
-    a_climate: float = param(0.10, "juniors' target: leaders who listen", lo=0, hi=1)
+    a_climate: float = param(
+        0.15, "juniors' target: the listening climate C of their leaders", lo=0, hi=1
+    )
     a_gap: float = param(0.15, "juniors' target: digital gap to their manager", lo=0, hi=1)
     a_growth: float = param(0.10, "juniors' target: business knowledge gained", lo=0, hi=1)
-    climate_window_weeks: int = param(
-        52, "a leader 'listens' if a session this recent", lo=1, unit="weeks"
+    a_voice: float = param(
+        0.10, "juniors' target: their voice signal v (mentors heard by a leader)", lo=0, hi=1
+    )
+    h: float = param(
+        13.0,
+        "decay time of the listening and voice stocks: each week they shrink by exp(-1/h)",
+        lo=0.1,
+        unit="weeks",
+    )
+    l_half: float = param(
+        1.5,
+        "stock (quality-weighted session hours) at which the signal l or v is one half",
+        lo=0.001,
+        unit="hours",
+    )
+    w_chain: float = param(
+        0.5,
+        "weight of a junior's own chain of leaders in its climate (rest: department)",
+        lo=0,
+        hi=1,
+    )
+    chain_depth: int = param(
+        3,
+        "positions above a junior that make up its chain (manager, manager's manager, ...)",
+        lo=1,
+        hi=20,
     )
     engaged_threshold: float = param(0.7, "engagement counted as 'engaged' (Gallup)", lo=0, hi=1)
 
@@ -159,7 +200,7 @@ class Pathways:
     """
 
     listening: bool = param(
-        True, "listening climate: leaders who meet juniors lift their target", source=_SWITCH
+        True, "listening climate: the a_climate x C term of juniors' target", source=_SWITCH
     )
     learning: bool = param(
         True, "leaders' learning: digital knowledge transferred to mentees", source=_SWITCH
@@ -168,10 +209,10 @@ class Pathways:
         True, "growth: business knowledge transferred to mentors (two-way)", source=_SWITCH
     )
     voice: bool = param(
-        True, "mentors' voice: recognition lifts mentors' engagement", source=_SWITCH
+        True, "mentors' voice: the a_voice x v term of juniors' target", source=_SWITCH
     )
     mentee_impulse: bool = param(
-        True, "the mentee's engagement impulse of each session", source=_SWITCH
+        True, "the mentee's engagement impulse g_mentee of each session", source=_SWITCH
     )
 
 
@@ -184,7 +225,18 @@ class Dynamics:
     engagement: EngagementParams = group(EngagementParams, "engagement")
     exits: ExitParams = group(ExitParams, "exits")
     hiring: HiringParams = group(HiringParams, "hiring")
+    volunteers: VolunteerParams = group(VolunteerParams, "who volunteers to mentor")
     pathways: Pathways = group(Pathways, "pathway switches (for sim explain)")
+
+
+# Keys of earlier model versions, refused with what replaced them (the loader and --set
+# report these instead of "unknown key").
+REMOVED_KEYS: dict[str, str] = {
+    "dynamics.sessions.g_mentor": "removed in model v3; mentors' recognition is now the voice "
+    "stock: set dynamics.engagement.a_voice (and h, l_half)",
+    "dynamics.engagement.climate_window_weeks": "removed in model v3; the listening climate is "
+    "now a decaying stock of session hours: set dynamics.engagement.h (weeks) and l_half",
+}
 
 
 @dataclass(frozen=True)

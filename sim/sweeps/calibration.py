@@ -105,12 +105,13 @@ EVIDENCE: tuple[Evidence, ...] = (
         "third of the 0.4 quartile gap (a judgment). 0 = no effect.",
     ),
     Evidence(
-        "dynamics.sessions.g_mentor",
+        "dynamics.engagement.a_voice",
         0.0,
-        0.10,
-        "No direct measurement (mentors' voice and recognition, case reports). Up to twice "
-        "the default 0.05: at most 10% of the way to full engagement per "
-        "full-quality session (a judgment).",
+        0.20,
+        "No direct measurement (mentors' voice and recognition, case reports). Like "
+        "a_climate, one driver among many: at full voice (v = 1) it may move a mentor's "
+        "target by at most half the 0.4 top-vs-bottom-quartile gap used for beta_e (a "
+        "judgment). 0 = no effect.",
     ),
     Evidence(
         "designs.*.commitment",
