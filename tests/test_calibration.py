@@ -165,7 +165,8 @@ def test_calibrated_values_in_the_case_files_lie_inside_their_evidence_ranges():
             assert ev.lo <= value <= ev.hi, f"{path.name}: {key} = {value}"
             assert not math.isnan(value)
             checked += 1
-    assert checked >= 9  # telecom 4, pershing 3, surabaya 1, hartford 1 (docs/ODD.md 11.2)
+    # telecom 4, pershing 2 (its g_mentor went with model v3), surabaya 1, hartford 1 (ODD 11.2)
+    assert checked >= 8
 
 
 def test_the_evaluator_reuses_common_seeds_for_every_candidate(small_case):
