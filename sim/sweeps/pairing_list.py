@@ -558,27 +558,26 @@ def _reasons(
         in_line = (org.parent[left] == s) | (org.grandparent[left] == s)
         if design.pairing == "same_department":
             wrong = org.department[left] != org.department[s]
-            where = "in other departments (pairing = same_department)"
+            elsewhere = "outside the mentee's department (pairing = same_department)"
         elif design.pairing == "cross_department":
             wrong = org.department[left] == org.department[s]
             own = names[org.department[s]]
-            where = f"in the mentee's own department, {own} (pairing = cross_department)"
+            elsewhere = f"in the mentee's own department, {own} (pairing = cross_department)"
         else:
             wrong = np.zeros(len(left), dtype=bool)
-            where = ""
-        parts = []
-        if wrong.any():
-            parts.append(f"{int(wrong.sum())} {_are(int(wrong.sum()))} {where}")
+            elsewhere = ""
         line = in_line & ~wrong
-        if line.any():
-            parts.append(
-                f"{int(line.sum())} {_are(int(line.sum()))} the mentee's direct or skip-level "
-                f"report{'s' if line.sum() > 1 else ''}"
+        reporting = "in the mentee's reporting line (direct or skip-level reports)"
+        k = len(left)
+        if wrong.all() or line.all():
+            noun = "the mentor left in the pool is" if k == 1 else f"the {k} mentors left are"
+            reasons[s] = f"no allowed mentor left: {noun} {elsewhere if wrong.all() else reporting}"
+        else:
+            a, b = int(wrong.sum()), int(line.sum())
+            reasons[s] = (
+                f"no allowed mentor left: of the {k} mentors left in the pool, {a} "
+                f"{_are(a)} {elsewhere} and {b} {_are(b)} {reporting}"
             )
-        reasons[s] = (
-            f"no allowed mentor left: of the {len(left)} mentors left in the pool, "
-            + " and ".join(parts)
-        )
     return reasons
 
 
