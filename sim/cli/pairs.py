@@ -9,13 +9,14 @@ from pathlib import Path
 
 from sim.errors import InputError, Problem
 
-DESCRIPTION = """Propose the first intake of a scenario's design on your HR export (CSV, as sim
-validate reads it): the seniors at the design's mentee_levels, a coverage share of them, mentors
-chosen by its mentor_selection among the juniors with min_mentor_tenure_weeks of tenure on the
-intake's date, paired by its pairing rule with the model's own code (docs/ODD.md section 7.1);
-a mentor is never the mentee's direct or skip-level report. Writes one row per pair (mentee and
-mentor employee ids, department, level, the rule that paired them) and one row per mentee left
-unpaired, with the reason. The same export, seed and --date give a byte-identical file.
+DESCRIPTION = """Propose the first intake of a scenario's design on your HR export (a CSV
+file, as sim validate reads it): the seniors at the design's mentee_levels, a coverage share of
+them, mentors chosen by its mentor_selection among the juniors with min_mentor_tenure_weeks of
+tenure on the intake's date, paired by its pairing rule with the model's own code (docs/ODD.md
+section 7.1); a mentor is never the mentee's direct or skip-level report. Writes one row per
+pair (mentee and mentor employee ids, department, level, the rule that paired them) and one row
+per mentee left unpaired, with the reason. The same export, seed and --date give a
+byte-identical file.
 
 PRIVACY: the file contains employee ids (and names with --with-names): the one exception to the
 rule that ids and names never leave the simulation. It is written readable by you only; share it
@@ -25,9 +26,9 @@ It never ranks people on simulated values. Where the design needs a column the e
 (digital for most_digital or skill_gap, engagement and digital for volunteers' weights,
 hire_date for min_mentor_tenure_weeks), a volunteer column (yes/no: the juniors who agreed to
 mentor) stands in for it where it can: mentors are then drawn at random among the volunteers
-(the most digital of them, with a digital column), and volunteers without a hire date are taken
-to have the tenure. Otherwise the export is refused, one line per problem, naming the column to
-add."""
+(or, for most_digital with a digital column, the most digital of them are taken), and
+volunteers without a hire date are taken on trust to have the tenure. Otherwise the export is
+refused, one line per problem, naming the column to add; nothing is written."""
 
 EPILOG = """columns read (besides those sim validate reads):
   volunteer   yes/no (also y/n, true/false, 1/0, x; empty = no): juniors who agreed to mentor
@@ -61,14 +62,18 @@ def add_pairs_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--design", help="the design to follow (default: the scenario's only design)")
     p.add_argument(
-        "--out", type=Path, required=True, metavar="FILE", help="the pairing list (CSV) to write"
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the pairing list (CSV, with employee ids) to write",
     )
     p.add_argument(
         "--seed",
         type=int,
         help="seed of the random choices (which seniors at coverage < 1, the matching order, "
-        "volunteers): those of a run with this seed (default: replicate 0's seed, as in sim "
-        "validate)",
+        "volunteers): the draws of the first intake of a run with this seed (default: "
+        "replicate 0's seed, as in sim validate)",
     )
     p.add_argument(
         "--date",
