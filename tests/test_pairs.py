@@ -323,6 +323,11 @@ def test_names_only_with_with_names(tmp_path, capsys):
     assert {"mentee_name", "mentor_name"} <= set(with_names.columns)
     assert with_names["mentee_name"].str.startswith("Person").all()
     assert "ids and names" in capsys.readouterr().out
+    # Nor in a repr, which ends up in logs and tracebacks.
+    roster = load_roster(path, names=True)
+    result = pairing_list(roster, Scenario(), "program", 1, DATE, with_names=True)
+    for text in (repr(roster), repr(result)):
+        assert "P1" not in text and "Person" not in text
 
 
 def test_unpaired_mentees_have_a_row_with_the_reason(tmp_path):
@@ -493,6 +498,9 @@ def test_existing_output_is_kept_and_the_export_never_overwritten(tmp_path, caps
         ]
     )
     assert code == 0 and (tmp_path / "p.csv").read_text().startswith("status,")
+    lines = refused(tmp_path, capsys, frame, out="org.csv/p.csv")
+    assert lines == [f"{tmp_path / 'org.csv' / 'p.csv'}: cannot be written: "
+                     f"{tmp_path / 'org.csv'} is a file, not a folder"]  # fmt: skip
 
 
 def test_a_failed_write_leaves_nothing(tmp_path):

@@ -137,6 +137,7 @@ def cmd_pairs(args: argparse.Namespace) -> int:
     result = pairing_list(
         roster, scenario, design, seed, date, with_names=args.with_names, source=source
     )
+    write_pairing_list(result, args.out)
     for notice in roster.chart.notices:
         print(f"notice: {notice}")
     levels = scenario.design(design).mentee_levels
@@ -170,11 +171,12 @@ def cmd_pairs(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     if result.pairs == 0:
         print("Warning: no pair formed; the reasons are in the file's unpaired rows.")
-    write_pairing_list(result, args.out)
-    print(
-        f"Wrote {args.out}: a row for each of the {result.pairs} pairs and the "
-        f"{result.unpaired} unpaired mentees (with the reason)."
+    unpaired = (
+        f"and for each of the {result.unpaired} unpaired mentees, with the reason"
+        if result.unpaired
+        else "(no mentee is left unpaired)"
     )
+    print(f"Wrote {args.out}: a row for each of the {result.pairs} pairs {unpaired}.")
     names = " and names" if args.with_names else " (no names: --with-names adds them)"
     print(f"Privacy: {args.out.name} " + PRIVACY_NOTE.format(names=names) + ".")
     again = [

@@ -88,7 +88,7 @@ class PairingList:
     """
 
     header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[str, ...], ...] = field(repr=False)  # ids: never in a log
     design: str
     seed: int
     date: dt.date
@@ -629,6 +629,11 @@ def check_out_file(out: Path, force: bool, export: Path) -> None:
     """Refuse a folder, the export itself, and an existing file unless `force`."""
     if out.is_dir():
         raise InputError([Problem(str(out), "is a folder; give a file name, e.g. pairs.csv")])
+    folder = next((p for p in out.parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        raise InputError(
+            [Problem(str(out), f"cannot be written: {folder} is a file, not a folder")]
+        )
     if out.exists() and out.resolve() == export.resolve():
         raise InputError(
             [Problem(str(out), "is the HR export itself; choose another --out (never the input)")]
@@ -647,9 +652,15 @@ def write_pairing_list(pairing: PairingList, out: Path) -> None:
     """Write the list as CSV (UTF-8), readable by its owner only: complete or not at all.
 
     Rows go to a temporary file beside `out`, renamed into place once complete.
+
+    Raises:
+        InputError: the folder cannot be made or written to.
     """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise InputError([Problem(str(out), f"cannot be written: {exc.strerror}")]) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f, lineterminator="\n")
@@ -657,6 +668,8 @@ def write_pairing_list(pairing: PairingList, out: Path) -> None:
             writer.writerows(pairing.rows)
         os.chmod(tmp, 0o600)  # personal data: the owner's to share
         os.replace(tmp, out)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError([Problem(str(out), f"cannot be written: {exc.strerror}")]) from None
         raise

@@ -70,6 +70,13 @@ class Roster:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def __repr__(self) -> str:
+        # Never the ids or names: a repr ends up in logs and tracebacks.
+        return (
+            f"Roster(source={self.chart.source!r}, people={len(self)}, "
+            f"columns={sorted(self.columns)}, names={self.names is not None})"
+        )
+
 
 def load_roster(path: str | os.PathLike, names: bool = False) -> Roster:
     """Read an HR export (CSV) with its ids, volunteers and (if `names`) names.
