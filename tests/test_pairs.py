@@ -292,6 +292,18 @@ def test_sim_pairs_on_a_synthetic_export_of_2000(tmp_path):
     assert "name" not in " ".join(rows.columns)
     assert f"{len(paired)} pairs" in done.stdout
     assert oct(out.stat().st_mode & 0o777) == oct(0o600)
+    # The synthetic export has no volunteer column: with one added, mentors are volunteers.
+    table = pd.read_csv(org, dtype=str, keep_default_na=False)
+    table["volunteer"] = np.where(np.arange(len(table)) % 4 == 0, "yes", "no")
+    table.to_csv(org, index=False)
+    args = [*args[:-1], str(tmp_path / "volunteers.csv")]
+    args += ["--set", "designs.reverse_mentoring.mentor_selection=volunteers"]
+    assert main(["pairs", str(org), *args]) == 0
+    rows = pd.read_csv(tmp_path / "volunteers.csv", dtype=str, keep_default_na=False)
+    volunteers = set(table.loc[table["volunteer"] == "yes", "employee_id"]) - seniors
+    mentors = set(rows.loc[rows["status"] == "paired", "mentor_id"])
+    assert mentors <= volunteers and len(mentors) > 0.9 * min(len(volunteers), len(seniors))
+    assert (rows["mentor_selection"] == "at random among the volunteers (volunteer = yes)").all()
 
 
 def test_seed_and_date_give_a_byte_identical_file(synthetic, tmp_path, capsys):

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.errors import InputError, Problem
+from sim.errors import InputError, Problem, did_you_mean
 from sim.model.capacity import too_small
 from sim.model.keyed import INTAKE
 from sim.model.model import random_streams
@@ -191,8 +191,6 @@ def _design(scenario: Scenario, name: str) -> ProgramDesign:
     for d in scenario.designs:
         if d.name == name:
             return d
-    from sim.errors import did_you_mean
-
     raise InputError(
         [
             Problem(
@@ -227,7 +225,7 @@ def _mentee_problems(roster: Roster, design: ProgramDesign, source: str) -> list
                 f"{key}.mentee_levels",
                 f"found [{found}]: no senior (employee with reports) at those levels in {file} "
                 f'(seniors are at levels {shown}); allowed: levels among {shown}, or "all", '
-                f"e.g. --set designs.{design.name}.mentee_levels={levels[0]}",
+                f"e.g. --set designs.{design.name}.mentee_levels=[{levels[0]}]",
             )
         ]
     if math.floor(design.coverage * eligible + 0.5) == 0:
