@@ -15,7 +15,9 @@ Modules, in the order an import goes through them:
 - `values`: the optional columns (level, birth year, hire date, digital, engagement);
 - `problems`: every problem collected, one line each;
 - `load`: `load_org_chart`, the steps above in order, and the chart they make;
-- `synthetic`: `synthesize_org_chart` and `write_synthetic_org_chart`.
+- `synthetic`: `synthesize_org_chart` and `write_synthetic_org_chart`;
+- `roster`: `load_roster`, the same steps keeping the employee ids (and the ``volunteer`` and
+  ``name`` columns), for the pairing list of `sim pairs` only.
 """
 
 from sim.scenario.orgchart.chart import GENERATIONS, OrgChart, generation_index
