@@ -4,21 +4,30 @@ Designs (every one beside the no-program baseline, all on the same replicate see
 
   coffee_chats            informal, monthly, commitment 0.5, no topic focus, every senior, ongoing
   formal_biweekly         formal, every 2 weeks, 1 hour, no topic focus, every senior, ongoing
-  formal_focused          the same with sessions focused on agreed digital topics
+  formal_focused          the same with sessions focused on agreed digital topics (commitment
+                          0.9: the model's default design knobs, every senior, ongoing)
+  formal_focused_monthly  formal_focused meeting every 4 weeks
+  formal_focused_half_commitment  formal_focused at commitment 0.5
+  formal_focused_every_26_weeks   formal_focused meeting twice a year
   formal_focused_two_way  the same, and mentors learn the business from their mentee
   top_two_levels          formal_focused for levels 0-1 only (vs every senior: formal_focused)
   four_months             formal_focused for 17 weeks (vs ongoing: formal_focused)
   twelve_months           formal_focused for 52 weeks
 
+Design against design: each knob's effect on year-2 junior turnover is printed as a paired
+difference between two designs on the same seeds (topic focus 1 vs 0, commitment 0.9 vs 0.5,
+biweekly vs monthly), with its 95% interval, and meeting every 26 weeks as the share of the
+biweekly design's effect it keeps (docs/ODD.md section 11.3).
+
 Writes to --out:
   compare_program_designs.csv  per design and outcome: mean and 95% interval over replicates,
                                the paired difference from baseline with its interval, and the
                                cost per avoided exit with a paired bootstrap interval
+  compare_program_designs_contrasts.csv  the design-against-design differences
   compare_program_designs.png  each design's mean and interval, and its difference
   results.sqlite               the runs (resumable: run again with the same --out to continue)
 
-Default size: 8 designs x 20 replicates of a 500-person division over 2 years (160 runs,
-20 to 25 s on 2 cores).
+Default size: 11 designs x 20 replicates of a 500-person division over 2 years (220 runs).
 """
 
 from __future__ import annotations
@@ -78,7 +87,52 @@ def designs() -> tuple[ProgramDesign, ...]:
         focused.with_changes(name="top_two_levels", mentee_levels=(0, 1)),
         focused.with_changes(name="four_months", duration_weeks=17),
         focused.with_changes(name="twelve_months", duration_weeks=52),
+        focused.with_changes(name="formal_focused_monthly", cadence_weeks=4),
+        focused.with_changes(name="formal_focused_half_commitment", commitment=0.5),
+        focused.with_changes(name="formal_focused_every_26_weeks", cadence_weeks=26),
     )
+
+
+# (design, against, what the difference isolates): one knob each, on the same seeds.
+CONTRASTS = (
+    ("formal_focused", "formal_biweekly", "topic focus 1 vs 0"),
+    ("formal_focused", "formal_focused_half_commitment", "commitment 0.9 vs 0.5"),
+    ("formal_focused", "formal_focused_monthly", "every 2 weeks vs every 4"),
+)
+CONTRAST_OUTCOME = "turnover_junior_y2"
+
+
+def contrasts(runs: pd.DataFrame, outcome: str = CONTRAST_OUTCOME) -> pd.DataFrame:
+    """Design minus design on the same seeds, for each knob in `CONTRASTS`."""
+    rows = []
+    for design, against, knob in CONTRASTS:
+        pair = runs[runs["design"].isin((design, against))]
+        diff = analysis.paired_differences(pair, [outcome], baseline=against)
+        if diff.empty:
+            continue
+        d = diff.iloc[0]
+        rows.append(
+            {
+                "design": design,
+                "against": against,
+                "knob": knob,
+                "outcome": outcome,
+                "difference": d["difference"],
+                "ci_low": d["ci_low"],
+                "ci_high": d["ci_high"],
+                "n": d["n"],
+                "beyond_interval": bool(d["ci_high"] < 0 or d["ci_low"] > 0),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def effect_kept(runs: pd.DataFrame, design: str, of: str, outcome: str = CONTRAST_OUTCOME):
+    """The share of `of`'s effect (vs baseline, paired) that `design` keeps."""
+    diff = analysis.paired_differences(runs, [outcome]).set_index("design")["difference"]
+    if design not in diff or of not in diff or diff[of] == 0:
+        return float("nan")
+    return float(diff[design] / diff[of])
 
 
 def build(replicates: int, size: int, years: float, seed: int) -> Experiment:
@@ -148,7 +202,31 @@ def run(args) -> int:
             else row.note
         )
         print(f"  {row.design}: {text}")
-    print(f"\nWrote {csv} and {png} ({len(runs)} runs) in {time.perf_counter() - started:.0f} s")
+    # Year 2 when the run is that long (the default), else year 1 (short test runs).
+    outcome = CONTRAST_OUTCOME if CONTRAST_OUTCOME in runs else "turnover_junior_y1"
+    pairs = contrasts(runs, outcome)
+    pairs_csv = write_table(pairs, args.out / f"{NAME}_contrasts.csv")
+    print(
+        f"\nDesign against design, {OUTCOMES[outcome].split(' (')[0].lower()}: paired "
+        "difference on the same seeds, mean [95% interval]"
+    )
+    for row in pairs.itertuples():
+        zero = "outside" if row.beyond_interval else "inside"
+        print(
+            f"  {row.knob:<26} {row.design} - {row.against}: "
+            f"{analysis.format_interval(row.difference, row.ci_low, row.ci_high)} "
+            f"(zero {zero} the interval)"
+        )
+    kept = effect_kept(runs, "formal_focused_every_26_weeks", "formal_focused", outcome)
+    if kept == kept:
+        print(
+            f"  meeting every 26 weeks keeps {kept:.0%} of the biweekly design's effect "
+            "(each vs baseline, paired)"
+        )
+    print(
+        f"\nWrote {csv}, {pairs_csv} and {png} ({len(runs)} runs) in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
     return 0
 
 

@@ -59,8 +59,20 @@ def test_compare_program_designs_writes_its_table_and_figure(tmp_path):
         "top_two_levels",
         "four_months",
         "twelve_months",
+        "formal_focused_monthly",
+        "formal_focused_half_commitment",
+        "formal_focused_every_26_weeks",
     }
     assert set(table["design"]) == designs
+    pairs = pd.read_csv(tmp_path / "compare_program_designs_contrasts.csv")
+    assert list(pairs["against"]) == [
+        "formal_biweekly",
+        "formal_focused_half_commitment",
+        "formal_focused_monthly",
+    ]
+    assert (pairs["design"] == "formal_focused").all()
+    assert (pairs["ci_low"] <= pairs["difference"]).all()
+    assert (pairs["difference"] <= pairs["ci_high"]).all()
     assert {
         "turnover_junior_y1",
         "engagement_junior_end",
