@@ -86,8 +86,9 @@ def default_replicates(scenario: Scenario) -> int:
     """The scenario's own `replicates`: the seeds of `sim run` and `sim compare`.
 
     Shares are paired differences on common seeds, so their intervals are narrow: on the
-    built-in 500-person division, 10 replicates put the listening share of year-1 junior
-    turnover at about -2.2 pp +- 0.6 (docs/experiments.md has the measured times).
+    500-person division with the default knobs (focus 1.0), 12 replicates put the listening
+    share of year-1 junior turnover at -2.36 pp [-2.98, -1.75] on model v3
+    (docs/experiments.md has the measured times).
     """
     return scenario.replicates
 
