@@ -330,6 +330,8 @@ def report(
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started, cpu0 = time.time(), cpu_seconds()
+    # The code this run uses: read now, since the tree may change while it runs.
+    commit, dirty = git_commit(), modified_sim_files()
     out: Path = args.out
     if out.exists() and not args.resume and args.force:
         shutil.rmtree(out)
@@ -377,8 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "command": shlex.join(["python", "experiments/calibrate.py", *(argv or sys.argv[1:])]),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_commit": git_commit(),
-        "modified_sim_files": [],
+        "git_commit": commit,
+        "modified_sim_files": dirty,
         "seed": args.seed,
         "population": args.population,
         "generations": int(len(gens)),
@@ -392,7 +394,6 @@ def main(argv: list[str] | None = None) -> int:
         "unfitted_priors": [p.key for p in unfitted_priors()],
         "versions": {**dependency_versions(), "pyabc": abc_smc.pyabc_or_error().__version__},
     }
-    meta["modified_sim_files"] = modified_sim_files()
     meta["wall_seconds"] = round(time.time() - started, 1)
     meta["cpu_seconds"] = round(cpu_seconds() - cpu0, 1)
     # Tables first into a temporary folder, then moved in: no half-written result set.
