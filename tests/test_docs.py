@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
+from sim.scenario.priors import prior_table
 from sim.scenario.template import parameter_table
-from sim.sweeps.calibration import evidence_table
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 
@@ -23,9 +23,9 @@ def test_odd_parameter_table_equals_the_schema():
     )
 
 
-def test_odd_evidence_ranges_equal_the_calibration_code():
-    assert between_markers("evidence-table") == evidence_table(), (
-        "docs/ODD.md's evidence ranges differ from sim.sweeps.calibration.evidence_table(); "
+def test_odd_priors_equal_the_calibration_priors():
+    assert between_markers("prior-table") == prior_table(), (
+        "docs/ODD.md's priors differ from sim.scenario.priors.prior_table(); "
         "paste the new table between the markers"
     )
 

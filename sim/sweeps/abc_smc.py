@@ -353,8 +353,18 @@ def posterior_table(history: Any, priors: Sequence[Prior] = fitted_priors()) -> 
 
 
 def generation_table(history: Any) -> pd.DataFrame:
-    """A row per generation: epsilon, particles, simulations, acceptance rate."""
+    """A row per generation: epsilon, particles, simulations, acceptance rate, ESS.
+
+    ESS is the effective sample size of the generation's weights, (sum w)^2 / sum(w^2): the
+    particle count when the weights are equal, less the more a few particles dominate.
+    """
     pops = history.get_all_populations()
     pops = pops[pops["t"] >= 0].copy()
     pops["acceptance_rate"] = pops["particles"] / pops["samples"]
-    return pops[["t", "epsilon", "particles", "samples", "acceptance_rate"]].reset_index(drop=True)
+    ess = []
+    for t in pops["t"]:
+        w = history.get_weighted_distances(t=int(t))["w"].to_numpy(float)
+        ess.append(float(w.sum() ** 2 / (w**2).sum()))
+    pops["ess"] = ess
+    cols = ["t", "epsilon", "particles", "samples", "acceptance_rate", "ess"]
+    return pops[cols].reset_index(drop=True)

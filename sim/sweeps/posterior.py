@@ -13,7 +13,7 @@ the wheel with the case files), found by `library_posterior_path`.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,9 @@ import pandas as pd
 
 from sim.errors import InputError, Problem
 from sim.scenario.cases import CASES_DIR
+from sim.scenario.parameters import Scenario
 from sim.scenario.priors import PRIORS, prior_for
+from sim.sweeps.runs import Results, run_scenario
 
 WEIGHT = "weight"
 POSTERIOR_NAME = "posterior.csv"
@@ -87,7 +89,7 @@ def read_posterior(path: str | Path) -> pd.DataFrame:
             )
     if not problems and (len(table) == 0 or not np.isfinite(table.to_numpy(float)).all()):
         problems.append(Problem(where, "needs at least one row, and numbers in every cell"))
-    if not problems and (table[WEIGHT] < 0).any() | (table[WEIGHT].sum() <= 0):
+    if not problems and ((table[WEIGHT] < 0).any() or table[WEIGHT].sum() <= 0):
         problems.append(Problem(f"{where}: column {WEIGHT}", "weights must be >= 0, not all 0"))
     if problems:
         raise InputError(problems)
@@ -147,3 +149,45 @@ def draw_particles(posterior: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 def set_overrides(draw: Mapping[str, Any]) -> list[str]:
     """``--set`` overrides (KEY=VALUE) for one drawn parameter set (`particle` left out)."""
     return [f"{k}={float(v)!r}" for k, v in draw.items() if k != "particle"]
+
+
+PARTICLE_COLUMN = "posterior_particle"
+
+
+def run_over_posterior(
+    load: Callable[[list[str]], Scenario],
+    posterior: pd.DataFrame,
+    designs: Sequence[str] | None,
+    seeds: Sequence[int],
+    draw_seed: int,
+    org_chart: object | None = None,
+    progress: bool = False,
+) -> Results:
+    """Every design over posterior draws as well as replicates: replicate r runs draw r.
+
+    Replicate r's scenario is `load` given draw r's ``--set`` overrides (which go before the
+    user's own, so an explicit ``--set`` still wins); every design of replicate r runs on
+    its seed and its draw, so paired differences stay paired. The result's rows carry the
+    drawn particle (`PARTICLE_COLUMN`, a row of the posterior file).
+    """
+    draws = draw_particles(posterior, len(seeds), draw_seed)
+    parts: list[Results] = []
+    rows = range(len(seeds))
+    if progress:
+        from tqdm.auto import tqdm
+
+        rows = tqdm(rows, desc="posterior draws", unit="draw")
+    for r in rows:
+        draw = draws.iloc[r].to_dict()
+        res = run_scenario(load(set_overrides(draw)), designs, [int(seeds[r])], org_chart)
+        for table in (res.series, res.summary, res.people):
+            if table is not None:
+                table["replicate"] = r
+                table.insert(3, PARTICLE_COLUMN, int(draw["particle"]))
+        parts.append(res)
+    people = [p.people for p in parts if p.people is not None]
+    return Results(
+        pd.concat([p.series for p in parts], ignore_index=True),
+        pd.concat([p.summary for p in parts], ignore_index=True),
+        pd.concat(people, ignore_index=True) if people else None,
+    )
