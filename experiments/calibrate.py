@@ -245,11 +245,11 @@ def report(
         "interval / prior width",
     ]
     pr = pred.assign(
-        observed=pred["observed"].map("{:.3g}".format),
+        observed=pred["observed"].map(lambda v: f"{v:.3g}" if v == v else "(none)"),
         median=pred["median"].map("{:.3g}".format),
         interval=[f"[{a:.3g}, {b:.3g}]" for a, b in zip(pred["q_lo"], pred["q_hi"], strict=True)],
-        inside=pred["inside"].map({True: "yes", False: "**no**"}),
-        below=pred["predictive_share_below"].map("{:.0%}".format),
+        inside=pred["inside"].map({True: "yes", False: "**no**"}).fillna("(no observed value)"),
+        below=pred["predictive_share_below"].map(lambda v: f"{v:.0%}" if v == v else ""),
     )[["case", "role", "outcome", "observed", "median", "interval", "inside", "below"]]
     pr.columns = ["case", "role", "outcome", "observed", "predictive median",
                   "90% predictive interval", "observed inside",
@@ -270,7 +270,7 @@ def report(
             f"({r['predictive_share_below']:.0%} of draws below 0.96). {unfitted} are not "
             "identified by the calibration patterns and keep their priors in this prediction."
         )
-    missed = pred[~pred["inside"]]
+    missed = pred[pred["inside"].eq(False)]
     misses = (
         "Every pattern's observed value lies inside its 90% predictive interval."
         if missed.empty
@@ -342,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     fit = abc_smc.Fit(case, args.population, args.generations, args.seed)
     if args.stop_after_generations is not None:
         fit.generations = min(fit.generations, args.stop_after_generations)
-    runs_per_draw = 1 + len(predict.CHECKS) + 1  # Surabaya runs its baseline too
+    # Surabaya runs its baseline too, Pershing its (shorter) counterfactual.
+    runs_per_draw = 1 + len(predict.CHECKS) + 2
     progress = Progress(args.population, args.generations, args.draws, runs_per_draw)
     pool = process_pool(args.workers) if args.workers > 1 else None
     try:

@@ -26,12 +26,15 @@ samples parameters from) with SeedSequence([seed, t, b]) and draws each simulati
 seed from it; batches are collected in index order and the generation takes the first n
 accepted. So the accepted particles, and the database, depend on the seed only, not on the
 number of workers, and a run resumed from its database (`resume`) continues exactly as the
-uninterrupted run would have.
+uninterrupted run would have. Any `concurrent.futures` executor of the project serves
+(`sim.sweeps.executors`: serial, processes, Dask); since pyabc draws from numpy's one global
+generator, batches that share a process (threads) run one at a time.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future
@@ -154,18 +157,23 @@ class CaseModel:
         return pattern_statistics(self.case.scenario(values), self.design, seed)
 
 
+# pyabc draws from numpy's one global generator: batches in threads of one process take turns.
+_GLOBAL_RANDOM = threading.Lock()
+
+
 def _run_batch(simulate_one: Any, seed: Sequence[int], size: int) -> list[Any]:
     """`size` proposals of one batch, numpy's global generator seeded for this batch."""
     if isinstance(simulate_one, bytes):
         import cloudpickle
 
         simulate_one = cloudpickle.loads(simulate_one)
-    state = np.random.get_state()
-    np.random.seed(np.random.SeedSequence(list(seed)).generate_state(4))
-    try:
-        return [simulate_one() for _ in range(size)]
-    finally:
-        np.random.set_state(state)  # the caller's stream is not this batch's business
+    with _GLOBAL_RANDOM:
+        state = np.random.get_state()
+        np.random.seed(np.random.SeedSequence(list(seed)).generate_state(4))
+        try:
+            return [simulate_one() for _ in range(size)]
+        finally:
+            np.random.set_state(state)  # the caller's stream is not this batch's business
 
 
 def make_ordered_sampler(

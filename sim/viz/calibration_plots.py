@@ -5,7 +5,8 @@
   every pair below it (point size by weight).
 - `predictive_figure`: predictive.csv (a row per case, outcome and draw with `value` and
   `observed`): each pattern's posterior predictive distribution, its 90% interval and the
-  observed value, labelled by role (calibration, held out, consistency).
+  observed value (where the case reports one), labelled by role (calibration, held out,
+  consistency).
 
 Example:
     >>> import pandas as pd
@@ -94,7 +95,8 @@ def predictive_figure(predictive: pd.DataFrame) -> Figure:
             ax.hist(v, bins=20, color=colour, alpha=0.7)
             lo, hi = np.quantile(v, [0.05, 0.95])
             ax.axvspan(lo, hi, color=colour, alpha=0.12, label="90% predictive interval")
-        ax.axvline(obs, color="black", lw=1.5, label=f"observed {obs:g}")
+        if np.isfinite(obs):  # an outcome reported beside a pattern has none
+            ax.axvline(obs, color="black", lw=1.5, label=f"observed {obs:g}")
         ax.set_title(f"{case} ({role})\n{outcome}", fontsize=8)
         ax.set_yticks([])
         ax.tick_params(labelsize=7)
