@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import resource
 import shlex
@@ -72,7 +73,7 @@ def log(msg: str) -> None:
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and its finished children (the worker pool, once shut down)."""
+    """CPU time of this process and its waited-for children (the worker pool, once shut down)."""
     me = time.process_time()
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return me + kids.ru_utime + kids.ru_stime
@@ -345,7 +346,10 @@ def main(argv: list[str] | None = None) -> int:
     # Surabaya runs its baseline too, Pershing its (shorter) counterfactual.
     runs_per_draw = 1 + len(predict.CHECKS) + 2
     progress = Progress(args.population, args.generations, args.draws, runs_per_draw)
-    pool = process_pool(args.workers) if args.workers > 1 else None
+    # Spawned workers are this process's own children, so their CPU time is counted once they
+    # exit (a forkserver's workers are its children, not ours).
+    spawn = multiprocessing.get_context("spawn")
+    pool = process_pool(args.workers, mp_context=spawn) if args.workers > 1 else None
     try:
         done = abc_smc.generations_done(db) if args.resume else 0
         log(
