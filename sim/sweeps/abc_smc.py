@@ -16,7 +16,9 @@ week after launch; tests/test_abc.py checks it), so the two no-program patterns 
 Distance: Euclidean over the three statistics, each scaled by its tolerance (`PATTERNS`):
 d = sqrt(sum(((s - s_obs) / tol)^2)). Epsilon: pyabc's median epsilon (each generation's
 threshold is the median distance of the one before); transitions: pyabc's multivariate normal
-kernel; uniform priors.
+kernel with twice the particles' weighted covariance, mixed with the prior (a fifth of the
+proposals; `defensive_transition`) so that no particle's weight exceeds 5 x the mean; uniform
+priors.
 
 Reproducibility: pyabc's own parallel samplers (multicore, Dask, Redis) accept whichever
 particles finish first, so their results depend on timing and worker count; pyabc
@@ -294,11 +296,76 @@ class Fit:
             population_size=self.population,
             sampler=make_ordered_sampler(executor, self.seed, workers, progress=progress),
             eps=pyabc.MedianEpsilon(),
+            transitions=defensive_transition(
+                {name_of(p.key): (p.lo, p.hi) for p in self.priors}, PRIOR_SHARE
+            ),
         )
 
     def observed(self) -> dict[str, float]:
         """The observed statistics."""
         return {p.name: p.observed for p in PATTERNS}
+
+
+def twice_the_covariance(n: float, d: int) -> float:
+    """Kernel bandwidth factor sqrt(2): proposals with twice the particles' weighted covariance.
+
+    Beaumont et al. (2009, Adaptive approximate Bayesian computation) derive 2 x covariance
+    for ABC population Monte Carlo; pyabc's default (Silverman's rule) is narrower.
+    """
+    del n, d
+    return math.sqrt(2.0)
+
+
+PRIOR_SHARE = 0.2
+
+
+def defensive_transition(bounds: Mapping[str, tuple[float, float]], prior_share: float) -> Any:
+    """A proposal: the normal kernel mixed with the uniform prior (defensive importance sampling).
+
+    A share `prior_share` of proposals comes from the prior box, the rest from the kernel
+    around the last generation's particles (twice their weighted covariance), and the
+    proposal density is the same mixture. An importance weight prior / proposal is then at
+    most 1 / prior_share (Hesterberg 1995). Why: with ten weakly identified parameters and
+    uniform priors, a plain normal kernel gave a few particles nearly all the weight
+    (effective sample size 4 of 100 particles in the last generation of a quick fit).
+    """
+    pyabc = pyabc_or_error()
+
+    class DefensiveTransition(pyabc.MultivariateNormalTransition):
+        def __init__(self) -> None:
+            super().__init__(bandwidth_selector=twice_the_covariance)
+
+        def _box(self) -> tuple[np.ndarray, np.ndarray]:
+            cols = list(self.X.columns)
+            return (
+                np.array([bounds[c][0] for c in cols]),
+                np.array([bounds[c][1] for c in cols]),
+            )
+
+        def rvs_single(self) -> Any:
+            if np.random.uniform() < prior_share:
+                lo, hi = self._box()
+                draw = np.random.uniform(lo, hi)
+                return pyabc.Parameter(dict(zip(self.X.columns, draw, strict=True)))
+            return super().rvs_single()
+
+        def rvs(self, size: int | None = None) -> Any:
+            if size is None:
+                return self.rvs_single()
+            return pd.DataFrame([dict(self.rvs_single()) for _ in range(size)])
+
+        def pdf(self, x: Any) -> Any:
+            kernel = super().pdf(x)
+            lo, hi = self._box()
+            if isinstance(x, pd.DataFrame):
+                arr = x[self.X.columns].to_numpy(float)
+            else:
+                arr = np.array([x[k] for k in self.X.columns], float)
+            inside = np.all((arr >= lo) & (arr <= hi), axis=-1)
+            box = inside / float(np.prod(hi - lo))
+            return (1 - prior_share) * kernel + prior_share * box
+
+    return DefensiveTransition()
 
 
 def database_url(path: Path) -> str:
