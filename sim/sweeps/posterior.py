@@ -93,7 +93,7 @@ def read_posterior(path: str | Path) -> pd.DataFrame:
         problems.append(Problem(f"{where}: column {WEIGHT}", "weights must be >= 0, not all 0"))
     if problems:
         raise InputError(problems)
-    return table
+    return table.astype(float)
 
 
 def read_sidecar(path: str | Path) -> dict[str, Any]:
