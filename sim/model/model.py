@@ -220,13 +220,21 @@ class OrgCultureModel(mesa.Model):
         np.multiply(annual, self.people.filled, out=self.people.exit_risk)
 
     # --- results --------------------------------------------------------------------
-    def series(self) -> pd.DataFrame:
-        """The weekly series so far: a row per week from week 0 (a copy, yours to change)."""
-        return self.recorder.finish().copy()
+    def series(self, keys: dict[str, object] | None = None) -> pd.DataFrame:
+        """The weekly series so far: a row per week from week 0 (a copy, yours to change).
+
+        `keys` (column name -> one value) become the first columns, the same in every row:
+        as `DataFrame.insert` would put them, in one construction instead of one each.
+        """
+        if not keys:
+            return self.recorder.finish().copy()
+        columns = self.recorder.finish_columns()
+        rows = pd.RangeIndex(len(columns["week"]))
+        return pd.DataFrame({**keys, **columns}, index=rows)
 
     def summary(self) -> dict[str, object]:
         """The run's summary row (outcomes per year relative to launch)."""
-        return summarise(self.recorder.finish(), self)
+        return summarise(self.recorder.finish_columns(), self)
 
     def people_table(self) -> pd.DataFrame:
         """A row per person and week (only if the scenario asked to record people)."""

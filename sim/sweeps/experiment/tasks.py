@@ -76,7 +76,9 @@ def run_task(task: RunTask) -> RunOutcome:
     try:
         scenario = point_scenario(task.base, task.sets, task.source)
         chart = _chart(scenario.org.chart) if scenario.org.chart else None
-        series, summary, _ = run_one(scenario, task.design, task.replicate, task.seed, chart)
+        series, summary, _ = run_one(
+            scenario, task.design, task.replicate, task.seed, chart, keep_series=task.keep_series
+        )
     except InputError as err:
         return RunOutcome(
             **keys, status="failed", wall_seconds=time.perf_counter() - started, error=str(err)
