@@ -104,6 +104,25 @@ class Org:
             cache[key] = values
         return cache[key]
 
+    def by_rank(
+        self, junior: float, manager: float, executive: float, executive_levels: int
+    ) -> np.ndarray:
+        """Per position: `executive`, `manager` or `junior` by rank (kept, read-only).
+
+        `executive` at Senior positions above level `executive_levels`, `manager` at the other
+        Senior positions, `junior` at Junior ones. Hires read their age ranges from these:
+        one gather a week instead of choosing among the three ranges for each week's hires.
+        """
+        cache = self.__dict__.setdefault("_by_rank", {})
+        key = (junior, manager, executive, executive_levels)
+        if key not in cache:
+            senior = self.is_senior
+            top = senior & (self.level < executive_levels)
+            values = np.where(top, executive, np.where(senior, manager, junior))
+            values.setflags(write=False)
+            cache[key] = values
+        return cache[key]
+
     @cached_property
     def junior_positions(self) -> np.ndarray:
         """Positions with the Junior role, ascending."""
