@@ -179,6 +179,30 @@ class Org:
         return ranks
 
     @cached_property
+    def manager_or_self(self) -> np.ndarray:
+        """Each position's manager; the root: itself (kept, read-only)."""
+        values = np.where(self.parent >= 0, self.parent, self.positions)
+        values.setflags(write=False)
+        return values
+
+    @cached_property
+    def climate_slots(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Positions grouped by (manager, department): what the climate felt there depends on.
+
+        Returns (slot of each position, manager rank of each slot as in `manager_rank`,
+        department of each slot). Nearly every position shares its manager's department,
+        so there are about as many slots as seniors: the weekly climate is computed once
+        per slot and gathered to the positions once (kept, read-only).
+        """
+        n_dept = self.n_departments
+        key = self.manager_rank * n_dept + self.department
+        pairs, slot = np.unique(key, return_inverse=True)
+        out = (slot.astype(np.int64), pairs // n_dept, pairs % n_dept)
+        for a in out:
+            a.setflags(write=False)
+        return out
+
+    @cached_property
     def senior_rank(self) -> np.ndarray:
         """Each position's index in `senior_positions` (-1 for Junior positions)."""
         rank = np.full(self.size, -1, dtype=np.int64)
