@@ -271,7 +271,8 @@ def annual_exit_probability(
     np.exp(a, out=a)
     a *= org.by_role(xp.base_junior, xp.base_senior)[where]
     a *= 1.0 + xp.beta_c * recent_neighbour_exits[where]
-    a *= np.where(people.tenure[where] < 52, xp.new_hire_factor, 1.0)
+    # The new-hire factor where tenure < 52 (elsewhere x 1.0, which changes nothing).
+    np.multiply(a, xp.new_hire_factor, out=a, where=people.tenure[where] < 52)
     return np.minimum(xp.max_annual, a, out=a)
 
 

@@ -163,6 +163,8 @@ class OrgCultureModel(mesa.Model):
         # One uniform per position, filled or not: designs share their exit draws.
         uniforms = self.streams["exits"].random(self.org.size)
         gone = dynamics.draw_exits(self.people, self.org, self.recent_neighbour_exits, uniforms, xp)
+        if len(gone) == 0:  # common in a small org: nothing below has anything to do
+            return Leavers(gone, gone, gone)
         # Their org-tie neighbours, once: for contagion now and the exit window later.
         neighbours = self.org.neighbours_of(gone)
         dynamics.exit_contagion(self.people, self.org, gone, xp.c_e, neighbours)
@@ -205,9 +207,10 @@ class OrgCultureModel(mesa.Model):
 
     def note_recent_exits(self, leavers: Leavers) -> None:
         """This week's leavers enter the contagion window; the oldest week leaves it."""
-        if len(self.recent_exits) == self.recent_exits.maxlen:
+        if len(self.recent_exits) == self.recent_exits.maxlen and len(self._recent_neighbours[0]):
             np.subtract.at(self.recent_neighbour_exits, self._recent_neighbours[0], 1.0)
-        np.add.at(self.recent_neighbour_exits, leavers.neighbours, 1.0)
+        if len(leavers.neighbours):
+            np.add.at(self.recent_neighbour_exits, leavers.neighbours, 1.0)
         self.recent_exits.append(leavers.positions)
         self._recent_neighbours.append(leavers.neighbours)
 

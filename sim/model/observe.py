@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from itertools import accumulate
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -87,6 +88,7 @@ class WeeklyRecorder:
         org = model.org
         self._role_positions = (org.size - len(org.senior_positions), len(org.senior_positions))
         self._leaders = np.flatnonzero(model.leadership_mask)
+        self._no_dept_exits = [0] * org.n_departments
         self.columns: tuple[str, ...] = (
             "week",
             *(f"{c}_{role}" for role in ROLES for c in ROLE_COLUMNS),
@@ -115,12 +117,17 @@ class WeeklyRecorder:
         filled = p.filled
         e = p.engagement
         engaged = e >= m.config.dynamics.engagement.engaged_threshold
-        if leavers is None:
-            left = left_gen = np.empty(0, dtype=np.int64)
+        n_gen = len(GEN_KEYS)
+        if leavers is None or len(leavers.positions) == 0:
+            # No exits (week 0, or a quiet week): the exit counts are zeros.
+            exits, exits_by_gen, exits_by_dept = (0, 0), [0] * n_gen, self._no_dept_exits
         else:
-            left, left_gen = leavers.positions, leavers.generation
-        left_senior = int(np.count_nonzero(org.is_senior[left]))
-        exits = (len(left) - left_senior, left_senior)
+            left = leavers.positions
+            left_senior = int(np.count_nonzero(org.is_senior[left]))
+            exits = (len(left) - left_senior, left_senior)
+            # A leaver counts in the generation they had when they left.
+            exits_by_gen = np.bincount(leavers.generation, minlength=n_gen).tolist()
+            exits_by_dept = np.bincount(org.department[left], minlength=org.n_departments).tolist()
         seniors_here = filled & org.is_senior
         row: list[float] = [week]
         by_role = ((filled ^ seniors_here).nonzero()[0], seniors_here.nonzero()[0])
@@ -139,14 +146,11 @@ class WeeklyRecorder:
             )
         digital_junior = row[7]
         # Generations: a stable sort keeps each group in position order (vacant last).
-        n_gen = len(GEN_KEYS)
         key = np.where(filled, p.generation, n_gen)
         by_gen = key.argsort(kind="stable")
-        bounds = key[by_gen].searchsorted(np.arange(n_gen + 1)).tolist()
+        bounds = list(accumulate(np.bincount(key, minlength=n_gen + 1).tolist(), initial=0))
         by_gen = by_gen[: bounds[n_gen]]
         e_by_gen, engaged_by_gen = e[by_gen], engaged[by_gen]
-        # A leaver counts in the generation they had when they left.
-        exits_by_gen = np.bincount(left_gen, minlength=n_gen).tolist()
         for code in range(n_gen):
             lo, hi = bounds[code], bounds[code + 1]
             n = hi - lo
@@ -156,7 +160,7 @@ class WeeklyRecorder:
                 _mean(e_by_gen[lo:hi]),
                 int(np.count_nonzero(engaged_by_gen[lo:hi])) / n if n else nan,
             )
-        row += np.bincount(org.department[left], minlength=org.n_departments).tolist()
+        row += exits_by_dept
         fluency = _mean(p.digital[self._leaders[filled[self._leaders]]])
         row += (fluency, digital_junior - fluency)
         prog = m.program
