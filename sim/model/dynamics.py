@@ -178,8 +178,10 @@ def nearest_filled_manager(people: People, org: Org) -> np.ndarray:
     Where no position below a vacancy needs to look further up, this is `org.parent`
     itself: read it, do not change it.
     """
-    # Only the reports of vacant positions need to look further up than their manager.
-    below_vacancy = org.reports_of(np.flatnonzero(~people.filled))
+    # Only the reports of vacant positions need to look further up than their manager (and
+    # only Senior positions have reports).
+    vacant = org.senior_positions[~people.filled[org.senior_positions]]
+    below_vacancy = org.reports_of(vacant)
     if len(below_vacancy) == 0:
         return org.parent
     mgr = org.parent.copy()

@@ -134,15 +134,22 @@ class WeeklyRecorder:
         row_groups = (by_role[1], by_role[0])  # filled seniors, filled juniors
         for r, at in enumerate(by_role):
             n = len(at)
+            # The group's four columns gathered into the rows of one array and summed row by
+            # row in one call: each row's sum is numpy's pairwise sum of that column, as
+            # values[mask].mean() sums it.
+            values = np.empty((4, n))
+            for i, column in enumerate((e, p.exit_risk, p.digital, p.business)):
+                np.take(column, at, out=values[i], mode="clip")
+            e_sum, risk_sum, digital_sum, business_sum = np.add.reduce(values, axis=1).tolist()
             row += (
                 n,
                 self._role_positions[r] - n,
                 exits[r],
-                _mean(e[at]),
+                e_sum / n if n else nan,
                 int(np.count_nonzero(engaged[at])) / n if n else nan,
-                _mean(p.exit_risk[at]),
-                _mean(p.digital[at]),
-                _mean(p.business[at]),
+                risk_sum / n if n else nan,
+                digital_sum / n if n else nan,
+                business_sum / n if n else nan,
             )
         digital_junior = row[7]
         # Generations: a stable sort keeps each group in position order (vacant last).

@@ -389,6 +389,8 @@ def gc_paused() -> Iterator[None]:
 
 def _gather_ranges(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """indices[indptr[r]:indptr[r + 1]] for each r in rows, concatenated, without a loop."""
+    if len(rows) == 0:
+        return np.empty(0, dtype=indices.dtype)
     starts = indptr[rows]
     counts = indptr[rows + 1] - starts
     ends = counts.cumsum()
