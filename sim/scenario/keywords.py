@@ -16,7 +16,6 @@ no keyword.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import difflib
 import functools
 from collections.abc import Mapping
@@ -64,7 +63,7 @@ class Keyword:
 
 
 def keyword_of(key: str) -> str:
-    """The keyword of a dotted scenario key: ``dynamics.exits.beta_e`` -> ``dynamics__exits__beta_e``."""
+    """A dotted scenario key's keyword: ``dynamics.exits.beta_e`` -> ``dynamics__exits__beta_e``."""
     return key.replace(".", SEPARATOR)
 
 
