@@ -1,6 +1,7 @@
 """OrgCultureModel as Mesa users expect it: keyword parameters, rng, DataCollector, batch_run."""
 
 import datetime as dt
+import doctest
 import json
 import subprocess
 import sys
@@ -298,3 +299,12 @@ def test_batch_run_runs_the_issues_example_twice_with_the_same_data():
     unseeded = pd.DataFrame(out["unseeded"])
     assert unseeded["seed"].isna().all()  # iterations= passes no seed: each run draws its own
     assert unseeded["engagement_junior"].nunique() == 2
+
+
+def test_the_models_docstring_examples_run():
+    from sim.model import model as module
+
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for test in doctest.DocTestFinder().find(module.OrgCultureModel, globs={}):
+        runner.run(test)
+    assert runner.tries >= 7 and runner.failures == 0

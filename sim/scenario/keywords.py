@@ -90,9 +90,13 @@ def model_keywords() -> dict[str, Keyword]:
     return out
 
 
-def keyword_table() -> list[tuple[str, str, str]]:
-    """(keyword, scenario key, help) for every keyword, for docs and `help()`."""
-    return [(k.name, k.key, k.info.help) for k in model_keywords().values()]
+def keyword_table() -> str:
+    """The Markdown table of every keyword, its ``--set`` key and meaning (docs/mesa.md)."""
+    lines = ["| keyword | `--set` key | meaning |", "| --- | --- | --- |"]
+    for k in model_keywords().values():
+        meaning = k.info.help.replace("|", "\\|")
+        lines.append(f"| `{k.name}` | `{k.key}` | {meaning} |")
+    return "\n".join(lines) + "\n"
 
 
 def run_inputs(

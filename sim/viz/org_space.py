@@ -4,12 +4,13 @@
 connections), so `mesa.visualization.draw_space(model.grid, portrayal)` and
 `SpaceRenderer(model)` draw it as they are. Their default layout is networkx's spring
 layout, slow beyond a few hundred people and not an org chart; this module gives them the
-animation's org-chart layout (levels as rows, departments side by side) instead:
+animation's org-chart layout (levels as rows, departments side by side) instead::
 
-    >>> from mesa.visualization import draw_space
-    >>> from sim.viz.org_space import org_chart_layout, portray_employee
-    >>> ax = draw_space(model.grid, portray_employee, layout_alg=org_chart_layout)
-    >>> renderer = org_renderer(model).setup_agents(portray_employee).render()
+    from mesa.visualization import draw_space
+    from sim.viz.org_space import org_chart_layout, org_renderer, portray_employee
+
+    ax = draw_space(model.grid, portray_employee, layout_alg=org_chart_layout)
+    ax = org_renderer(model).setup_agents(portray_employee).render().canvas
 
 Mesa's visualization package imports solara, so this needs the ``mesa-viz`` extra
 (``pip install "orgculture-sim[mesa-viz]"``; `make` installs it). The networkx graph
