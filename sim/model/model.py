@@ -126,6 +126,7 @@ class OrgCultureModel(mesa.Model):
         self.config = scenario = scenario or default_scenario()
         self.design = design
         self.seed = seed
+        self.last_week = scenario.weeks  # `running` turns False once it is done
         self.streams, self.keys = random_streams(seed)
         self.org: Org = self.build_org(org_chart)
         self.people: People = initial_people(
@@ -241,7 +242,7 @@ class OrgCultureModel(mesa.Model):
         if self.program is not None:
             self.program.note_retention(week)
         self.recorder.record(week, leavers)
-        self.running = week < self.config.weeks
+        self.running = week < self.last_week
         if self._collection is not None and self._collection.live:
             self._collection.catch_up(self)
 
