@@ -151,6 +151,13 @@ def test_a_bad_value_is_refused_as_the_loader_refuses_it_naming_the_keyword():
     assert "before start_date" in problems(launch_date="2023-01-02")
 
 
+def test_a_scenario_or_design_of_the_wrong_kind_says_what_is_allowed():
+    with pytest.raises(InputError, match=r"scenario='telecom'\): allowed: a Scenario"):
+        OrgCultureModel(scenario="telecom")
+    with pytest.raises(InputError, match="allowed: a ProgramDesign, a design's name"):
+        OrgCultureModel(design={"cadence_weeks": 2})
+
+
 # --- seeds ------------------------------------------------------------------------------
 def test_rng_is_mesas_name_for_the_seed():
     scenario = small_scenario(size=40, years=0.2)

@@ -124,6 +124,26 @@ def run_inputs(
         InputError: an unknown keyword (with close matches), a value the key does not
             allow, an unknown design name -- every problem at once.
     """
+    if not isinstance(scenario, Scenario):
+        raise InputError(
+            [
+                Problem(
+                    f"{source}(scenario={scenario!r})",
+                    "allowed: a Scenario, e.g. sim.load_scenario('telecom') or "
+                    "sim.default_scenario()",
+                )
+            ]
+        )
+    if design is not None and not isinstance(design, ProgramDesign | str):
+        raise InputError(
+            [
+                Problem(
+                    f"{source}(design={design!r})",
+                    "allowed: a ProgramDesign, a design's name in the scenario, "
+                    '"baseline" or None',
+                )
+            ]
+        )
     baseline = False
     if isinstance(design, str):
         baseline = design == RESERVED_DESIGN
