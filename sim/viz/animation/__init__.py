@@ -8,15 +8,23 @@ week, the date, the headline numbers and a small live chart of junior turnover a
 leadership fluency. `--compare` shows the baseline and a program side by side on the same
 seed, so they share the organisation, the people and the exit draws.
 
+For a projector: `size` (pixels; the whole picture, text included, scales with it: the
+smallest text is 21 px high at 1920x1080), `dpi`, `font_scale`, `start` ("launch" skips the
+warm-up) and `hold` (seconds on the last frame). Titles use a design's `label` (else its
+name in words) and the seed sits in a small footer; departments carry their names from an
+HR export.
+
 Modules: `layout` (where each node goes, computed once), `frame` (colours, sizes, the weeks
-shown), `stage` (the figure, its models and the artists each frame updates) and `writers`
-(GIF and MP4 files). This module holds the public part: `animate` and `OrgAnimation` (save,
-or show in a notebook); `OrgAnimation.save` looks up `ffmpeg_path` here.
+shown, titles), `sizing` (frame size, dpi and type sizes), `stage` (the figure, its models
+and the artists each frame updates), `writers` (GIF and MP4 files) and `player` (the
+notebook's offline video). This module holds the public part: `animate` and `OrgAnimation`
+(save, or show in a notebook); `OrgAnimation.save` looks up `ffmpeg_path` here.
 
 Example:
     >>> from sim.viz.animation import animate
     >>> anim = animate(compare=True, years=0.1, weeks_per_frame=2)  # displays in a notebook
     >>> path = anim.save("/tmp/org.gif", progress=False)
+    >>> talk = animate(compare=True, size="1920x1080", start="launch", hold=3)
 """
 
 from __future__ import annotations
