@@ -76,10 +76,10 @@ class Stage:
         seed: the run's integer seed (common to every panel; shown in the footer).
         color_by: "engagement" or "digital".
         org_chart: an imported org chart, if the scenario uses one.
+        dpi: dots per inch when `size` is not given (the design's size at this dpi).
         size: the frame's pixels and dpi (default: `sizing.frame_size` from `dpi`).
         fonts: type sizes (default: `Typography.scaled(1)`).
         first_week: the week of the first frame (the charts still show every week run).
-        dpi: dots per inch when `size` is not given (the design width at this dpi, 16:9).
 
     Raises:
         InputError: when the text at this size and dpi leaves no room for the org chart.
@@ -92,10 +92,11 @@ class Stage:
         seed: int,
         color_by: str = "engagement",
         org_chart: object | None = None,
+        dpi: float | None = None,
+        *,
         size: FrameSize | None = None,
         fonts: Typography | None = None,
         first_week: int = 0,
-        dpi: float | None = None,
     ) -> None:
         if color_by not in COLOUR_BY:
             raise ValueError(f"color_by must be one of {', '.join(COLOUR_BY)}")
@@ -150,72 +151,8 @@ class Stage:
         pad = 0.7 * f.small * PT
         frac = lambda x0, y0, w, h: (x0 / W, y0 / H, w / W, h / H)  # noqa: E731
 
-        # Header: the title and the date, then the subtitle and the week.
-        title_row, sub_row = 1.25 * f.title * PT, 1.4 * f.body * PT
-        title_y, sub_y = H - pad - title_row / 2, H - pad - title_row - sub_row / 2
-        date_w = 1.08 * self._width("Wed 28 May 2022", f.title, bold=True)
-        status_w = max(self._width(self._week_status(w), f.body) for w in self._sample_weeks())
-        self.title = fig.text(
-            pad / W,
-            title_y / H,
-            self._fit_first(
-                self._titles(names), f.title, W - 2 * pad - date_w - 2 * f.body * PT, True
-            ),
-            fontsize=f.title,
-            fontweight="bold",
-            va="center",
-        )
-        what = f"{readable_name(self.scenario.name)}: colour = {self.color_by}"
-        same = "; same organisation, people and luck: only the program differs" if k > 1 else ""
-        fig.text(
-            pad / W,
-            sub_y / H,
-            self._fit_first([what + same, what], f.body, W - 2 * pad - status_w - 2 * f.body * PT),
-            fontsize=f.body,
-            color="#333333",
-            va="center",
-        )
-        self.date_text = fig.text(
-            (W - pad) / W, title_y / H, "", fontsize=f.title, fontweight="bold", ha="right",
-            va="center",
-        )  # fmt: skip
-        self.week_text = fig.text((W - pad) / W, sub_y / H, "", fontsize=f.body, ha="right",
-                                  va="center")  # fmt: skip
-
-        # Footer: the colour scale, the legend, and the seed in small grey type.
-        footer = fig.text(
-            (W - pad) / W,
-            pad / H,
-            f"seed {self.seed} · scenario {self.scenario.name}",
-            fontsize=f.small,
-            color=GREY_TEXT,
-            ha="right",
-            va="bottom",
-        )
-        footer_w = self._width(footer.get_text(), f.small)
-        bar_w = max(2.2, 1.05 * self._width(label, f.small))
-        bar_h = 0.9 * f.small * PT
-        bar_y = pad + (2.4 * f.small + 9) * PT  # tick labels and the label go below the bar
-        cax = fig.add_axes(frac(pad + 0.3 * f.small * PT, bar_y, bar_w, bar_h))
-        bar = fig.colorbar(
-            ScalarMappable(self.norm, COLOUR_MAP), cax=cax, orientation="horizontal", extend="both"
-        )
-        bar.set_label(label, fontsize=f.small, labelpad=2)
-        bar.ax.tick_params(labelsize=f.small)
-        legend_x = pad + bar_w + 1.5 * f.body * PT
-        room = W - pad - footer_w - 1.0 * f.body * PT - legend_x
-        legend = None
-        for ncols in (2, 1):
-            if legend is not None:
-                legend.remove()
-            legend = self._legend(legend_x / W, pad / H, ncols)
-            box = legend.get_window_extent(self._renderer)
-            if box.width / self.size.dpi <= room:
-                break
-        legend_h = box.height / self.size.dpi
-        bottom_block = max(legend_h, bar_y + bar_h) + 0.5 * f.small * PT
-        if box.width / self.size.dpi > room:
-            self._too_crowded("the legend and the footer do not fit across the frame")
+        header_h = self._header(names)
+        bottom_block = self._footer(label)
 
         # Across: level names, the panels, then the charts column on the right.
         level_w = self._width(f"level {int(self.level.max())}", f.small) + 8 * PT
@@ -231,7 +168,7 @@ class Stage:
         lines = self._headline_lines(panel_w)
         headline_h = (len(lines) * 1.35 * f.body + 0.4 * f.body) * PT
         heading_room = (0.5 * f.heading + 1.25 * f.heading + 6) * PT  # the panel title above
-        axes_top = H - pad - title_row - sub_row - heading_room
+        axes_top = H - header_h - heading_room
         org = models[0].org
         names_shown = self._department_texts(org)
         for dept_rows in (1, 2):
@@ -266,29 +203,112 @@ class Stage:
         for i, (name, model) in enumerate(zip(names, models, strict=True)):
             x0 = panels_left + i * (panel_w + panel_gap)
             ax = fig.add_axes(frac(x0, axes_bottom, panel_w, panel_h))
-            self.panels.append(
-                self._panel(ax, name, model, colours[name], i == 0, panel_w, lines, headline_h)
-            )
+            self.panels.append(self._panel(ax, name, model, colours[name], i == 0, panel_w, lines))
         if k > 1:  # the key to the charts' colours, under them, clear of the lines
-            top = axes_bottom - (1.9 * f.small + 8) * PT  # under the date labels
-            for ncols in (2, 1):
-                key = fig.legend(
-                    handles=[p.turnover_line for p in self.panels],
-                    loc="upper left",
-                    bbox_to_anchor=(chart_left / W, top / H),
-                    ncols=ncols,
-                    fontsize=f.small,
-                    frameon=False,
-                    borderaxespad=0,
-                    borderpad=0,
-                    handlelength=1.5,
-                )
-                box = key.get_window_extent(self._renderer)
-                if box.x1 <= (W - pad) * self.size.dpi:
-                    break
-                key.remove()
-            if box.y0 < bottom_block * self.size.dpi or box.x1 > (W - pad) * self.size.dpi:
-                self._too_crowded("the charts' key does not fit under them")
+            self._chart_key(chart_left, axes_bottom - (1.9 * f.small + 8) * PT, bottom_block)
+
+    def _chart_key(self, left: float, top: float, floor: float) -> None:
+        """The charts' key (no program, program) with its top left at (`left`, `top`) inches."""
+        f, dpi = self.fonts, self.size.dpi
+        W, H = self.fig.get_size_inches()  # noqa: N806 - the figure's width and height
+        right = W - 0.7 * f.small * PT
+        for ncols in (2, 1):
+            key = self.fig.legend(
+                handles=[p.turnover_line for p in self.panels],
+                loc="upper left",
+                bbox_to_anchor=(left / W, top / H),
+                ncols=ncols,
+                fontsize=f.small,
+                frameon=False,
+                borderaxespad=0,
+                borderpad=0,
+                handlelength=1.5,
+            )
+            box = key.get_window_extent(self._renderer)
+            if box.x1 <= right * dpi and box.y0 >= floor * dpi:
+                return
+            key.remove()
+        self._too_crowded("the charts' key does not fit under them")
+
+    def _header(self, names: list[str]) -> float:
+        """The title and the date, then the subtitle and the week; returns their height."""
+        fig, f = self.fig, self.fonts
+        W, H = fig.get_size_inches()  # noqa: N806 - the figure's width and height
+        pad = 0.7 * f.small * PT
+        title_row, sub_row = 1.25 * f.title * PT, 1.4 * f.body * PT
+        title_y, sub_y = H - pad - title_row / 2, H - pad - title_row - sub_row / 2
+        date_w = 1.08 * self._width("Wed 28 May 2022", f.title, bold=True)
+        status_w = max(self._width(self._week_status(w), f.body) for w in self._sample_weeks())
+        self.title = fig.text(
+            pad / W,
+            title_y / H,
+            self._fit_first(
+                self._titles(names), f.title, W - 2 * pad - date_w - 2 * f.body * PT, True
+            ),
+            fontsize=f.title,
+            fontweight="bold",
+            va="center",
+        )
+        what = f"{readable_name(self.scenario.name)}: colour = {self.color_by}"
+        same = "; same organisation, people and luck: only the program differs"
+        fig.text(
+            pad / W,
+            sub_y / H,
+            self._fit_first(
+                [what + same, what] if len(names) > 1 else [what],
+                f.body,
+                W - 2 * pad - status_w - 2 * f.body * PT,
+            ),
+            fontsize=f.body,
+            color="#333333",
+            va="center",
+        )
+        right = {"ha": "right", "va": "center"}
+        self.date_text = fig.text(
+            (W - pad) / W, title_y / H, "", fontsize=f.title, fontweight="bold", **right
+        )
+        self.week_text = fig.text((W - pad) / W, sub_y / H, "", fontsize=f.body, **right)
+        return pad + title_row + sub_row
+
+    def _footer(self, label: str) -> float:
+        """The colour scale, the legend and the seed in small grey type; returns their height."""
+        fig, f = self.fig, self.fonts
+        W, H = fig.get_size_inches()  # noqa: N806 - the figure's width and height
+        pad = 0.7 * f.small * PT
+        frac = lambda x0, y0, w, h: (x0 / W, y0 / H, w / W, h / H)  # noqa: E731
+        footer = fig.text(
+            (W - pad) / W,
+            pad / H,
+            f"seed {self.seed} · scenario {self.scenario.name}",
+            fontsize=f.small,
+            color=GREY_TEXT,
+            ha="right",
+            va="bottom",
+        )
+        footer_w = self._width(footer.get_text(), f.small)
+        bar_w = max(2.2, 1.05 * self._width(label, f.small))
+        bar_h = 0.9 * f.small * PT
+        bar_y = pad + (2.4 * f.small + 9) * PT  # tick labels and the label go below the bar
+        cax = fig.add_axes(frac(pad + 0.3 * f.small * PT, bar_y, bar_w, bar_h))
+        bar = fig.colorbar(
+            ScalarMappable(self.norm, COLOUR_MAP), cax=cax, orientation="horizontal", extend="both"
+        )
+        bar.set_label(label, fontsize=f.small, labelpad=2)
+        bar.ax.tick_params(labelsize=f.small)
+        legend_x = pad + bar_w + 1.5 * f.body * PT
+        room = W - pad - footer_w - 1.0 * f.body * PT - legend_x
+        legend = None
+        for ncols in (2, 1):
+            if legend is not None:
+                legend.remove()
+            legend = self._legend(legend_x / W, pad / H, ncols)
+            box = legend.get_window_extent(self._renderer)
+            if box.width / self.size.dpi <= room:
+                break
+        legend_h = box.height / self.size.dpi
+        if box.width / self.size.dpi > room:
+            self._too_crowded("the legend and the footer do not fit across the frame")
+        return max(legend_h, bar_y + bar_h) + 0.5 * f.small * PT
 
     def _sample_weeks(self) -> list[int]:
         """Weeks whose status line is among the widest: first, before launch, launch, last."""
@@ -424,7 +444,6 @@ class Stage:
         first: bool,
         width_in: float,
         lines: list[tuple[str, ...]],
-        headline_h: float,
     ) -> Panel:
         f, lay, org = self.fonts, self.layout, model.org
         xy = lay.xy
