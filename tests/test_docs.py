@@ -3,14 +3,16 @@
 import re
 from pathlib import Path
 
+from sim.scenario.keywords import keyword_table
 from sim.scenario.priors import prior_table
 from sim.scenario.template import parameter_table
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
+MESA = ODD.with_name("mesa.md")
 
 
-def between_markers(name: str) -> str:
-    text = ODD.read_text(encoding="utf-8")
+def between_markers(name: str, doc: Path = ODD) -> str:
+    text = doc.read_text(encoding="utf-8")
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     assert text.count(start) == 1 and text.count(end) == 1, name
     return text.split(start)[1].split(end)[0].strip("\n") + "\n"
@@ -26,6 +28,13 @@ def test_odd_parameter_table_equals_the_schema():
 def test_odd_priors_equal_the_calibration_priors():
     assert between_markers("prior-table") == prior_table(), (
         "docs/ODD.md's priors differ from sim.scenario.priors.prior_table(); "
+        "paste the new table between the markers"
+    )
+
+
+def test_mesa_page_keyword_table_equals_the_code():
+    assert between_markers("keyword-table", MESA) == keyword_table(), (
+        "docs/mesa.md's keyword table differs from sim.scenario.keywords.keyword_table(); "
         "paste the new table between the markers"
     )
 

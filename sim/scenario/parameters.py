@@ -375,15 +375,28 @@ class Scenario:
         return json.loads(json.dumps(asdict(self), default=str))
 
     def model_dict(self) -> dict[str, Any]:
-        """`to_dict` without `outputs`: every value that can change a number in the results."""
+        """`to_dict` without `outputs` or design labels: every value that can change a number.
+
+        Labels are titles for pictures; leaving them out keeps a scenario's digest (and
+        stored results) the same when a label is added or reworded.
+        """
         values = self.to_dict()
         del values["outputs"]  # where and which files are written changes no number
+        for design in values["designs"]:
+            del design["label"]
         return values
 
     def digest(self) -> str:
-        """A short hash of every value that shapes results: the scenario's identity in them."""
-        text = json.dumps(self.model_dict(), sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:12]
+        """A short hash of every value that shapes results: the scenario's identity in them.
+
+        Computed once per (frozen) scenario and kept: every run's summary row carries it.
+        """
+        known = self.__dict__.get("_digest")
+        if known is None:
+            text = json.dumps(self.model_dict(), sort_keys=True)
+            known = hashlib.sha256(text.encode()).hexdigest()[:12]
+            object.__setattr__(self, "_digest", known)  # frozen: set once, never changed
+        return known
 
 
 def default_scenario() -> Scenario:
