@@ -42,8 +42,8 @@ def _plot(column: str, title: str, percent: bool):
     measure = {measure_name(column, side): colours[side] for side in SIDES}
 
     def style(ax) -> None:
-        ax.set_title(title, loc="left", fontweight="bold")
-        ax.set_xlabel("week")
+        # Mesa labels the x axis "Step" after this; one step is one week.
+        ax.set_title(f"{title}, by week", loc="left", fontweight="bold")
         ax.grid(True, color="#e0e0e0", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
         if percent:

@@ -1,13 +1,14 @@
 """Serving the dashboard: Solara's Starlette app under uvicorn, in this one process, offline.
 
 Solara is set up before it is imported: production mode, no telemetry, and its front end
-(the Vue 2 app, require.js, fonts) served from the `solara-assets` package's copy rather than
+(the Vue 2 app, require.js, fonts) served from the `solara-assets` package's copy, never from
 a CDN. Everything the browser loads then comes from this server: a workshop room needs no
 internet (docs/app.md says which versions make that so, and why).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import socket
@@ -21,21 +22,26 @@ SOLARA_ENV = {
     "SOLARA_MODE": "production",
     # Solara sends usage events to an analytics service by default: never from a workshop.
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-    # Serve the front end from solara-assets' files (the default); never fetch a missing one.
+    # The browser asks this server for the front end's files, which it serves from
+    # solara-assets' copy (installed into <prefix>/share/solara/cdn). A file missing there
+    # would be fetched from a CDN by the server: pointing "the CDN" at a closed local port
+    # makes that fail at once instead of reaching out.
     "SOLARA_ASSETS_PROXY": "True",
-    "SOLARA_THEME_SHOW_BANNER": "False",
+    "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/",
+    "SOLARA_THEME_SHOW_BANNER": "False",  # no "runs on Solara" banner (a link out)
 }
 APP_EXTRA = "pip install 'orgculture-sim[app]' (make does it for development)"
 
 
 def check_installed() -> None:
     """Refuse, with the install command, when the optional `app` extra is missing."""
-    missing = []
-    for module in ("solara", "solara_assets", "mesa.visualization", "uvicorn"):
-        try:
-            __import__(module)
-        except ImportError:
-            missing.append(module.split(".")[0])
+    # Looked up, not imported: Solara reads its settings from the environment when first
+    # imported, and `serve` sets them.
+    missing = [
+        m
+        for m in ("solara", "solara_assets", "altair", "uvicorn")
+        if importlib.util.find_spec(m) is None
+    ]
     if missing:
         raise InputError([Problem("sim app", f"needs {', '.join(missing)}: {APP_EXTRA}")])
 
