@@ -155,6 +155,18 @@ def test_app_steps_both_runs_offline_and_stops_by_pid(tmp_path):
                 ARTEFACTS.mkdir(parents=True, exist_ok=True)
                 shot = ARTEFACTS / "app-dashboard.png"
                 page.screenshot(path=str(shot))
+
+                # A second tab gets models of its own: it starts at week 0, and stepping it
+                # leaves the first tab where it was.
+                other = browser.new_page(viewport={"width": 1400, "height": 1000})
+                refuse_outside(other, requests)
+                other.on("pageerror", lambda err: errors.append(str(err)))
+                other.goto(url)
+                other.locator(".sim-week", has_text="week 0 of 28").wait_for(timeout=60_000)
+                other.get_by_role("button", name="Step").click()
+                other.locator(".sim-week", has_text="week 1 of 28").wait_for(timeout=30_000)
+                assert week.inner_text().startswith("week 10 of 28")
+                assert "cadence_weeks: 2" in other.locator(".sim-design").inner_text()
             finally:
                 browser.close()
         with Image.open(shot) as png:
