@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.cli.options import add_results_folder_options, add_workers_option
 from sim.cli.scenario_args import load_for_run
 from sim.errors import InputError, Problem, did_you_mean
 
@@ -74,17 +75,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="override a scenario value, e.g. --set dynamics.exits.beta_e=2.0",
     )
-    p.add_argument(
-        "--out",
-        type=Path,
-        help="output folder (default: outputs.folder, else a new folder in results/)",
-    )
-    p.add_argument(
-        "--force",
-        action="store_true",
-        help="replace an existing results folder (one with a manifest.json)",
-    )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_results_folder_options(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the design every other design is compared with (default: baseline; without "
         "a baseline, the first design)",
     )
-    from sim.cli.explain import add_explain_parser, add_workers_option
+    from sim.cli.explain import add_explain_parser
 
     cmp_.add_argument(
         "--explain",
