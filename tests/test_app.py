@@ -156,3 +156,29 @@ def test_app_refuses_a_port_in_use(tiny, capsys):
         port = busy.getsockname()[1]
         assert main(["app", tiny, "--port", str(port)]) == 2
     assert "choose another --port" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("host, warned", [("127.0.0.1", False), ("0.0.0.0", True)])
+def test_app_listens_locally_unless_told_and_warns_when_shared(
+    tiny, capsys, monkeypatch, host, warned
+):
+    import sim.app.server
+
+    served = []
+    monkeypatch.setattr(sim.app.server, "serve", lambda *args: served.append(args))
+    port = str(free_port())
+    assert main(["app", tiny, "--host", host, "--port", port, "--seed", "3"]) == 0
+    settings, got_host, got_port = served[0]
+    assert (got_host, got_port) == (host, int(port))
+    assert settings == {"source": tiny, "sets": [], "design": None, "seed": 3}
+    out = capsys.readouterr().out
+    assert f"http://127.0.0.1:{port}/" in out
+    assert ("Warning: listening on 0.0.0.0" in out) == warned
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
