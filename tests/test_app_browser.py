@@ -20,6 +20,7 @@ import pytest
 from PIL import Image
 
 from browser import ARGS, CHROMIUM, local, refuse_outside
+from sim.viz.animation.sizing import DEFAULT_SIZE
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -151,7 +152,7 @@ def test_app_steps_both_runs_offline_and_stops_by_pid(tmp_path):
                     "Array.from(document.images).filter(i => i.naturalWidth >= 1000)"
                     ".map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
                 )
-                assert chart == [[True, 1260, 684]], chart  # the animation's frame
+                assert chart == [[True, *DEFAULT_SIZE]], chart  # the animation's frame
                 ARTEFACTS.mkdir(parents=True, exist_ok=True)
                 shot = ARTEFACTS / "app-dashboard.png"
                 page.screenshot(path=str(shot))

@@ -191,6 +191,37 @@ def build_parser() -> argparse.ArgumentParser:
     anim.add_argument("--weeks-per-frame", type=int, default=1, help="weeks per frame (default 1)")
     anim.add_argument("--fps", type=float, default=8.0, help="frames per second (default 8)")
     anim.add_argument(
+        "--size",
+        metavar="WxH",
+        help="frame size in pixels, e.g. 1920x1080 for a projector (default 1280x720); the "
+        "whole picture scales with it, text included",
+    )
+    anim.add_argument(
+        "--dpi",
+        type=float,
+        help="dots per inch (default: from --size); with --size, a lower dpi makes text "
+        "smaller relative to the frame",
+    )
+    anim.add_argument(
+        "--font-scale",
+        type=float,
+        default=1.0,
+        help="text size relative to the default (default 1; 1.3 for a large room)",
+    )
+    anim.add_argument(
+        "--from",
+        dest="start",
+        metavar="launch|WEEK",
+        help="the first frame: launch (skip the warm-up) or a week number (default: week 0); "
+        "the charts still show every week run",
+    )
+    anim.add_argument(
+        "--hold",
+        type=float,
+        metavar="SECONDS",
+        help="seconds the last frame stays before the GIF loops; an MP4 repeats it (default 2)",
+    )
+    anim.add_argument(
         "--set",
         action="append",
         default=[],

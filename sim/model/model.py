@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -17,13 +18,16 @@ import pandas as pd
 
 from sim.model import dynamics
 from sim.model.agents import Employee, Junior, Senior
+from sim.model.collector import SeriesCollection
 from sim.model.keyed import base_key
 from sim.model.observe import WeeklyRecorder, summarise
 from sim.model.org import Org, OrgNetwork, build_org, gc_paused, generate_org
 from sim.model.people import Leavers, People, hire_into, initial_people
 from sim.model.program import Program
 from sim.scenario.design import ProgramDesign
+from sim.scenario.keywords import run_inputs
 from sim.scenario.parameters import Scenario, default_scenario
+from sim.scenario.seeds import NOT_GIVEN, run_seed
 
 if TYPE_CHECKING:
     from sim.scenario.orgchart import OrgChart
@@ -49,12 +53,33 @@ def random_streams(seed: int) -> tuple[dict[str, np.random.Generator], dict[str,
 class OrgCultureModel(mesa.Model):
     """An organisation whose people learn, engage and leave, with or without a program.
 
+    Mesa's tools work on it (docs/mesa.md): keyword parameters, so `mesa.batch_run` can
+    vary them; `datacollector`, the weekly series as a `mesa.DataCollector`; `grid`, the
+    org as a Mesa `Network` space that `draw_space` and `SpaceRenderer` draw; and `running`,
+    which turns False at the scenario's end.
+
     Args:
         scenario: parameters of the organisation and dynamics (default: `default_scenario()`).
-        design: the program design; None runs the organisation without a program.
-        seed: the run's integer seed; designs run on the same seed share the same org,
-            initial people and exit draws (common random numbers).
+        design: the program design, or a design name of the scenario ("baseline" for none);
+            None runs the organisation without a program, unless design knobs are given.
+        seed: the run's integer seed (default 0); designs run on the same seed share the
+            same org, initial people and exit draws (common random numbers). None draws a
+            seed from the operating system (an unseeded run; `model.seed` then tells it).
         org_chart: an imported HR org chart to use instead of a generated organisation.
+        rng: Mesa's name for the seed: a whole number, None (unseeded) or a numpy
+            Generator to draw the seed from. Give seed or rng, not both.
+        agent_reporters: per-agent reporters for `datacollector`, collected every week:
+            True for the usual attributes (`sim.model.collector.AGENT_REPORTERS`), a list
+            of Employee attribute names, or a dict of Mesa reporters. Costly at scale.
+        **keywords: scalar parameters of the run (`sim.scenario.keywords`): a design knob
+            by its name (``cadence_weeks=4``, ``commitment=0.5``; they change `design`, or
+            the scenario's first design when there is none), any other scenario key by its
+            dotted path with ``__`` for each dot (``years=1``, ``org__size=2000``,
+            ``dynamics__exits__beta_e=1.2``). Checked as the same ``--set`` would be.
+
+    Raises:
+        InputError: an unknown keyword (with close matches) or a value its key does not
+            allow, a bad seed, an unknown design name.
 
     Example:
         >>> from sim import OrgCultureModel, ProgramDesign
@@ -62,18 +87,32 @@ class OrgCultureModel(mesa.Model):
         >>> model.run_for(52)
         >>> len(model.series()) == 53
         True
+        >>> monthly = OrgCultureModel(cadence_weeks=4, commitment=0.5, years=1, rng=2)
+        >>> monthly.run_model()  # to the scenario's end: 52 weeks
+        >>> monthly.datacollector.get_model_vars_dataframe()["week"].iloc[-1]
+        np.int64(52)
     """
 
     def __init__(
         self,
         scenario: Scenario | None = None,
-        design: ProgramDesign | None = None,
-        seed: int = 0,
+        design: ProgramDesign | str | None = None,
+        seed: int | None = 0,
         org_chart: OrgChart | None = None,
+        *,
+        rng: int | np.random.Generator | None = NOT_GIVEN,  # type: ignore[assignment]
+        agent_reporters: bool | Sequence[str] | Mapping[str, Any] | None = None,
+        **keywords: Any,
     ) -> None:
+        seed = run_seed(seed, rng)
+        scenario, design = run_inputs(scenario or default_scenario(), design, keywords)
         super().__init__(rng=seed)
         with gc_paused():  # a build makes many long-lived objects and no garbage
             self._build(scenario, design, seed, org_chart)
+        self._collection: SeriesCollection | None = None
+        if agent_reporters:  # collected live from week 0 (an agent's past state is gone)
+            self._collection = SeriesCollection(self, agent_reporters)
+            self._collection.catch_up(self)
 
     def _build(
         self,
@@ -87,6 +126,7 @@ class OrgCultureModel(mesa.Model):
         self.config = scenario = scenario or default_scenario()
         self.design = design
         self.seed = seed
+        self.last_week = scenario.weeks  # `running` turns False once it is done
         self.streams, self.keys = random_streams(seed)
         self.org: Org = self.build_org(org_chart)
         self.people: People = initial_people(
@@ -129,7 +169,9 @@ class OrgCultureModel(mesa.Model):
         rng = self.streams["org"]
         if chart is None:
             return generate_org(self.config.org, rng)
-        return build_org(chart.parent, self.config.org, rng, chart.department)
+        return build_org(
+            chart.parent, self.config.org, rng, chart.department, chart.department_names
+        )
 
     def place_agents(self, positions: np.ndarray) -> None:
         """Create a Junior or Senior agent in each given position's cell."""
@@ -202,6 +244,9 @@ class OrgCultureModel(mesa.Model):
         if self.program is not None:
             self.program.note_retention(week)
         self.recorder.record(week, leavers)
+        self.running = week < self.last_week
+        if self._collection is not None and self._collection.live:
+            self._collection.catch_up(self)
 
     def note_recent_exits(self, leavers: Leavers) -> None:
         """This week's leavers enter the contagion window; the oldest week leaves it."""
@@ -220,6 +265,18 @@ class OrgCultureModel(mesa.Model):
         np.multiply(annual, self.people.filled, out=self.people.exit_risk)
 
     # --- results --------------------------------------------------------------------
+    @property
+    def datacollector(self) -> mesa.DataCollector:
+        """The weekly series as a `mesa.DataCollector`, one model reporter per column.
+
+        Made on first use and brought level with the series each time it is read
+        (`sim.model.collector`): `get_model_vars_dataframe()` has a row per week from
+        week 0 with the numbers of `series()` (all its columns but digital_relevance).
+        """
+        if self._collection is None:
+            self._collection = SeriesCollection(self)
+        return self._collection.catch_up(self)
+
     def series(self) -> pd.DataFrame:
         """The weekly series so far: a row per week from week 0 (a copy, yours to change)."""
         return self.recorder.finish().copy()
