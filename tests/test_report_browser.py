@@ -5,41 +5,18 @@ Playwright's own browser download is never used: it cannot download here, and th
 browser is what a reader would open the file with.
 """
 
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
 from PIL import Image
 
+from browser import ARGS, CHROMIUM, local, refuse_outside
 from sim.cli.main import main
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip(
         "no /usr/bin/chromium (apt-get install chromium) to render report.html",
         allow_module_level=True,
     )
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def local(url: str) -> bool:
-    """A file, an inline data URI or this machine: nothing that leaves it."""
-    parsed = urlparse(url)
-    if parsed.scheme == "file":  # file://host/... (from a "//host/..." link) is a network path
-        return parsed.hostname in (None, "", "localhost")
-    if parsed.scheme in ("data", "about"):
-        return True
-    return parsed.scheme in ("http", "https", "ws") and parsed.hostname == "127.0.0.1"
 
 
 def test_report_renders_in_chromium_with_every_image_and_no_outside_request(tmp_path):
@@ -52,12 +29,8 @@ def test_report_renders_in_chromium_with_every_image_and_no_outside_request(tmp_
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("request", lambda request: requests.append(request.url))
-            # Anything not local is refused before it is sent, and recorded above.
-            page.route(
-                "**/*",
-                lambda route: route.continue_() if local(route.request.url) else route.abort(),
-            )
+            # Anything not local is refused before it is sent, and recorded.
+            refuse_outside(page, requests)
             page.goto(report.as_uri(), wait_until="load")
             images = page.evaluate(
                 "Array.from(document.images).map(i => ({alt: i.alt, complete: i.complete, "

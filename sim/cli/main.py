@@ -265,12 +265,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     anim.add_argument("--force", action="store_true", help="replace an existing --out file")
     anim.add_argument("--quiet", action="store_true", help="no progress bar")
+    from sim.cli.app import add_app_parser
     from sim.cli.pairs import add_pairs_parser
     from sim.cli.sweep import add_sweep_parser
 
     add_sweep_parser(sub)
     add_explain_parser(sub)
     add_pairs_parser(sub)
+    add_app_parser(sub)
     return parser
 
 
@@ -641,6 +643,10 @@ def main(argv: list[str] | None = None) -> int:
             from sim.cli.pairs import cmd_pairs
 
             return cmd_pairs(args)
+        if args.command == "app":
+            from sim.cli.app import cmd_app
+
+            return cmd_app(args)
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)

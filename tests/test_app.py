@@ -1,0 +1,184 @@
+"""`sim app` without a browser: its model, its controls, its compare button and its command."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.app.compare import compare
+from sim.app.controls import CONTROLS, current_values, mesa_params, overrides
+from sim.app.workshop import WorkshopModel, load, measure_name
+from sim.cli.main import main
+from sim.model.model import OrgCultureModel
+
+TINY = """
+name = "tiny"
+start_date = 2024-01-01
+launch_date = 2024-01-15  # week 2
+years = 0.5
+replicates = 5
+
+[org]
+size = 60
+
+[designs.program]
+mentee_levels = "all"
+topic_focus = 1.0
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("app") / "tiny.toml"
+    path.write_text(TINY)
+    return str(path)
+
+
+def test_the_controls_change_the_design_as_set_does(tiny):
+    model = WorkshopModel(tiny, cadence_weeks=4, commitment=0.5, formal=False, two_way=True)
+    design = model.config.design("program")
+    assert (design.cadence_weeks, design.commitment, design.formal, design.two_way) == (
+        4,
+        0.5,
+        False,
+        True,
+    )
+    assert model.problems == []
+    same = load(tiny, overrides("program", {"cadence_weeks": 4, "commitment": 0.5}))
+    assert same.design("program").cadence_weeks == 4
+
+
+def test_every_control_round_trips_through_its_set_override(tiny):
+    scenario = load(tiny, [])
+    values = current_values(scenario, "program")
+    assert set(values) == {c.name for c in CONTROLS}
+    assert load(tiny, overrides("program", values)).digest() == scenario.digest()
+
+
+def test_slider_ranges_come_from_the_parameter_declarations(tiny):
+    params = mesa_params(current_values(load(tiny, []), "program"))
+    assert (params["commitment"].min, params["commitment"].max) == (0, 1)
+    assert params["cadence_weeks"].min == 1 and not params["cadence_weeks"].is_float_slider
+    assert params["mentor_selection"]["values"] == ["most_digital", "volunteers"]
+    assert params["formal"]["type"] == "Checkbox"
+    assert params["mentee_levels"]["value"] == "all senior levels"
+
+
+def test_the_runs_are_the_same_before_launch_and_apart_after(tiny):
+    model = WorkshopModel(tiny)
+    model.step()  # week 1; the launch is week 2
+    assert model.numbers()["baseline"] == model.numbers()["program"]
+    for _ in range(9):
+        model.step()
+    now = model.numbers()
+    assert now["baseline"]["pairs"] == 0 and now["program"]["pairs"] > 0
+    assert now["program"]["leadership fluency"] > now["baseline"]["leadership fluency"]
+    assert model.status().startswith("week 10 of 28")
+
+
+def test_the_program_panel_is_the_model_run_alone(tiny):
+    model = WorkshopModel(tiny, seed=11, cadence_weeks=3)
+    for _ in range(12):
+        model.step()
+    alone = OrgCultureModel(model.config, model.config.design("program"), 11)
+    alone.run_for(12)
+    pd.testing.assert_frame_equal(model.program.series(), alone.series())
+    data = model.datacollector.get_model_vars_dataframe()
+    assert len(data) == 13  # week 0 and each step
+    fluency = data[measure_name("leadership_fluency", "program")].to_numpy()
+    np.testing.assert_array_equal(fluency, alone.series()["leadership_fluency"].to_numpy())
+
+
+def test_same_seed_same_dashboard(tiny):
+    a, b = WorkshopModel(tiny, seed="5"), WorkshopModel(tiny, seed=5)
+    for _ in range(6):
+        a.step()
+        b.step()
+    pd.testing.assert_frame_equal(
+        a.datacollector.get_model_vars_dataframe(), b.datacollector.get_model_vars_dataframe()
+    )
+
+
+def test_a_refused_control_is_named_and_not_applied(tiny):
+    model = WorkshopModel(tiny, coverage=0.0, cadence_weeks=4, seed="abc")
+    assert any("coverage" in p and "allowed" in p for p in model.problems), model.problems
+    assert any("seed 'abc'" in p for p in model.problems)
+    assert model.config.design("program").cadence_weeks == 2  # the scenario's own
+    assert model.run_seed == WorkshopModel(tiny).run_seed
+
+
+def test_the_run_stops_at_the_scenarios_last_week(tiny):
+    model = WorkshopModel(tiny)
+    while model.running:
+        model.step()
+    assert model.steps == model.weeks == 28
+
+
+def test_compare_shows_the_headline_and_the_pathway_split(tiny):
+    result = compare(load(tiny, []), "program", replicates=3)
+    assert list(result.headline.columns) == ["baseline", "program"]
+    assert "junior engagement, end" in result.headline.index
+    assert "[" in result.headline.loc["junior engagement, end", "program"]
+    assert result.replicates == 3 and result.runs > 6
+    assert "total" in " ".join(result.pathways.index).lower()
+    assert any("two-way" in n for n in result.notes)  # growth cannot act one-way
+
+
+def test_app_help_names_every_option(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["app", "--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    for word in ("--host", "--port", "--design", "--seed", "--set", "no internet", "Reset"):
+        assert word in " ".join(out.split()), word
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["nosuch.toml"], "no such scenario file or case"),
+        (["--design", "nosuch"], "no such design"),
+        (["--set", "org.size=-1"], "org.size"),
+        (["--port", "0"], "--port 0: must be from 1 to 65535"),
+    ],
+)
+def test_app_refuses_bad_input_before_serving(tiny, capsys, args, message):
+    argv = ["app", *args] if args[0] == "nosuch.toml" else ["app", tiny, *args]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_app_refuses_a_port_in_use(tiny, capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["app", tiny, "--port", str(port)]) == 2
+    assert "choose another --port" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("host, warned", [("127.0.0.1", False), ("0.0.0.0", True)])
+def test_app_listens_locally_unless_told_and_warns_when_shared(
+    tiny, capsys, monkeypatch, host, warned
+):
+    import sim.app.server
+
+    served = []
+    monkeypatch.setattr(sim.app.server, "serve", lambda *args: served.append(args))
+    port = str(free_port())
+    assert main(["app", tiny, "--host", host, "--port", port, "--seed", "3"]) == 0
+    settings, got_host, got_port = served[0]
+    assert (got_host, got_port) == (host, int(port))
+    assert settings == {"source": tiny, "sets": [], "design": None, "seed": 3}
+    out = capsys.readouterr().out
+    assert f"http://127.0.0.1:{port}/" in out
+    assert ("Warning: listening on 0.0.0.0" in out) == warned
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
