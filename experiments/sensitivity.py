@@ -6,7 +6,7 @@ program for every senior (2 years):
   sensitivity  Morris screening of the 19 uncertain behavioural parameters of
                sim.sweeps.sensitivity.PUBLISHED_RANGES (each range commented there), then
                Sobol indices (S1, ST, 95% bootstrap intervals) of those whose mu* is at
-               least 10% of the largest for some outcome (at most 5 quick, 6 full), the
+               least 10% of the largest for some outcome (at most 4 quick, 6 full), the
                others at their defaults. Outcomes: junior turnover in year 2, junior
                engagement in year 2 (mean), leadership fluency at the end. Each sample
                point's value is the mean over its replicates; replicates share seeds across
@@ -23,11 +23,13 @@ Writes to --out:
   ablation/     ablation.csv, ablation_runs.csv, ablation.png, ablation.md, and the runs
                 (one folder per variant)
 
-Sizes (runs), with the time measured on the loaded 2-core machine (docs/ODD.md 11):
-  --quick   Morris 6 trajectories x 2 replicates (240 runs), Sobol n=64 x 1 replicate
-            (448 runs at 5 parameters); ablation 10 replicates (100 runs)
-  default   Morris 20 trajectories x 2 replicates (800 runs), Sobol n=256 x 2 replicates
-            (4,096 runs at 6 parameters); ablation 40 replicates (400 runs)
+Sizes (runs):
+  --quick   Morris 4 trajectories x 2 replicates (160 runs), Sobol n=32 x 1 replicate on at
+            most 4 parameters (192 runs); ablation 10 replicates (100 runs)
+  default   Morris 10 trajectories x 2 replicates (400 runs), Sobol n=128 x 2 replicates on
+            at most 6 parameters (2,048 runs); ablation 40 replicates (400 runs)
+A run of the 500-person division over 2 years costs about 0.2-0.3 s of CPU; the times
+measured are in docs/ODD.md section 11 (sensitivity and network ablation).
 Progress bars show each stage's runs and the time left.
 
 Example:

@@ -181,8 +181,8 @@ PUBLISHED_RANGES: dict[str, Range] = {
 # Morris trajectories and replicates; Sobol base sample n (a power of 2), replicates and the
 # most parameters kept from the screening.
 PUBLISHED_SIZES = {
-    "quick": {"trajectories": 6, "morris_reps": 2, "sobol_n": 64, "sobol_reps": 1, "keep": 5},
-    "full": {"trajectories": 20, "morris_reps": 2, "sobol_n": 256, "sobol_reps": 2, "keep": 6},
+    "quick": {"trajectories": 4, "morris_reps": 2, "sobol_n": 32, "sobol_reps": 1, "keep": 4},
+    "full": {"trajectories": 10, "morris_reps": 2, "sobol_n": 128, "sobol_reps": 2, "keep": 6},
 }
 
 
