@@ -142,7 +142,10 @@ def run_network_ablation(
     runs = pd.concat(parts, ignore_index=True)
     outcomes = ablation_outcomes(years)
     keep = ["variant", "design", "replicate", "seed", *outcomes]
-    runs = runs[keep].sort_values(["variant", "design", "replicate"], kind="stable")
+    # In the order of VARIANTS (the full model first), then design and replicate.
+    rank = runs["variant"].map({v: i for i, v in enumerate(VARIANTS)})
+    runs = runs.assign(_rank=rank).sort_values(["_rank", "design", "replicate"], kind="stable")
+    runs = runs[keep].reset_index(drop=True)
     table = ablation_table(runs, list(outcomes))
     written = [
         write_table(runs, out / "ablation_runs.csv"),

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from sim.errors import InputError, Problem
 from sim.viz.plots import OKABE_ITO, _require, _style_axes, new_figure, styled
@@ -166,6 +167,7 @@ def ablation_figure(
         ax.axvline(0, color="#777777", linewidth=1)
         ax.set_title(title, loc="left", fontsize=10)
         ax.set_xlabel("variant minus full model, same seeds", fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.tick_params(axis="x", labelsize=8)
         _style_axes(ax)
         ax.grid(False, axis="y")
