@@ -127,23 +127,44 @@ def sensitivity_markdown(result: PublishedSensitivity) -> str:
 
 
 def ablation_markdown(table: pd.DataFrame) -> str:
-    """The paired differences in Markdown: a row per variant, design and outcome."""
+    """The paired differences in Markdown: a row per variant and design, a column per outcome.
+
+    The first rows are the full model's means (the reference); * marks a difference whose
+    95% interval excludes 0.
+    """
     marked = abl.verdicts(table)
     n = int(table["n"].min()) if len(table) else 0
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    designs = list(dict.fromkeys(table["design"]))
     lines = [
         "# Network ablation",
         "",
-        f"Variant minus full model on the same seeds: mean and 95% t interval over {n} "
-        "seeds; * where the interval excludes 0.",
+        f"Variant minus full model on the same seeds: mean difference and 95% t interval over "
+        f"{n} seeds; * where the interval excludes 0. 'program effect' is program minus no "
+        "program on a seed, so its row says how the ablation changes what the program does.",
         "",
-        "| variant | design | outcome | full model | variant | difference (95% interval) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| variant | design | " + " | ".join(outcomes) + " |",
+        "|" + " --- |" * (len(outcomes) + 2),
     ]
-    for r in marked.itertuples():
-        star = " *" if r.distinguishable else ""
-        lines.append(
-            f"| {abl.describe(r.variant)} | {r.design} | {r.outcome} | {_num(r.full, 4)} "
-            f"| {_num(r.variant_mean, 4)} | {_signed(r.difference)} "
-            f"({_signed(r.ci_low)} to {_signed(r.ci_high)}){star} |"
-        )
+    first = marked[marked["variant"] == marked["variant"].iloc[0]] if len(marked) else marked
+    for design in designs:
+        at = first[first["design"] == design].set_index("outcome")
+        cells = [_num(at.loc[o, "full"], 4) if o in at.index else "" for o in outcomes]
+        lines.append(f"| full model (mean) | {design} | " + " | ".join(cells) + " |")
+    for variant in dict.fromkeys(marked["variant"]):
+        for design in designs:
+            at = marked[(marked["variant"] == variant) & (marked["design"] == design)]
+            at = at.set_index("outcome")
+            cells = []
+            for o in outcomes:
+                if o not in at.index:
+                    cells.append("")
+                    continue
+                r = at.loc[o]
+                star = " *" if r["distinguishable"] else ""
+                cells.append(
+                    f"{_signed(r['difference'])} [{_signed(r['ci_low'])}, "
+                    f"{_signed(r['ci_high'])}]{star}"
+                )
+            lines.append(f"| {abl.describe(variant)} | {design} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
