@@ -157,7 +157,7 @@ def test_saved_gif_has_a_frame_per_shown_week_and_the_figure_size(tmp_path):
     path = anim.save(tmp_path / "org.gif", progress=False)
     with Image.open(path) as gif:
         assert gif.n_frames == len(frame_weeks(SCENARIO.weeks, 5)) == 5
-        assert gif.size == (14 * 40, round(7.6 * 40))
+        assert gif.size == (14 * 40, round(14 * 40 * 9 / 16))  # the design width, 16:9
         gif.seek(0)
         first = np.asarray(gif.convert("RGB"), dtype=int)
         gif.seek(gif.n_frames - 1)
@@ -169,7 +169,7 @@ def test_saved_gif_has_a_frame_per_shown_week_and_the_figure_size(tmp_path):
 def test_a_real_mp4_holds_every_frame(tmp_path):
     # imageio-ffmpeg (the video extra, part of dev) brings an ffmpeg binary.
     imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
-    anim = OrgAnimation(SCENARIO, ("program",), SEED, weeks_per_frame=4, fps=5, dpi=30)
+    anim = OrgAnimation(SCENARIO, ("program",), SEED, weeks_per_frame=4, fps=5, dpi=30, hold=0)
     path = anim.save(tmp_path / "talk.mp4", progress=False)
     assert path.read_bytes()[4:8] == b"ftyp"  # an MP4 container
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
@@ -210,14 +210,6 @@ def test_ffmpeg_is_found_by_setting_then_path_then_imageio(tmp_path, monkeypatch
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(tmp_path / "also-missing"))
     assert animation.ffmpeg_path() is None  # an unusable IMAGEIO_FFMPEG_EXE is not trusted
-
-
-def test_notebook_display_is_an_inline_player_with_every_frame():
-    scenario = small_scenario(size=60, years=0.05)  # 3 weeks: frames of weeks 0, 2, 3
-    anim = OrgAnimation(scenario, ("program",), SEED, weeks_per_frame=2, dpi=30)
-    page = anim._repr_html_()
-    assert "<script" in page
-    assert page.count("data:image/png;base64") == len(anim.weeks) == 3
 
 
 def test_design_choice_errors_name_the_designs():
@@ -297,3 +289,314 @@ def test_sim_animate_reports_bad_options_in_one_line(tmp_path, capsys, extra, me
     assert main(["animate", str(toml), "--quiet", *extra]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+# --- projector frames: size, type, the first week, the hold ---------------------------------
+# A scenario with a warm-up: 4 weeks before the launch, then 0.1 years (weeks 0 to 9).
+WARMUP = """name = "warmup"
+start_date = 2021-01-05
+launch_date = 2021-02-02
+years = 0.1
+[org]
+size = 60
+[designs.reverse_mentoring]
+mentee_levels = "all"
+"""
+
+
+def drawn_texts(stage: Stage) -> list[tuple[object, str]]:
+    """(pixel box, text) of every text the figure draws: tick labels out of view left out."""
+    from matplotlib.text import Text
+
+    fig = stage.fig
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    hidden = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                    hidden.update({id(tick.label1), id(tick.label2)})
+    return [
+        (t.get_window_extent(renderer), t.get_text())
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and id(t) not in hidden
+    ]
+
+
+def layout_problems(stage: Stage) -> list[str]:
+    """Texts that leave the frame or overlap another text by more than a pixel each way."""
+    boxes = drawn_texts(stage)
+    width, height = stage.fig.canvas.get_width_height()
+    problems = [
+        f"outside the frame: {text!r}"
+        for box, text in boxes
+        if box.x0 < 0 or box.y0 < 0 or box.x1 > width or box.y1 > height
+    ]
+    for i, (a, text_a) in enumerate(boxes):
+        for b, text_b in boxes[i + 1 :]:
+            across = min(a.x1, b.x1) - max(a.x0, b.x0)
+            down = min(a.y1, b.y1) - max(a.y0, b.y0)
+            if across > 1 and down > 1:
+                problems.append(f"overlap: {text_a!r} and {text_b!r}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def warmup(tmp_path_factory):
+    """The WARMUP scenario as a file."""
+    path = tmp_path_factory.mktemp("warmup") / "warmup.toml"
+    path.write_text(WARMUP)
+    return path
+
+
+@pytest.fixture(scope="module")
+def projector_stage():
+    """The done-when frame: telecom, --compare --size 1920x1080 --from launch."""
+    anim = animation.animate(compare=True, size="1920x1080", start="launch", hold=3)
+    stage = anim.stage()
+    stage.show(anim.weeks[0])
+    return anim, stage
+
+
+def test_projector_frame_is_1920x1080_and_its_smallest_text_is_20_pixels_high(projector_stage):
+    anim, stage = projector_stage
+    image = stage.render()
+    assert image.size == (1920, 1080) == stage.fig.canvas.get_width_height()
+    boxes = drawn_texts(stage)
+    assert len(boxes) > 40  # titles, ticks, department names, legend, footer...
+    smallest = min(box.height for box, _ in boxes)
+    assert smallest >= 20, sorted((round(b.height, 1), t) for b, t in boxes)[:5]
+    # the seed is in the footer, in the smallest type
+    footer = [(b, t) for b, t in boxes if str(anim.seed) in t]
+    assert len(footer) == 1 and footer[0][0].height == pytest.approx(smallest, rel=0.01)
+    assert all(str(anim.seed) not in t for _, t in boxes if t != footer[0][1])
+
+
+def test_projector_frame_text_stays_inside_and_apart(projector_stage):
+    _, stage = projector_stage
+    assert layout_problems(stage) == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"compare": True},  # the default 1280x720
+        {"size": "1024x768"},  # 4:3, one panel
+        {"compare": True, "size": "2560x1080", "font_scale": 1.4},  # ultra-wide
+        {"compare": True, "size": "1920x1080", "font_scale": 1.5},
+        {"compare": True, "size": "1280x1024", "dpi": 80},
+    ],
+)
+def test_text_fits_at_other_sizes_and_scales(warmup, options):
+    anim = animation.animate(warmup, **options)
+    stage = anim.stage()
+    stage.show(anim.weeks[-1])
+    assert layout_problems(stage) == []
+
+
+def test_type_grows_with_font_scale_and_size_scales_the_whole_picture(warmup):
+    small = animation.animate(warmup, size="960x540").stage()
+    big = animation.animate(warmup, size="1920x1080").stage()
+    larger = animation.animate(warmup, size="1920x1080", font_scale=1.3).stage()
+    height = {s: min(b.height for b, _ in drawn_texts(s)) for s in (small, big, larger)}
+    assert height[big] == pytest.approx(2 * height[small])
+    assert height[larger] == pytest.approx(1.3 * height[big])
+
+
+def test_first_frame_is_the_launch_week_and_charts_keep_the_warm_up(warmup, tmp_path):
+    scenario = animation.animate(warmup).scenario
+    assert scenario.launch_week == 4
+    assert frame_weeks(scenario.weeks, 3, first=4) == [4, 7, 9]
+    assert animation.first_week(scenario, "launch") == 4
+    assert animation.first_week(scenario, "2") == 2 and animation.first_week(scenario, None) == 0
+    anim = animation.animate(warmup, start="launch", weeks_per_frame=3)
+    stage = anim.stage()
+    stage.show(anim.weeks[0])
+    assert "launch week" in stage.week_text.get_text()
+    assert stage.date_text.get_text() == f"{week_date(scenario, 4):%a %d %b %Y}"
+    # the warm-up's weeks are still in the charts, behind the first frame
+    assert len(stage.panels[0].fluency_line.get_xdata()) == 5
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("week-9", '--from week-9: allowed: "launch", or a week number from 0 to 8'),
+        ("9", "--from 9: the run has weeks 0 to 9"),
+        ("-1", "--from -1: allowed"),
+    ],
+)
+def test_bad_from_is_named_with_what_is_allowed(warmup, value, message):
+    scenario = animation.animate(warmup).scenario
+    with pytest.raises(InputError) as err:
+        animation.first_week(scenario, value)
+    assert message in str(err.value)
+
+
+def test_gif_starts_at_the_launch_is_1920x1080_and_holds_the_last_frame(warmup, tmp_path, capsys):
+    out = tmp_path / "talk.gif"
+    args = ["animate", str(warmup), "--compare", "--quiet", "--size", "1920x1080"]
+    args += ["--from", "launch", "--hold", "3", "--weeks-per-frame", "3", "--out", str(out)]
+    assert main(args) == 0
+    assert "weeks 4 to 9" in capsys.readouterr().out
+    durations = []
+    with Image.open(out) as gif:
+        assert gif.size == (1920, 1080) and gif.n_frames == 3  # weeks 4, 7, 9
+        for i in range(gif.n_frames):
+            gif.seek(i)
+            durations.append(gif.info["duration"])
+            if i == 0:
+                first = np.asarray(gif.convert("RGB"), dtype=int)
+    assert durations[-1] == 3000 and durations[:-1] == [120, 120]  # GIFs count 1/100 s
+    # the first frame is the launch week's picture, not week 0's
+    anim = animation.animate(warmup, compare=True, size="1920x1080")
+    stage = anim.stage()
+    stage.show(0)
+    week0 = np.asarray(stage.render(), dtype=int)
+    stage.show(4)
+    launch = np.asarray(stage.render(), dtype=int)
+    off = lambda a: (np.abs(first - a).max(axis=2) > 40).mean()  # noqa: E731
+    assert off(launch) < 0.002 < off(week0)
+
+
+def test_mp4_is_1920x1080_and_repeats_the_last_frame_for_the_hold(warmup, tmp_path):
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    anim = animation.animate(
+        warmup, compare=True, size="1920x1080", start="launch", hold=3, fps=4,
+        weeks_per_frame=3,
+    )  # fmt: skip
+    path = anim.save(tmp_path / "talk.mp4", progress=False)
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    assert meta["size"] == (1920, 1080)
+    frames = [np.frombuffer(f, dtype=np.uint8).reshape(1080, 1920, 3) for f in reader]
+    assert len(frames) == 2 + 3 * 4  # weeks 4 and 7, then week 9 for 3 s at 4 fps
+    changed = [(np.abs(f.astype(int) - frames[-1]).max(axis=2) > 40).mean() for f in frames]
+    assert max(changed[2:]) < 0.0005 < changed[1]  # (H.264 is lossy: near, not equal)
+
+
+def test_an_mp4_needs_an_even_size(warmup, tmp_path):
+    pytest.importorskip("imageio_ffmpeg")
+    anim = animation.animate(warmup, size="1001x601")
+    with pytest.raises(InputError, match="needs an even width and height"):
+        anim.save(tmp_path / "odd.mp4", progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_text_that_cannot_fit_is_an_error_not_a_crowded_frame(warmup, tmp_path):
+    anim = animation.animate(warmup, compare=True, size="640x360", dpi=200)
+    with pytest.raises(InputError, match="too little room|do not fit") as err:
+        anim.save(tmp_path / "x.gif", progress=False)
+    assert "--size 640x360 at 200 dpi" in str(err.value) and "lower --dpi" in str(err.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--size", "19x10"], "--size 19x10: allowed: 320x180 up to 7680x4320 pixels"),
+        (["--size", "big"], "--size big: expected WIDTHxHEIGHT in pixels, e.g. --size 1920x1080"),
+        (["--size", "3000x1000"], "--size 3000x1000: width / height is 3.00; allowed: 1.2 to 2.4"),
+        (["--from", "week-9"], '--from week-9: allowed: "launch", or a week number'),
+        (["--dpi", "0"], "--dpi 0: allowed: 20 to 600 dots per inch"),
+        (["--font-scale", "9"], "--font-scale 9: allowed: 0.5 to 3"),
+        (["--hold", "-1"], "--hold -1: allowed: 0 to 60 seconds"),
+    ],
+)
+def test_projector_options_report_bad_values_in_one_line(warmup, capsys, extra, message):
+    assert main(["animate", str(warmup), "--quiet", *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_animate_help_documents_the_projector_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["animate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for option in ("--size WxH", "--dpi", "--font-scale", "--from launch|WEEK", "--hold SECONDS"):
+        assert option in text
+    assert f"(default {animation.DEFAULT_HOLD:g})" in text
+
+
+# --- plain-language titles and department names -------------------------------------------
+def test_titles_use_the_label_or_the_name_in_words_never_the_raw_name():
+    from sim.scenario.loading import loads_scenario
+
+    raw = WARMUP + 'label = "Coffee with a junior, every two weeks"\n'
+    stage = Stage(loads_scenario(raw), ("baseline", "reverse_mentoring"), SEED, dpi=40)
+    texts = [t for _, t in drawn_texts(stage)]
+    assert "Coffee with a junior, every two weeks vs no program" in texts
+    assert "No program" in texts
+    unlabelled = Stage(loads_scenario(WARMUP), ("reverse_mentoring",), SEED, dpi=40)
+    texts = [t for _, t in drawn_texts(unlabelled)]
+    assert "Reverse mentoring" in texts
+    assert not any("reverse_mentoring" in t for t in texts)
+
+
+def test_a_long_title_is_shortened_not_shrunk():
+    from sim.scenario.loading import loads_scenario
+
+    raw = WARMUP + 'label = "' + "A very long program name " * 3 + '"\n'
+    stage = Stage(loads_scenario(raw), ("baseline", "reverse_mentoring"), SEED, dpi=40)
+    assert stage.title.get_text().endswith("…")
+    assert stage.title.get_fontsize() == stage.fonts.title
+    assert layout_problems(stage) == []
+
+
+def test_department_names_come_from_the_hr_export(tmp_path):
+    from sim.scenario.loading import load_scenario
+    from sim.scenario.orgchart import load_chart, write_synthetic_org_chart
+
+    write_synthetic_org_chart(400, tmp_path / "org.csv", seed=3)
+    (tmp_path / "hr.toml").write_text(
+        'years = 0.1\n[org]\nchart = "org.csv"\n[designs.p]\nmentee_levels = "all"\n'
+    )
+    scenario = load_scenario(tmp_path / "hr.toml")
+    chart = load_chart(scenario)
+    size = animation.frame_size(1, (1920, 1080), None)
+    stage = Stage(scenario, ("p",), SEED, org_chart=chart, size=size)
+    assert stage.panels[0].model.org.department_names == chart.department_names
+    labels = [t.get_text() for t in stage.department_labels]
+    assert len(labels) == len(set(chart.department[chart.parent >= 0]))
+    for label in labels:  # a name from the file, or one shortened with an ellipsis
+        assert label in chart.department_names or (
+            label.endswith("…") and any(n.startswith(label[:-1]) for n in chart.department_names)
+        )
+    assert sum(label in chart.department_names for label in labels) >= len(labels) // 2
+    assert layout_problems(stage) == []
+
+
+def test_a_generated_org_names_its_departments_by_number():
+    stage = Stage(SCENARIO, ("program",), SEED, dpi=40)
+    labels = [t.get_text() for t in stage.department_labels]
+    assert labels == [f"dept {code}" for code in stage.layout.departments]
+
+
+# --- the notebook player ------------------------------------------------------------------
+def test_notebook_player_is_a_light_offline_video():
+    pytest.importorskip("imageio_ffmpeg")
+    scenario = small_scenario(size=60, years=0.05)
+    anim = OrgAnimation(scenario, ("program",), SEED, weeks_per_frame=2, dpi=30)
+    page = anim._repr_html_()
+    assert page.startswith("<video controls") and 'src="data:video/mp4;base64,' in page
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+    assert len(page) < animation.MAX_PLAYER_MB * 1e6
+
+
+def test_notebook_player_without_ffmpeg_is_the_gif(monkeypatch):
+    monkeypatch.setattr(animation, "ffmpeg_path", lambda: None)
+    scenario = small_scenario(size=60, years=0.05)
+    anim = OrgAnimation(scenario, ("program",), SEED, weeks_per_frame=2, dpi=30)
+    page = anim.to_html()
+    assert page.startswith("<img") and "data:image/gif;base64," in page
+    assert "http://" not in page and "https://" not in page
+
+
+def test_notebook_player_over_the_cap_says_how_to_shrink_it():
+    scenario = small_scenario(size=60, years=0.05)
+    anim = OrgAnimation(scenario, ("program",), SEED, weeks_per_frame=2, dpi=30)
+    page = anim.to_html(max_mb=0.001)
+    assert "Animation not shown" in page and "weeks per frame" in page
+    assert "base64" not in page and len(page) < 1000

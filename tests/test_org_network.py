@@ -35,3 +35,12 @@ def test_connect_and_disconnect_change_a_cells_connections():
     assert list(a.connections) == [*before, 40]
     a.disconnect(b)
     assert a.connections == before
+
+
+def test_a_one_position_org_has_no_ties_and_a_two_position_org_one():
+    # The scenario schema asks for size >= 2, but generate_org is public API: a lone
+    # position must give an empty tie list, not an IndexError from the dedup step.
+    lone = generate_org(OrgSpec(size=1), np.random.default_rng(0))
+    assert lone.parent.tolist() == [-1] and lone.edges.shape == (0, 2)
+    pair = generate_org(OrgSpec(size=2), np.random.default_rng(0))
+    assert pair.edges.tolist() == [[0, 1]]

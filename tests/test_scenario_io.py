@@ -192,3 +192,34 @@ def test_a_synthetic_hr_export_imports_and_runs(tmp_path):
     ids = pd.read_csv(tmp_path / "org.csv", dtype=str)["employee_id"]
     text = series.to_csv() + results.summary.to_csv()
     assert not any(i in text for i in ids)
+
+
+def test_a_design_label_is_a_title_that_changes_no_result():
+    plain = loads_scenario("[designs.monthly_chats]\ncadence_weeks = 4\n")
+    labelled = loads_scenario(
+        '[designs.monthly_chats]\ncadence_weeks = 4\nlabel = "Coffee chats, monthly"\n'
+    )
+    assert labelled.design("monthly_chats").title == "Coffee chats, monthly"
+    assert plain.design("monthly_chats").title == "Monthly chats"  # the name, in words
+    assert labelled.digest() == plain.digest()  # stored results keep their scenario hash
+    via_set = loads_scenario(
+        "[designs.monthly_chats]\ncadence_weeks = 4\n",
+        sets=['designs.monthly_chats.label="Coffee chats, monthly"'],
+    )
+    assert via_set.design("monthly_chats").label == "Coffee chats, monthly"
+    assert 'label = ""' in scenario_template()
+    assert "`designs.NAME.label`" in parameter_table()
+
+
+@pytest.mark.parametrize(
+    ("value", "allowed"),
+    [
+        ("3", "text in quotes"),
+        ('"two\\nlines"', "one line of at most 80 characters"),
+        ('"' + "x" * 81 + '"', "one line of at most 80 characters"),
+    ],
+)
+def test_a_bad_label_is_named_with_what_is_allowed(value, allowed):
+    msgs = problems(f"[designs.p]\nlabel = {value}\n")
+    assert len(msgs) == 1
+    assert msgs[0].startswith("case.toml: designs.p.label: found ") and allowed in msgs[0]

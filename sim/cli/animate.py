@@ -13,12 +13,25 @@ from sim.viz import animation
 
 def cmd_animate(args) -> int:
     """`sim animate [SCENARIO] [--compare] [--design NAME] ...`: write a GIF (or MP4)."""
-    animation.check_options(args.color_by, args.weeks_per_frame, args.fps)
+    hold = animation.DEFAULT_HOLD if args.hold is None else args.hold
+    animation.check_options(args.color_by, args.weeks_per_frame, args.fps, args.font_scale, hold)
+    size = animation.parse_size(args.size) if args.size is not None else None
     seed, args.seed = args.seed, None  # --seed is the run's own seed here, not a base seed
     args.replicates = None
     scenario = load_for_run(args)
     anim = animation.animate(
-        scenario, args.design, args.compare, seed, args.color_by, args.weeks_per_frame, args.fps
+        scenario,
+        args.design,
+        args.compare,
+        seed,
+        args.color_by,
+        args.weeks_per_frame,
+        args.fps,
+        size=size,
+        dpi=args.dpi,
+        font_scale=args.font_scale,
+        start=args.start,
+        hold=hold,
     )
     out = args.out or default_out_path(scenario.name, anim.designs, anim.seed)
     if out.suffix.lower() == ".mp4" and animation.ffmpeg_path() is None:
@@ -39,9 +52,12 @@ def cmd_animate(args) -> int:
         )
     frames = len(anim.weeks)
     shown = " vs ".join(reversed(anim.designs))
+    frame = anim.frame
     print(
-        f"Animating {scenario.name!r}: {shown}, seed {anim.seed}, {scenario.weeks} weeks "
-        f"from {scenario.start_date}, {frames} frames at {anim.fps:g} fps"
+        f"Animating {scenario.name!r}: {shown}, seed {anim.seed}, weeks {anim.weeks[0]} to "
+        f"{scenario.weeks} (from {animation.week_date(scenario, anim.weeks[0])}), {frames} "
+        f"frames at {anim.fps:g} fps, {frame.width}x{frame.height} px, last frame held "
+        f"{anim.hold:g} s"
     )
     started = time.perf_counter()
     anim.save(out, progress=not args.quiet)

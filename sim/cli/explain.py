@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.cli.options import add_results_folder_options, add_workers_option
 from sim.errors import InputError, Problem
 
 DESCRIPTION = """Split each design's effect on junior turnover (each year after the launch) and on
@@ -84,28 +85,7 @@ def add_explain_parser(sub: argparse._SubParsersAction) -> None:
         help="toggle every pathway the scenario leaves on, even one that cannot act for a "
         "design (twice the runs; its share comes out exactly 0)",
     )
-    p.add_argument(
-        "--out",
-        type=Path,
-        help="output folder (default: outputs.folder, else a new folder in results/)",
-    )
-    p.add_argument(
-        "--force",
-        action="store_true",
-        help="replace an existing results folder (one with a manifest.json)",
-    )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
-def add_workers_option(p: argparse.ArgumentParser) -> None:
-    """`--workers N`: local worker processes for the pathway runs."""
-    p.add_argument(
-        "--workers",
-        type=int,
-        metavar="N",
-        help="worker processes for the pathway runs (default: one per core; 1 = serial); "
-        "the results are identical whatever the number",
-    )
+    add_results_folder_options(p)
 
 
 def _names(text: str | None) -> list[str] | None:

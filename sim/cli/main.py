@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.cli.options import add_results_folder_options, add_workers_option
 from sim.cli.scenario_args import load_for_run
 from sim.errors import InputError, Problem, did_you_mean
 
@@ -74,17 +75,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="override a scenario value, e.g. --set dynamics.exits.beta_e=2.0",
     )
-    p.add_argument(
-        "--out",
-        type=Path,
-        help="output folder (default: outputs.folder, else a new folder in results/)",
-    )
-    p.add_argument(
-        "--force",
-        action="store_true",
-        help="replace an existing results folder (one with a manifest.json)",
-    )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_results_folder_options(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the design every other design is compared with (default: baseline; without "
         "a baseline, the first design)",
     )
-    from sim.cli.explain import add_explain_parser, add_workers_option
+    from sim.cli.explain import add_explain_parser
 
     cmp_.add_argument(
         "--explain",
@@ -199,6 +190,37 @@ def build_parser() -> argparse.ArgumentParser:
     anim.add_argument("--seed", type=int, help="the run's seed (default: replicate 0 of sim run)")
     anim.add_argument("--weeks-per-frame", type=int, default=1, help="weeks per frame (default 1)")
     anim.add_argument("--fps", type=float, default=8.0, help="frames per second (default 8)")
+    anim.add_argument(
+        "--size",
+        metavar="WxH",
+        help="frame size in pixels, e.g. 1920x1080 for a projector (default 1280x720); the "
+        "whole picture scales with it, text included",
+    )
+    anim.add_argument(
+        "--dpi",
+        type=float,
+        help="dots per inch (default: from --size); with --size, a lower dpi makes text "
+        "smaller relative to the frame",
+    )
+    anim.add_argument(
+        "--font-scale",
+        type=float,
+        default=1.0,
+        help="text size relative to the default (default 1; 1.3 for a large room)",
+    )
+    anim.add_argument(
+        "--from",
+        dest="start",
+        metavar="launch|WEEK",
+        help="the first frame: launch (skip the warm-up) or a week number (default: week 0); "
+        "the charts still show every week run",
+    )
+    anim.add_argument(
+        "--hold",
+        type=float,
+        metavar="SECONDS",
+        help="seconds the last frame stays before the GIF loops; an MP4 repeats it (default 2)",
+    )
     anim.add_argument(
         "--set",
         action="append",

@@ -142,7 +142,9 @@ class OrgCultureModel(mesa.Model):
         rng = self.streams["org"]
         if chart is None:
             return generate_org(self.config.org, rng)
-        return build_org(chart.parent, self.config.org, rng, chart.department)
+        return build_org(
+            chart.parent, self.config.org, rng, chart.department, chart.department_names
+        )
 
     def place_agents(self, positions: np.ndarray) -> None:
         """Create a Junior or Senior agent in each given position's cell."""

@@ -536,7 +536,8 @@ def build_org(
     key = (pairs[:, 0] * n + pairs[:, 1]) * len(TIE_KINDS) + kind
     order = np.argsort(key, kind="stable")
     pairs, kind, tie = pairs[order], kind[order], key[order] // len(TIE_KINDS)
-    first = np.r_[True, tie[1:] != tie[:-1]]
+    first = np.ones(len(tie), dtype=bool)  # np.r_[True, ...] would be one too long with no ties
+    first[1:] = tie[1:] != tie[:-1]
     return Org(
         parent=parent,
         level=level,

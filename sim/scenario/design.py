@@ -16,6 +16,8 @@ class ProgramDesign:
 
     Attributes:
         name: the design's name in tables and figures.
+        label: a plain-language title for animations ("" = made from the name); display
+            only, so it is not part of the scenario's digest.
         start_week: weeks after the scenario's launch at which the program starts.
         mentee_levels: org levels whose seniors may be mentees; None means every senior level.
         coverage: fraction of the eligible seniors enrolled as mentees at each intake.
@@ -40,6 +42,13 @@ class ProgramDesign:
     """
 
     name: str = param("program", "the design's name in tables and figures")
+    label: str = param(
+        "",
+        'a plain-language title for animations, e.g. "Reverse mentoring every two weeks" '
+        '("" = made from the design name)',
+        pattern=(r"[^\n]{0,80}", "one line of at most 80 characters"),
+        source="a title only: changes no number and is not in the scenario's digest",
+    )
     start_week: int = param(
         0, "weeks after the launch date at which the program starts", lo=0, unit="weeks"
     )
@@ -86,6 +95,11 @@ class ProgramDesign:
     )
 
     @property
+    def title(self) -> str:
+        """The label, or the name as words ("reverse_mentoring" -> "Reverse mentoring")."""
+        return self.label.strip() or readable_name(self.name)
+
+    @property
     def attendance(self) -> float:
         """Probability that one scheduled session is held."""
         return self.commitment * (1.0 if self.formal else self.informal_factor)
@@ -93,6 +107,12 @@ class ProgramDesign:
     def with_changes(self, **changes: object) -> ProgramDesign:
         """A copy of this design with some knobs changed."""
         return replace(self, **changes)
+
+
+def readable_name(name: str) -> str:
+    """A design or scenario name as words: underscores and hyphens to spaces, first letter up."""
+    words = " ".join(name.replace("_", " ").replace("-", " ").split())
+    return words[:1].upper() + words[1:]
 
 
 def default_program() -> ProgramDesign:

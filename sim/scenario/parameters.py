@@ -408,9 +408,15 @@ class Scenario:
         return json.loads(json.dumps(asdict(self), default=str))
 
     def model_dict(self) -> dict[str, Any]:
-        """`to_dict` without `outputs`: every value that can change a number in the results."""
+        """`to_dict` without `outputs` or design labels: every value that can change a number.
+
+        Labels are titles for pictures; leaving them out keeps a scenario's digest (and
+        stored results) the same when a label is added or reworded.
+        """
         values = self.to_dict()
         del values["outputs"]  # where and which files are written changes no number
+        for design in values["designs"]:
+            del design["label"]
         return values
 
     def digest(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -35,20 +36,47 @@ def load_org_chart(path: str | os.PathLike) -> OrgChart:
     Raises:
         InputError: with every problem found, each naming the file and line.
     """
-    path = Path(path)
+    checked = read_checked(Path(path))
+    if checked.problems:
+        raise checked.problems.error()
+    return checked.chart()
+
+
+@dataclass(frozen=True, eq=False)
+class CheckedFile:
+    """An HR export read and checked, with every problem found so far (none raised yet)."""
+
+    path: Path
+    index: dict[str, int]
+    rows: Rows
+    tree: Tree
+    values: PersonValues
+    notices: tuple[str, ...]
+    problems: Problems
+
+    def chart(self) -> OrgChart:
+        """The organisation (call only when there are no problems)."""
+        return people(self.rows, self.tree, self.values, self.path.name, self.notices)
+
+
+def read_checked(path: Path, extra_columns: tuple[str, ...] = ()) -> CheckedFile:
+    """The reading steps of `load_org_chart`, shared with `sim pairs`' roster.
+
+    Raises InputError only for a file that cannot be read as a table (unreadable, no header,
+    missing or repeated columns); problems in rows are collected in `problems` so a caller
+    can add its own checks before raising them all at once.
+    """
     where = str(path)
     notices: list[str] = []
     text = decode(read_file(path), where, notices)
     header, header_line, records, line_numbers = read_records(text, where)
-    index = columns(header, header_line, where, notices)
+    index = columns(header, header_line, where, notices, extra_columns)
     problems = Problems(where)
     rows = rows_of(header, header_line, index, records, line_numbers, problems)
     tree = check_tree(rows, problems)
     check_levels(rows, tree, problems)
     values = person_values(rows, problems)
-    if problems:
-        raise problems.error()
-    return people(rows, tree, values, path.name, tuple(notices))
+    return CheckedFile(path, index, rows, tree, values, tuple(notices), problems)
 
 
 def people(

@@ -155,21 +155,32 @@ def read_records(text: str, where: str) -> tuple[list[str], int, list[list[str]]
     return header, header_line, rows, numbers
 
 
-def columns(header: list[str], header_line: int, where: str, notices: list[str]) -> dict[str, int]:
-    """Map known column names to their index; raise for missing or repeated columns."""
+def columns(
+    header: list[str],
+    header_line: int,
+    where: str,
+    notices: list[str],
+    extra: tuple[str, ...] = (),
+) -> dict[str, int]:
+    """Map known column names to their index; raise for missing or repeated columns.
+
+    `extra` names further columns one reader keeps (`sim pairs`: ``volunteer``, ``name``):
+    they are indexed like the model's own and their near-misses get a "did you mean".
+    """
     here = f"{where}:{header_line}"
-    index, ignored, unnamed, problems = _read_header(header, here)
+    known = (*KNOWN, *extra)
+    index, ignored, unnamed, problems = _read_header(header, here, known)
     for required in REQUIRED:
         if required not in index:
             problems.append(_missing_column(required, header, index, ignored, here))
-    _notice_ignored(ignored, unnamed, index, Path(where).name, notices)
+    _notice_ignored(ignored, unnamed, index, Path(where).name, notices, known)
     if problems:
         raise InputError(problems)
     return index
 
 
 def _read_header(
-    header: list[str], here: str
+    header: list[str], here: str, known: tuple[str, ...]
 ) -> tuple[dict[str, int], list[str], int, list[Problem]]:
     """Known columns' indices, other column names, the count of unnamed ones, repeats."""
     index: dict[str, int] = {}
@@ -182,7 +193,7 @@ def _read_header(
             unnamed += 1
         elif name in index:
             problems.append(Problem(here, f"column {raw.strip()!r} appears more than once"))
-        elif name in KNOWN:
+        elif name in known:
             index[name] = i
         else:
             ignored.append(raw.strip())
@@ -208,12 +219,17 @@ def _missing_column(
 
 
 def _notice_ignored(
-    ignored: list[str], unnamed: int, index: dict[str, int], name: str, notices: list[str]
+    ignored: list[str],
+    unnamed: int,
+    index: dict[str, int],
+    name: str,
+    notices: list[str],
+    known: tuple[str, ...],
 ) -> None:
     """Notices of the columns not used: near-misses of known names one each, the rest in one."""
     plain = []
     for column in ignored:
-        suggestion = did_you_mean(_normalise(column), [k for k in KNOWN if k not in index])
+        suggestion = did_you_mean(_normalise(column), [k for k in known if k not in index])
         if suggestion:
             notices.append(f"{name}: ignored column {column!r}{suggestion}")
         else:

@@ -19,28 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.errors import InputError, Problem, did_you_mean
 from sim.scenario.orgchart.chart import OrgChart
-from sim.scenario.orgchart.load import people
+from sim.scenario.orgchart.load import read_checked
 from sim.scenario.orgchart.problems import Problems
-from sim.scenario.orgchart.reading import (
-    REQUIRED,
-    _missing_column,
-    _normalise,
-    _notice_ignored,
-    _read_header,
-    decode,
-    read_file,
-    read_records,
-    rows_of,
-)
-from sim.scenario.orgchart.tree import check_tree
-from sim.scenario.orgchart.values import _MISSING_TOKENS, check_levels, person_values
+from sim.scenario.orgchart.values import MISSING_TOKENS
 
 VOLUNTEER = "volunteer"
 NAME = "name"
 YES = frozenset({"yes", "y", "true", "1", "x"})
-NO = frozenset({"no", "n", "false", "0"}) | _MISSING_TOKENS
+NO = frozenset({"no", "n", "false", "0"}) | MISSING_TOKENS
 ALLOWED_VOLUNTEER = "yes, no, y, n, true, false, 1, 0, x (for yes) or empty (for no)"
 
 
@@ -87,64 +74,24 @@ def load_roster(path: str | os.PathLike, names: bool = False) -> Roster:
     Raises:
         InputError: with every problem found, each naming the file and line.
     """
-    path = Path(path)
-    where = str(path)
-    notices: list[str] = []
-    text = decode(read_file(path), where, notices)
-    header, header_line, records, line_numbers = read_records(text, where)
-    index = _columns(header, header_line, where, notices)
-    problems = Problems(where)
-    rows = rows_of(header, header_line, index, records, line_numbers, problems)
-    tree = check_tree(rows, problems)
-    check_levels(rows, tree, problems)
-    values = person_values(rows, problems)
+    checked = read_checked(Path(path), extra_columns=(VOLUNTEER, NAME))
+    rows, problems = checked.rows, checked.problems
     said = rows.column(VOLUNTEER)
     volunteer = None if said is None else _volunteers(said, rows.lines, problems)
     if problems:
         raise problems.error()
-    chart = people(rows, tree, values, path.name, tuple(notices))
-    order = tree.order
+    chart = checked.chart()
+    order = checked.tree.order
     name_column = rows.column(NAME) if names else None
     return Roster(
         chart=chart,
-        where=where,
+        where=str(path),
         ids=tuple(rows.ids[i] for i in order.tolist()),
         lines=rows.lines[order],
-        columns=frozenset(index),
+        columns=frozenset(checked.index),
         volunteer=None if volunteer is None else volunteer[order],
         names=None if name_column is None else tuple(name_column[i] for i in order.tolist()),
     )
-
-
-def _columns(header: list[str], header_line: int, where: str, notices: list[str]) -> dict[str, int]:
-    """`reading.columns` with ``volunteer`` and ``name`` known too (not noticed as ignored)."""
-    here = f"{where}:{header_line}"
-    index, ignored, unnamed, problems = _read_header(header, here)
-    used: list[str] = []
-    for i, raw in enumerate(header):
-        name = _normalise(raw)
-        if name not in (VOLUNTEER, NAME):
-            continue
-        if name in index:
-            problems.append(Problem(here, f"column {raw.strip()!r} appears more than once"))
-        else:
-            index[name] = i
-        used.append(raw.strip())
-    rest = [c for c in ignored if c not in used]
-    for required in REQUIRED:
-        if required not in index:
-            problems.append(_missing_column(required, header, index, rest, here))
-    file = Path(where).name
-    for column in list(rest):
-        # A near-miss of a column only `sim pairs` reads (Volunteers, full_name): say so.
-        near = did_you_mean(_normalise(column), [c for c in (VOLUNTEER, NAME) if c not in index])
-        if near:
-            notices.append(f"{file}: ignored column {column!r}{near}")
-            rest.remove(column)
-    _notice_ignored(rest, unnamed, index, file, notices)
-    if problems:
-        raise InputError(problems)
-    return index
 
 
 def _volunteers(values: list[str], lines: np.ndarray, problems: Problems) -> np.ndarray:

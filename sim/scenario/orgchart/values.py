@@ -17,7 +17,7 @@ from sim.scenario.orgchart.problems import Problems
 from sim.scenario.orgchart.reading import Rows
 from sim.scenario.orgchart.tree import Tree
 
-_MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-"})
+MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-"})
 _DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
 _MIN_HIRE_AGE = 14
 
@@ -163,7 +163,7 @@ def _numbers(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
     bad = np.zeros(len(values), dtype=bool)
     for i in np.flatnonzero(np.isnan(numbers)).tolist():
         value = values[i]
-        if value.lower() in _MISSING_TOKENS:
+        if value.lower() in MISSING_TOKENS:
             continue
         # Spreadsheets in many locales write decimal commas (0,75), notably in ;-separated files.
         if _DECIMAL_COMMA.fullmatch(value):
@@ -174,4 +174,4 @@ def _numbers(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _present(values: list[str]) -> np.ndarray:
-    return np.fromiter((v.lower() not in _MISSING_TOKENS for v in values), bool, len(values))
+    return np.fromiter((v.lower() not in MISSING_TOKENS for v in values), bool, len(values))

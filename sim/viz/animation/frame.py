@@ -7,6 +7,7 @@ import datetime as dt
 import matplotlib as mpl
 import numpy as np
 
+from sim.errors import InputError, Problem
 from sim.scenario.parameters import Scenario
 from sim.viz.plots import OKABE_ITO
 
@@ -27,12 +28,34 @@ LEVEL_DIAMETER = (2.4, 1.8, 1.25, 0.95, 0.8)
 TURNOVER_FROM_WEEK = 8  # earlier trailing turnover is annualised from too few weeks to show
 
 
-def frame_weeks(weeks: int, weeks_per_frame: int) -> list[int]:
-    """The week each frame shows: week 0, every `weeks_per_frame` weeks, and the last week."""
-    shown = list(range(0, weeks + 1, weeks_per_frame))
+def frame_weeks(weeks: int, weeks_per_frame: int, first: int = 0) -> list[int]:
+    """The week each frame shows: `first`, every `weeks_per_frame` weeks, and the last week."""
+    shown = list(range(first, weeks + 1, weeks_per_frame))
     if shown[-1] != weeks:
         shown.append(weeks)
     return shown
+
+
+def first_week(scenario: Scenario, start: str | int | None) -> int:
+    """The week of the first frame: 0, the launch week ("launch"), or a week number.
+
+    Raises InputError for anything else, or a week outside the run.
+    """
+    allowed = f'allowed: "launch", or a week number from 0 to {scenario.weeks - 1}'
+    if start is None:
+        return 0
+    if isinstance(start, str):
+        text = start.strip().lower()
+        if text == "launch":
+            return scenario.launch_week
+        if not text.isdigit():
+            raise InputError([Problem(f"--from {start}", f"{allowed}, e.g. --from launch")])
+        start = int(text)
+    if not 0 <= start < max(scenario.weeks, 1):
+        raise InputError(
+            [Problem(f"--from {start}", f"the run has weeks 0 to {scenario.weeks}; {allowed}")]
+        )
+    return start
 
 
 def week_date(scenario: Scenario, week: int) -> dt.date:
@@ -40,6 +63,8 @@ def week_date(scenario: Scenario, week: int) -> dt.date:
     return scenario.start_date + dt.timedelta(weeks=week)
 
 
-def design_title(name: str) -> str:
-    """A panel's title for a design."""
-    return "No program (baseline)" if name == "baseline" else f"Program: {name}"
+def design_title(scenario: Scenario, name: str) -> str:
+    """A panel's title for a design: its label, or its name as words; the baseline's in words."""
+    if name == "baseline":
+        return "No program"
+    return scenario.design(name).title

@@ -2,6 +2,8 @@
 
 `Stage` owns the models (one per design, on one seed) and the artists; `show(week)` steps
 the models and updates what changed, `render()` draws only that on a cached background.
+The layout is computed in inches from the type sizes (`sizing.Typography`), so the same
+picture works at any frame size: margins grow with the text, never the other way round.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from matplotlib.text import Text
 from matplotlib.ticker import PercentFormatter
 from PIL import Image
 
+from sim.errors import InputError, Problem
 from sim.model.model import OrgCultureModel
+from sim.scenario.design import readable_name
 from sim.scenario.parameters import Scenario
 from sim.viz.animation.frame import (
     COLOUR_BY,
@@ -39,7 +43,12 @@ from sim.viz.animation.frame import (
     week_date,
 )
 from sim.viz.animation.layout import hierarchical_layout
+from sim.viz.animation.sizing import FrameSize, Typography, fit_text, frame_size, text_width
 from sim.viz.plots import design_colours
+
+PT = 1 / 72  # inches per point
+GREY_TEXT = "#555555"
+DEPT_LINE = 1.3  # a row of department names, in units of the smallest type size
 
 
 @dataclass
@@ -64,10 +73,16 @@ class Stage:
     Args:
         scenario: the validated scenario.
         designs: one design name, or two (shown side by side on the same seed).
-        seed: the run's integer seed (common to every panel).
+        seed: the run's integer seed (common to every panel; shown in the footer).
         color_by: "engagement" or "digital".
         org_chart: an imported org chart, if the scenario uses one.
-        dpi: pixels per inch of rendered frames.
+        dpi: dots per inch when `size` is not given (the design's size at this dpi).
+        size: the frame's pixels and dpi (default: `sizing.frame_size` from `dpi`).
+        fonts: type sizes (default: `Typography.scaled(1)`).
+        first_week: the week of the first frame (the charts still show every week run).
+
+    Raises:
+        InputError: when the text at this size and dpi leaves no room for the org chart.
     """
 
     def __init__(
@@ -77,7 +92,11 @@ class Stage:
         seed: int,
         color_by: str = "engagement",
         org_chart: object | None = None,
-        dpi: int = 90,
+        dpi: float | None = None,
+        *,
+        size: FrameSize | None = None,
+        fonts: Typography | None = None,
+        first_week: int = 0,
     ) -> None:
         if color_by not in COLOUR_BY:
             raise ValueError(f"color_by must be one of {', '.join(COLOUR_BY)}")
@@ -85,6 +104,9 @@ class Stage:
         self.color_by = color_by
         self.seed = seed
         self.weeks = scenario.weeks
+        self.first_week = first_week
+        self.size = size or frame_size(len(designs), None, dpi)
+        self.fonts = fonts or Typography.scaled(1.0)
         models = [
             OrgCultureModel(scenario, scenario.design(name), seed, org_chart=org_chart)
             for name in designs
@@ -95,11 +117,10 @@ class Stage:
         label, lo, hi = COLOUR_BY[color_by]
         label = label.format(engaged=scenario.dynamics.engagement.engaged_threshold)
         self.norm = Normalize(lo, hi, clip=True)
-        with mpl.rc_context({"font.size": 11}):
-            size = (14.0, 7.6) if len(models) > 1 else (12.0, 7.2)
-            self.fig = Figure(figsize=size, dpi=dpi)
-            FigureCanvasAgg(self.fig)
-            self._build(models, list(designs), label)
+        self.fig = Figure(figsize=self.size.inches, dpi=self.size.dpi)
+        FigureCanvasAgg(self.fig)
+        self._renderer = self.fig.canvas.get_renderer()
+        self._build(models, list(designs), label)
         self.turnover_top = 0.4
         self._background = None
         # What changes from frame to frame, in drawing order (ties under people).
@@ -109,47 +130,208 @@ class Stage:
         self.dynamic += [self.date_text, self.week_text]
 
     # --- building the figure once ------------------------------------------------------
+    def _width(self, text: str, points: float, bold: bool = False) -> float:
+        return text_width(self._renderer, text, points, bold)
+
+    def _fit(self, text: str, points: float, width_in: float, bold: bool = False) -> str:
+        return fit_text(self._renderer, text, points, width_in, bold)
+
+    def _fit_first(
+        self, texts: list[str], points: float, width_in: float, bold: bool = False
+    ) -> str:
+        """The first of `texts` that fits, else the last one shortened to fit."""
+        for text in texts:
+            if self._width(text, points, bold) <= width_in:
+                return text
+        return self._fit(texts[-1], points, width_in, bold)
+
     def _build(self, models: list[OrgCultureModel], names: list[str], label: str) -> None:
-        fig, k = self.fig, len(models)
-        left, right, bottom, top, gap = 0.045, 0.705, 0.2, 0.86, 0.035
-        w = (right - left - gap * (k - 1)) / k
-        w_in, h_in = fig.get_size_inches()
+        fig, k, f = self.fig, len(models), self.fonts
+        W, H = fig.get_size_inches()  # noqa: N806 - the figure's width and height
+        pad = 0.7 * f.small * PT
+        frac = lambda x0, y0, w, h: (x0 / W, y0 / H, w / W, h / H)  # noqa: E731
+
+        header_h = self._header(names)
+        bottom_block = self._footer(label)
+
+        # Across: level names, the panels, then the charts column on the right.
+        level_w = self._width(f"level {int(self.level.max())}", f.small) + 8 * PT
+        chart_col = (0.26 if k > 1 else 0.3) * W
+        chart_left = W - chart_col + self._width("100%", f.small) + 10 * PT
+        chart_w = W - pad - 0.8 * self._width("May", f.small) - chart_left
+        panel_gap = 1.2 * f.heading * PT
+        panels_left = pad + level_w
+        panel_w = (W - chart_col - panel_gap * k - panels_left) / k
+
+        # Down: under each panel the department names (one row, or two if staggered),
+        # then the headline numbers; the org chart's layout fills what is left.
+        lines = self._headline_lines(panel_w)
+        headline_h = (len(lines) * 1.35 * f.body + 0.4 * f.body) * PT
+        heading_room = (0.5 * f.heading + 1.25 * f.heading + 6) * PT  # the panel title above
+        axes_top = H - header_h - heading_room
         org = models[0].org
-        self.layout = hierarchical_layout(
-            org.parent, org.level, org.department, aspect=(w * w_in) / ((top - bottom) * h_in)
-        )
+        names_shown = self._department_texts(org)
+        for dept_rows in (1, 2):
+            self.dept_block = (0.5 + DEPT_LINE * dept_rows) * f.small
+            axes_bottom = bottom_block + headline_h + self.dept_block * PT
+            panel_h = axes_top - axes_bottom
+            if panel_w < 1.2 or panel_h < 0.3 * H:
+                self._too_crowded("the text leaves too little room for the org chart")
+            self.layout = hierarchical_layout(
+                org.parent, org.level, org.department, aspect=panel_w / panel_h
+            )
+            self.unit_pt, self.xlim, self.ylim = self._chart_scale(panel_w, panel_h)
+            rooms = self._name_rooms(dept_rows)
+            widths = [self._width(t, f.small) for t in names_shown]
+            if all(w <= r for w, r in zip(widths, rooms, strict=True)):
+                break
+        self.dept_rows = dept_rows
+        self.department_labels: list[Text] = []  # every panel's, left to right
+        chart_gap = (2.4 * f.small + 1.25 * f.heading + 18) * PT
+        chart_h = (panel_h - chart_gap) / 2
+        if chart_h < 0.5 or chart_w < 1.0:
+            self._too_crowded("the text leaves too little room for the charts")
+
         colours = design_colours(names)
-        self.chart_turnover = fig.add_axes((0.775, 0.56, 0.205, 0.28))
-        self.chart_fluency = fig.add_axes((0.775, 0.2, 0.205, 0.28))
-        self._style_charts(models[0])
+        self.chart_turnover = fig.add_axes(
+            frac(chart_left, axes_bottom + chart_h + chart_gap, chart_w, chart_h)
+        )
+        self.chart_fluency = fig.add_axes(frac(chart_left, axes_bottom, chart_w, chart_h))
+        self.chart_title_w = W - pad - chart_left
+        self._style_charts(chart_h)
         self.panels = []
         for i, (name, model) in enumerate(zip(names, models, strict=True)):
-            ax = fig.add_axes((left + i * (w + gap), bottom, w, top - bottom))
-            self.panels.append(self._panel(ax, name, model, colours[name]))
+            x0 = panels_left + i * (panel_w + panel_gap)
+            ax = fig.add_axes(frac(x0, axes_bottom, panel_w, panel_h))
+            self.panels.append(self._panel(ax, name, model, colours[name], i == 0, panel_w, lines))
+        if k > 1:  # the key to the charts' colours, under them, clear of the lines
+            self._chart_key(chart_left, axes_bottom - (1.9 * f.small + 8) * PT, bottom_block)
+
+    def _chart_key(self, left: float, top: float, floor: float) -> None:
+        """The charts' key (no program, program) with its top left at (`left`, `top`) inches."""
+        f, dpi = self.fonts, self.size.dpi
+        W, H = self.fig.get_size_inches()  # noqa: N806 - the figure's width and height
+        right = W - 0.7 * f.small * PT
+        for ncols in (2, 1):
+            key = self.fig.legend(
+                handles=[p.turnover_line for p in self.panels],
+                loc="upper left",
+                bbox_to_anchor=(left / W, top / H),
+                ncols=ncols,
+                fontsize=f.small,
+                frameon=False,
+                borderaxespad=0,
+                borderpad=0,
+                handlelength=1.5,
+            )
+            box = key.get_window_extent(self._renderer)
+            if box.x1 <= right * dpi and box.y0 >= floor * dpi:
+                return
+            key.remove()
+        self._too_crowded("the charts' key does not fit under them")
+
+    def _header(self, names: list[str]) -> float:
+        """The title and the date, then the subtitle and the week; returns their height."""
+        fig, f = self.fig, self.fonts
+        W, H = fig.get_size_inches()  # noqa: N806 - the figure's width and height
+        pad = 0.7 * f.small * PT
+        title_row, sub_row = 1.25 * f.title * PT, 1.4 * f.body * PT
+        title_y, sub_y = H - pad - title_row / 2, H - pad - title_row - sub_row / 2
+        date_w = 1.08 * self._width("Wed 28 May 2022", f.title, bold=True)
+        status_w = max(self._width(self._week_status(w), f.body) for w in self._sample_weeks())
         self.title = fig.text(
-            0.01, 0.965, self._title(names), fontsize=15, fontweight="bold", va="center"
+            pad / W,
+            title_y / H,
+            self._fit_first(
+                self._titles(names), f.title, W - 2 * pad - date_w - 2 * f.body * PT, True
+            ),
+            fontsize=f.title,
+            fontweight="bold",
+            va="center",
         )
+        what = f"{readable_name(self.scenario.name)}: colour = {self.color_by}"
+        same = "; same organisation, people and luck: only the program differs"
         fig.text(
-            0.01,
-            0.925,
-            f"Scenario {self.scenario.name!r}, seed {self.seed}: colour = {self.color_by}; "
-            "the panels share the organisation, its people and every exit draw"
-            if k > 1
-            else f"Scenario {self.scenario.name!r}, seed {self.seed}: colour = {self.color_by}",
-            fontsize=10,
+            pad / W,
+            sub_y / H,
+            self._fit_first(
+                [what + same, what] if len(names) > 1 else [what],
+                f.body,
+                W - 2 * pad - status_w - 2 * f.body * PT,
+            ),
+            fontsize=f.body,
             color="#333333",
             va="center",
         )
+        right = {"ha": "right", "va": "center"}
         self.date_text = fig.text(
-            0.985, 0.965, "", fontsize=15, fontweight="bold", ha="right", va="center"
+            (W - pad) / W, title_y / H, "", fontsize=f.title, fontweight="bold", **right
         )
-        self.week_text = fig.text(0.985, 0.925, "", fontsize=10, ha="right", va="center")
-        cax = fig.add_axes((0.045, 0.055, 0.2, 0.022))
+        self.week_text = fig.text((W - pad) / W, sub_y / H, "", fontsize=f.body, **right)
+        return pad + title_row + sub_row
+
+    def _footer(self, label: str) -> float:
+        """The colour scale, the legend and the seed in small grey type; returns their height."""
+        fig, f = self.fig, self.fonts
+        W, H = fig.get_size_inches()  # noqa: N806 - the figure's width and height
+        pad = 0.7 * f.small * PT
+        frac = lambda x0, y0, w, h: (x0 / W, y0 / H, w / W, h / H)  # noqa: E731
+        footer = fig.text(
+            (W - pad) / W,
+            pad / H,
+            f"seed {self.seed} · scenario {self.scenario.name}",
+            fontsize=f.small,
+            color=GREY_TEXT,
+            ha="right",
+            va="bottom",
+        )
+        footer_w = self._width(footer.get_text(), f.small)
+        bar_w = max(2.2, 1.05 * self._width(label, f.small))
+        bar_h = 0.9 * f.small * PT
+        bar_y = pad + (2.4 * f.small + 9) * PT  # tick labels and the label go below the bar
+        cax = fig.add_axes(frac(pad + 0.3 * f.small * PT, bar_y, bar_w, bar_h))
         bar = fig.colorbar(
             ScalarMappable(self.norm, COLOUR_MAP), cax=cax, orientation="horizontal", extend="both"
         )
-        bar.set_label(label, fontsize=9)
-        bar.ax.tick_params(labelsize=8)
+        bar.set_label(label, fontsize=f.small, labelpad=2)
+        bar.ax.tick_params(labelsize=f.small)
+        legend_x = pad + bar_w + 1.5 * f.body * PT
+        room = W - pad - footer_w - 1.0 * f.body * PT - legend_x
+        legend = None
+        for ncols in (2, 1):
+            if legend is not None:
+                legend.remove()
+            legend = self._legend(legend_x / W, pad / H, ncols)
+            box = legend.get_window_extent(self._renderer)
+            if box.width / self.size.dpi <= room:
+                break
+        legend_h = box.height / self.size.dpi
+        if box.width / self.size.dpi > room:
+            self._too_crowded("the legend and the footer do not fit across the frame")
+        return max(legend_h, bar_y + bar_h) + 0.5 * f.small * PT
+
+    def _sample_weeks(self) -> list[int]:
+        """Weeks whose status line is among the widest: first, before launch, launch, last."""
+        launch = self.scenario.launch_week
+        weeks = {self.first_week, self.weeks, launch}
+        if launch - 1 >= self.first_week:
+            weeks.add(launch - 1)
+        return sorted(w for w in weeks if 0 <= w <= self.weeks)
+
+    def _too_crowded(self, what: str) -> None:
+        s = self.size
+        raise InputError(
+            [
+                Problem(
+                    f"--size {s.width}x{s.height} at {s.dpi:g} dpi",
+                    f"{what}; use a larger --size, a lower --dpi or a smaller --font-scale",
+                )
+            ]
+        )
+
+    def _legend(self, x: float, y: float, ncols: int):
+        f = self.fonts
+        mark = 0.65 * f.small
         handles = [
             Line2D([], [], color=TIE_COLOUR, linewidth=2.6, label="mentoring pair (thick: new)"),
             Line2D([], [], color=ENDED_COLOUR, linewidth=1.2, linestyle="--", label="pair ended"),
@@ -160,7 +342,7 @@ class Stage:
                 linestyle="",
                 markerfacecolor="white",
                 markeredgecolor=VACANT_EDGE,
-                markersize=7,
+                markersize=mark,
                 label="vacant: someone left",
             ),
             Line2D(
@@ -170,40 +352,74 @@ class Stage:
                 linestyle="",
                 markerfacecolor="#bbbbbb",
                 markeredgecolor=SENIOR_EDGE,
-                markersize=7,
+                markersize=mark,
                 label="manager (ringed)",
             ),
         ]
-        fig.legend(
+        return self.fig.legend(
             handles=handles,
             loc="lower left",
-            bbox_to_anchor=(0.27, 0.012),
-            ncols=2,
-            fontsize=9,
+            bbox_to_anchor=(x, y),
+            ncols=ncols,
+            fontsize=f.small,
             frameon=False,
+            borderaxespad=0,
+            borderpad=0,
+            columnspacing=1.5,
         )
 
-    def _title(self, names: list[str]) -> str:
-        if len(names) > 1:
-            return f"{design_title(names[1])} vs {design_title(names[0]).lower()}"
-        return design_title(names[0])
+    def _headline_lines(self, width_in: float) -> list[tuple[str, ...]]:
+        """The headline's items per line: two lines if the widest numbers fit, else four."""
+        two = [("turnover", "engagement"), ("fluency", "pairs")]
+        widest = self._headline_text(two, "100%", "0.00", "0.00", "9" * len(str(len(self.level))))
+        if max(self._width(line, self.fonts.body) for line in widest.split("\n")) <= width_in:
+            return two
+        return [(item,) for line in two for item in line]
 
-    def _style_charts(self, model: OrgCultureModel) -> None:
+    @staticmethod
+    def _headline_text(lines, turnover, engagement, fluency, pairs) -> str:
+        items = {
+            "turnover": f"junior turnover {turnover}",
+            "engagement": f"engagement {engagement}",
+            "fluency": f"leadership fluency {fluency}",
+            "pairs": f"pairs {pairs}",
+        }
+        return "\n".join("  ·  ".join(items[i] for i in line) for line in lines)
+
+    def _titles(self, names: list[str]) -> list[str]:
+        """The figure's title, longest first: "Program vs no program", then the program's."""
+        titles = [design_title(self.scenario, n) for n in names]
+        if len(names) > 1:
+            return [f"{titles[1]} vs {titles[0][:1].lower()}{titles[0][1:]}", titles[1]]
+        return titles
+
+    def _style_charts(self, chart_h: float) -> None:
+        f = self.fonts
         start = np.datetime64(self.scenario.start_date)
         end = np.datetime64(week_date(self.scenario, self.weeks))
         launch = np.datetime64(week_date(self.scenario, self.scenario.launch_week))
         for ax, title in (
-            (self.chart_turnover, "Junior turnover (52 weeks)"),
-            (self.chart_fluency, "Leadership fluency (0-1)"),
+            (self.chart_turnover, "Junior turnover"),
+            (self.chart_fluency, "Leadership fluency"),
         ):
-            ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+            ax.set_title(
+                self._fit(title, f.heading, self.chart_title_w, bold=True),
+                loc="left",
+                fontsize=f.heading,
+                fontweight="bold",
+            )
             ax.set_xlim(start, end)
             ax.spines[["top", "right"]].set_visible(False)
             ax.grid(True, color="#e0e0e0", linewidth=0.6)
-            ax.tick_params(labelsize=8)
-            locator = mpl.dates.AutoDateLocator(minticks=3, maxticks=7)
+            ax.tick_params(labelsize=f.small)
+            ax.tick_params(axis="x", pad=0.7 * f.small)  # clear of the lowest y label
+            locator = mpl.dates.AutoDateLocator(minticks=3, maxticks=5)
             ax.xaxis.set_major_locator(locator)
-            ax.xaxis.set_major_formatter(mpl.dates.ConciseDateFormatter(locator))
+            formatter = mpl.dates.ConciseDateFormatter(locator, show_offset=False)
+            ax.xaxis.set_major_formatter(formatter)
+            # as many value labels as fit down the chart, with a line of space between them
+            bins = int(np.clip(chart_h / PT / (2.2 * f.small), 1, 4))
+            ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(bins))
             if self.scenario.launch_week > 0:
                 ax.axvline(launch, color="#777777", linestyle=":", linewidth=1.1)
                 ax.text(
@@ -211,60 +427,54 @@ class Stage:
                     1.0,
                     " launch",
                     transform=ax.get_xaxis_transform(),
-                    fontsize=8,
-                    color="#555555",
+                    fontsize=f.small,
+                    color=GREY_TEXT,
                     va="top",
                 )
         self.chart_turnover.set_ylim(0, 0.4)  # raised in `show` if turnover gets there
         self.chart_turnover.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         self.chart_fluency.set_ylim(0, 1)
 
-    def _panel(self, ax: Axes, name: str, model: OrgCultureModel, colour: str) -> Panel:
-        lay, org = self.layout, model.org
+    def _panel(
+        self,
+        ax: Axes,
+        name: str,
+        model: OrgCultureModel,
+        colour: str,
+        first: bool,
+        width_in: float,
+        lines: list[tuple[str, ...]],
+    ) -> Panel:
+        f, lay, org = self.fonts, self.layout, model.org
         xy = lay.xy
-        # Equal scale across and down: widen whichever range has room to spare.
-        box = ax.get_position()
-        w_in, h_in = box.width * self.fig.get_figwidth(), box.height * self.fig.get_figheight()
-        x_range, y_range = lay.width + 2.0, lay.height + 4.0
-        self.unit_pt = 72 * min(w_in / x_range, h_in / y_range)
-        half_w, half_h = 36 * w_in / self.unit_pt, 36 * h_in / self.unit_pt
-        ax.set_xlim(lay.width / 2 - half_w, lay.width / 2 + half_w)
-        ax.set_ylim(-lay.height / 2 - 0.2 - half_h, -lay.height / 2 - 0.2 + half_h)
+        ax.set_xlim(*self.xlim)
+        ax.set_ylim(*self.ylim)
         for side in ("top", "right", "bottom", "left"):
             ax.spines[side].set_visible(False)
         ax.set_xticks([])
         levels = range(len(lay.band_top))
-        ax.set_yticks(
-            [lay.band_centre(lv) for lv in levels],
-            ["top" if lv == 0 else f"level {lv}" for lv in levels],
-            fontsize=8,
-        )
-        ax.tick_params(axis="y", length=0, labelcolor="#555555")
-        ax.set_title(design_title(name), fontsize=13, fontweight="bold", color=colour)
-        names = org.department_names
-        for g, (code, x0, cols) in enumerate(
-            zip(lay.departments, lay.dept_left, lay.dept_columns, strict=True)
-        ):
-            if g % 2 == 0:
-                ax.fill_between(
-                    [x0 - 0.5, x0 + cols + 0.5],
-                    lay.band_top[1] + 0.8,
-                    -lay.height - 0.6,
-                    color="#f2f2f2",
-                    linewidth=0,
-                    zorder=0,
-                )
-            text = names[code] if 0 <= code < len(names) and names[code] else f"dept {code}"
-            ax.text(
-                x0 + cols / 2,
-                -lay.height - 1.1,
-                text,
-                ha="center",
-                va="top",
-                fontsize=7 if cols < 4 else 8,
-                color="#555555",
-                clip_on=False,
+        if first:  # the level names once, left of the first panel
+            shown, last = [], None
+            for lv in levels:  # skip a level whose name would touch the one above
+                y = lay.band_centre(lv)
+                if last is None or (last - y) * self.unit_pt >= 1.15 * f.small:
+                    shown.append(lv)
+                    last = y
+            ax.set_yticks(
+                [lay.band_centre(lv) for lv in shown],
+                ["top" if lv == 0 else f"level {lv}" for lv in shown],
+                fontsize=f.small,
             )
+            ax.tick_params(axis="y", length=0, labelcolor=GREY_TEXT)
+        else:
+            ax.set_yticks([])
+        ax.set_title(
+            self._fit(design_title(self.scenario, name), f.heading, width_in, bold=True),
+            fontsize=f.heading,
+            fontweight="bold",
+            color=colour,
+        )
+        self._department_names(ax, org)
         child = np.flatnonzero(org.parent >= 0)
         reports = np.stack([xy[child], xy[org.parent[child]]], axis=1)
         ax.add_collection(LineCollection(reports, colors="#d4d4d4", linewidths=0.3, zorder=1))
@@ -277,20 +487,94 @@ class Stage:
         self.sizes = self._sizes()
         self.tie_width = float(np.clip(0.2 * self.unit_pt, 0.5, 1.1))  # thinner when crowded
         nodes = ax.scatter(xy[:, 0], xy[:, 1], s=self.sizes, zorder=3)
-        headline = ax.text(
-            0.5,
-            -0.015,
+        headline = ax.annotate(
             "",
-            transform=ax.transAxes,
+            xy=(0.5, 0),
+            xycoords="axes fraction",
+            xytext=(0, -(self.dept_block + 0.2 * f.body)),
+            textcoords="offset points",
             ha="center",
             va="top",
-            fontsize=9.5,
-            linespacing=1.5,
+            fontsize=f.body,
+            linespacing=1.35,
         )
-        (turnover_line,) = self.chart_turnover.plot([], [], color=colour, linewidth=2, label=name)
-        (fluency_line,) = self.chart_fluency.plot([], [], color=colour, linewidth=2, label=name)
-        self.chart_turnover.legend(loc="lower left", fontsize=8, frameon=False)
+        headline.lines = lines  # which items go on which line
+        label = "no program" if name == "baseline" else "program"
+        (turnover_line,) = self.chart_turnover.plot([], [], color=colour, linewidth=2, label=label)
+        (fluency_line,) = self.chart_fluency.plot([], [], color=colour, linewidth=2, label=label)
         return Panel(name, model, ax, nodes, ties, ended, headline, turnover_line, fluency_line)
+
+    def _chart_scale(self, w_in: float, h_in: float) -> tuple[float, tuple, tuple]:
+        """Points per layout unit, and the x and y limits, of a panel `w_in` by `h_in`.
+
+        Equal scale across and down: whichever range has room to spare is widened.
+        """
+        lay = self.layout
+        x_range, y_range = lay.width + 2.0, lay.height + 2.2
+        unit_pt = 72 * min(w_in / x_range, h_in / y_range)
+        half_w, half_h = 36 * w_in / unit_pt, 36 * h_in / unit_pt
+        y_mid = -lay.height / 2 + 0.2
+        xlim = (lay.width / 2 - half_w, lay.width / 2 + half_w)
+        return unit_pt, xlim, (y_mid - half_h, y_mid + half_h)
+
+    def _department_texts(self, org) -> list[str]:
+        """Each department group's name: the HR export's, else "dept N"."""
+        names = org.department_names
+        codes = np.unique(org.department[org.parent >= 0])
+        if len(codes) == 0:
+            codes = np.array([0])
+        return [names[c] if 0 <= c < len(names) and names[c] else f"dept {c}" for c in codes]
+
+    def _name_rooms(self, rows: int) -> np.ndarray:
+        """The width (inches) each department name may take when names alternate over `rows`.
+
+        A name may reach halfway to the next name on its own row (or to the panel's edge).
+        """
+        lay, (x_lo, x_hi) = self.layout, self.xlim
+        centre = lay.dept_left + lay.dept_columns / 2
+        room = np.empty(len(centre))
+        for g, c in enumerate(centre):
+            left = c - centre[g - rows] if g - rows >= 0 else 2 * (c - x_lo)
+            right = centre[g + rows] - c if g + rows < len(centre) else 2 * (x_hi - c)
+            room[g] = min(left, right)
+        return room * self.unit_pt * PT - 0.5 * self.fonts.small * PT
+
+    def _department_names(self, ax: Axes, org) -> None:
+        """Grey bands behind alternate departments, and each one's name under its group.
+
+        Names come from the HR export when it has them ("dept N" otherwise). Where one row
+        of names does not fit, alternate names drop to a second row; a name still too wide
+        is shortened with an ellipsis: type never goes below the smallest size.
+        """
+        f, lay = self.fonts, self.layout
+        centre = lay.dept_left + lay.dept_columns / 2
+        for g, (x0, cols) in enumerate(zip(lay.dept_left, lay.dept_columns, strict=True)):
+            if g % 2 == 0:
+                ax.fill_between(
+                    [x0 - 0.5, x0 + cols + 0.5],
+                    lay.band_top[1] + 0.8,
+                    -lay.height - 0.6,
+                    color="#f2f2f2",
+                    linewidth=0,
+                    zorder=0,
+                )
+        texts = self._department_texts(org)
+        rooms = self._name_rooms(self.dept_rows)
+        for g, (text, room) in enumerate(zip(texts, rooms, strict=True)):
+            code = str(lay.departments[g])
+            label = ax.annotate(
+                self._fit(text, f.small, room) or self._fit(code, f.small, room),
+                xy=(centre[g], 0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, -(0.3 + (g % self.dept_rows) * DEPT_LINE) * f.small),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=f.small,
+                color=GREY_TEXT,
+                annotation_clip=False,
+            )
+            self.department_labels.append(label)
 
     def _sizes(self) -> np.ndarray:
         """Marker areas (points^2) by level, from the grid spacing on screen."""
@@ -388,14 +672,16 @@ class Stage:
         turnover[series["week"].to_numpy() < TURNOVER_FROM_WEEK] = np.nan
         panel.turnover_line.set_data(dates, turnover)
         panel.fluency_line.set_data(dates, series["leadership_fluency"].to_numpy(dtype=float))
-        vacant = int(last["vacancies_junior"] + last["vacancies_senior"])
-        exits = int(series["exits_junior"].sum() + series["exits_senior"].sum())
         t = last["turnover_junior"]
         t_text = f"{t:.0%}" if int(last["week"]) >= TURNOVER_FROM_WEEK else "n/a yet"
         panel.headline.set_text(
-            f"junior turnover {t_text}  ·  leadership fluency {last['leadership_fluency']:.2f}\n"
-            f"junior engagement {last['engagement_junior']:.2f}  ·  "
-            f"pairs {int(last['pairs_active'])}  ·  vacant {vacant}  ·  exits so far {exits}"
+            self._headline_text(
+                panel.headline.lines,
+                t_text,
+                f"{last['engagement_junior']:.2f}",
+                f"{last['leadership_fluency']:.2f}",
+                int(last["pairs_active"]),
+            )
         )
         return [
             panel.nodes,

@@ -6,7 +6,7 @@ import itertools
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import matplotlib as mpl
@@ -60,31 +60,56 @@ def gif_palette(first: Image.Image) -> Image.Image:
     return palette
 
 
-def write_gif(frames: Iterable[Image.Image], path: Path, fps: float) -> None:
+def held(frames: Iterable[Image.Image], copies: int) -> Iterator[Image.Image]:
+    """The frames, the last one repeated to `copies` in all (a video's hold on the end)."""
+    last = None
+    for last in frames:
+        yield last
+    for _ in range(copies - 1):
+        yield last
+
+
+def hold_copies(hold: float, fps: float) -> int:
+    """How many frames at `fps` show the last frame for `hold` seconds (at least one)."""
+    return max(1, round(hold * fps))
+
+
+def write_gif(frames: Iterable[Image.Image], path: Path, fps: float, hold: float = 0.0) -> None:
     """Write RGB frames as a looping GIF with one palette for every frame.
 
     One palette (`gif_palette`) for all frames, applied without dithering, so colours do
-    not flicker between frames and flat areas compress well.
+    not flicker between frames and flat areas compress well. The last frame stays `hold`
+    seconds (its own duration, never shorter than the others') before the loop restarts.
     """
     frames = iter(frames)
     first = next(frames)
     palette = gif_palette(first)
     quantized = [first.quantize(palette=palette, dither=Image.Dither.NONE)]
     quantized += [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
+    step = round(1000 / fps)
+    durations = [step] * len(quantized)
+    durations[-1] = max(step, round(1000 * hold))
     quantized[0].save(
         path,
         format="GIF",
         save_all=True,
         append_images=quantized[1:],
-        duration=round(1000 / fps),
+        duration=durations,
         loop=0,
     )
 
 
 def write_mp4(
-    frames: Iterable[Image.Image], path: Path, fps: float, ffmpeg: str, name: Path | None = None
+    frames: Iterable[Image.Image],
+    path: Path,
+    fps: float,
+    ffmpeg: str,
+    name: Path | None = None,
+    hold: float = 0.0,
 ) -> None:
     """Pipe RGB frames to ffmpeg as raw video; H.264 in an MP4 that browsers and slides play.
+
+    A video has one frame rate, so the `hold` seconds on the last frame are copies of it.
 
     The frames are the same blitted renders as the GIF's (matplotlib's FFMpegWriter would
     redraw the whole figure for every frame, several times slower). `name` is the file the
@@ -112,7 +137,7 @@ def write_mp4(
                 [Problem(shown, f"could not start ffmpeg ({ffmpeg}): {err.strerror}; try a .gif")]
             ) from None
         try:
-            for frame in itertools.chain([first], frames):
+            for frame in held(itertools.chain([first], frames), hold_copies(hold, fps)):
                 proc.stdin.write(frame.convert("RGB").tobytes())
         except BrokenPipeError:
             pass  # ffmpeg stopped early; its message says why
