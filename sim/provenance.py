@@ -12,8 +12,13 @@ from pathlib import Path
 DEPENDENCIES = ("mesa", "numpy", "networkx", "matplotlib", "pandas", "scipy", "tqdm")
 
 
+@functools.cache
 def package_version() -> str:
-    """The installed version of this package."""
+    """The installed version of this package.
+
+    Looked up once per process: every run's summary row carries it, and reading the
+    installed metadata costs milliseconds.
+    """
     try:
         return importlib.metadata.version("orgculture-sim")
     except importlib.metadata.PackageNotFoundError:

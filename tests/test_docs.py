@@ -3,14 +3,16 @@
 import re
 from pathlib import Path
 
+from sim.scenario.keywords import keyword_table
 from sim.scenario.template import parameter_table
 from sim.sweeps.calibration import evidence_table
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
+MESA = ODD.with_name("mesa.md")
 
 
-def between_markers(name: str) -> str:
-    text = ODD.read_text(encoding="utf-8")
+def between_markers(name: str, doc: Path = ODD) -> str:
+    text = doc.read_text(encoding="utf-8")
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     assert text.count(start) == 1 and text.count(end) == 1, name
     return text.split(start)[1].split(end)[0].strip("\n") + "\n"
@@ -19,6 +21,13 @@ def between_markers(name: str) -> str:
 def test_odd_parameter_table_equals_the_schema():
     assert between_markers("parameter-table") == parameter_table(), (
         "docs/ODD.md's parameter table differs from sim.scenario.template.parameter_table(); "
+        "paste the new table between the markers"
+    )
+
+
+def test_mesa_page_keyword_table_equals_the_code():
+    assert between_markers("keyword-table", MESA) == keyword_table(), (
+        "docs/mesa.md's keyword table differs from sim.scenario.keywords.keyword_table(); "
         "paste the new table between the markers"
     )
 

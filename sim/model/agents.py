@@ -52,6 +52,11 @@ class Employee(FixedAgent):
         self.position: int = cell.coordinate
 
     @property
+    def role(self) -> str:
+        """Junior or Senior."""
+        return type(self).__name__
+
+    @property
     def generation(self) -> str:
         """Boomer, Gen X, Millennial or Gen Z, from the birth year."""
         return GENERATIONS[self.model.people.generation[self.position]]

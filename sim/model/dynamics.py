@@ -147,40 +147,54 @@ def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndar
     lsig = per_senior[:n_s, 0]
     np.divide(stock, stock + ep.l_half, out=lsig)
     lsig *= here
-    # Each senior's sums over itself and the chain_depth - 1 above it, then each position
-    # reads its manager's (gathering both columns at once; np.take's clip mode skips the
-    # bounds check: every index is in range).
+    # Each senior's sums over itself and the chain_depth - 1 above it (one gather of both
+    # columns for every step up; np.take's clip mode skips the bounds check: every index is
+    # in range), added step by step in chain order.
     ranks = org.senior_chain_ranks(ep.chain_depth)
+    up = np.take(per_senior, ranks, axis=0, mode="clip")
     up_sums = np.zeros((n_s + 1, 2))
-    for step in ranks:
-        up_sums[:n_s] += np.take(per_senior, step, axis=0, mode="clip")
-    sums = np.take(up_sums, org.manager_rank, axis=0, mode="clip")
-    total, count = sums[:, 0], sums[:, 1]
-    # count is a whole number: where it is 0 so is total, and 0 / 1 is the 0 asked for.
-    climate = total / np.maximum(count, 1.0)
-    climate *= ep.w_chain
+    chain_sums = up_sums[:n_s]
+    np.copyto(chain_sums, up[0])
+    for step in up[1:]:
+        chain_sums += step
     n_dept = org.n_departments
     held = np.bincount(org.senior_department, weights=lsig, minlength=n_dept)
     heads = np.bincount(org.senior_department, weights=here, minlength=n_dept)
     dept_mean = np.divide(held, heads, out=np.zeros(n_dept), where=heads > 0)
     dept_mean *= 1.0 - ep.w_chain
-    climate += np.take(dept_mean, org.department, mode="clip")
+    # A position's climate depends on its manager's sums and its department only: computed
+    # once per (manager, department) slot, then gathered to every position.
+    slot, slot_manager, slot_department = org.climate_slots
+    sums = np.take(up_sums, slot_manager, axis=0, mode="clip")
+    total, count = sums[:, 0], sums[:, 1]
+    # count is a whole number: where it is 0 so is total, and 0 / 1 is the 0 asked for.
+    by_slot = total / np.maximum(count, 1.0)
+    by_slot *= ep.w_chain
+    by_slot += np.take(dept_mean, slot_department, mode="clip")
+    climate = np.take(by_slot, slot, mode="clip")
     return climate
 
 
 def nearest_filled_manager(people: People, org: Org) -> np.ndarray:
-    """For each position, the nearest filled position up the chain (-1 if none)."""
+    """For each position, the nearest filled position up the chain (-1 if none).
+
+    Where no position below a vacancy needs to look further up, this is `org.parent`
+    itself: read it, do not change it.
+    """
+    # Only the reports of vacant positions need to look further up than their manager (and
+    # only Senior positions have reports).
+    vacant = org.senior_positions[~people.filled[org.senior_positions]]
+    below_vacancy = org.reports_of(vacant)
+    if len(below_vacancy) == 0:
+        return org.parent
     mgr = org.parent.copy()
-    # Only the reports of vacant positions need to look further up than their manager.
-    below_vacancy = org.reports_of((~people.filled).nonzero()[0])
-    if len(below_vacancy):
-        up = mgr[below_vacancy]
-        while True:
-            climb = (up >= 0) & ~people.filled[np.maximum(up, 0)]
-            if not climb.any():
-                break
-            up[climb] = org.parent[up[climb]]
-        mgr[below_vacancy] = up
+    up = mgr[below_vacancy]
+    while True:
+        climb = (up >= 0) & ~people.filled[np.maximum(up, 0)]
+        if not climb.any():
+            break
+        up[climb] = org.parent[up[climb]]
+    mgr[below_vacancy] = up
     return mgr
 
 
@@ -195,8 +209,11 @@ def engagement_target(
     exactly 0.
     """
     mgr = nearest_filled_manager(people, org)
-    # No filled manager (the top): no gap, as if the manager were oneself.
-    mgr_or_self = np.where(mgr >= 0, mgr, org.positions)
+    # No filled manager (the top): no gap, as if the manager were oneself. (With no vacancy
+    # in the way, the org keeps that array.)
+    mgr_or_self = (
+        org.manager_or_self if mgr is org.parent else np.where(mgr >= 0, mgr, org.positions)
+    )
     gap = people.digital - people.digital[mgr_or_self]
     np.maximum(gap, 0.0, out=gap)
     gap *= ep.a_gap
@@ -259,7 +276,8 @@ def annual_exit_probability(
     np.exp(a, out=a)
     a *= org.by_role(xp.base_junior, xp.base_senior)[where]
     a *= 1.0 + xp.beta_c * recent_neighbour_exits[where]
-    a *= np.where(people.tenure[where] < 52, xp.new_hire_factor, 1.0)
+    # The new-hire factor where tenure < 52 (elsewhere x 1.0, which changes nothing).
+    np.multiply(a, xp.new_hire_factor, out=a, where=people.tenure[where] < 52)
     return np.minimum(xp.max_annual, a, out=a)
 
 

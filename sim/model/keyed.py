@@ -92,6 +92,15 @@ def keyed_uniforms(base: int, *components: np.ndarray | int) -> np.ndarray:
         h = _mix_int((h + 0x9E3779B97F4A7C15 * (int(rest.pop(0)) + 1)) & _MASK)
     if not rest:  # every component a number: one uniform, as a 0-d array
         return np.asarray(((h >> 11) + 0.5) * _TO_UNIT)
+    if len(rest) == 1 and np.ndim(rest[0]) >= 1:
+        # One array after the numbers (every draw of the model): the same words as the
+        # general form below, mixed in place with no broadcasting machinery (a few hires or
+        # pairs a week: the fixed cost per call is most of the cost).
+        word = np.asarray(rest[0], dtype=np.int64).astype(np.uint64)
+        word += np.uint64(1)
+        word *= _GOLDEN
+        word += np.uint64(h)
+        return _unit(_mix(word))
     arrays = [np.asarray(c, dtype=np.int64) for c in rest]
     shape = np.broadcast_shapes(*(a.shape for a in arrays))
     # 1-d at least (numpy warns on overflow of 0-d integer products; here wrapping around
@@ -102,10 +111,15 @@ def keyed_uniforms(base: int, *components: np.ndarray | int) -> np.ndarray:
         c = c + np.uint64(1)
         c *= _GOLDEN
         word = _mix(word + c)
+    return _unit(word).reshape(shape)
+
+
+def _unit(word: np.ndarray) -> np.ndarray:
+    """Uniforms in (0, 1) from mixed words: their top 53 bits, at the centre of a cell."""
     u = (word >> _S11).astype(np.float64)
     u += 0.5  # the centre of each of 2^53 cells: never exactly 0 or 1
     u *= _TO_UNIT
-    return u.reshape(shape)
+    return u
 
 
 def order_by(positions: np.ndarray, u: np.ndarray) -> np.ndarray:

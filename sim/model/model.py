@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -17,6 +18,7 @@ import pandas as pd
 
 from sim.model import dynamics
 from sim.model.agents import Employee, Junior, Senior
+from sim.model.collector import SeriesCollection
 from sim.model.keyed import base_key
 from sim.model.observe import WeeklyRecorder, summarise
 from sim.model.org import (
@@ -30,7 +32,9 @@ from sim.model.org import (
 from sim.model.people import Leavers, People, hire_into, initial_people
 from sim.model.program import Program
 from sim.scenario.design import ProgramDesign
+from sim.scenario.keywords import run_inputs
 from sim.scenario.parameters import Scenario, default_scenario
+from sim.scenario.seeds import NOT_GIVEN, run_seed
 
 if TYPE_CHECKING:
     from sim.scenario.orgchart import OrgChart
@@ -59,12 +63,33 @@ def random_streams(seed: int) -> tuple[dict[str, np.random.Generator], dict[str,
 class OrgCultureModel(mesa.Model):
     """An organisation whose people learn, engage and leave, with or without a program.
 
+    Mesa's tools work on it (docs/mesa.md): keyword parameters, so `mesa.batch_run` can
+    vary them; `datacollector`, the weekly series as a `mesa.DataCollector`; `grid`, the
+    org as a Mesa `Network` space that `draw_space` and `SpaceRenderer` draw; and `running`,
+    which turns False at the scenario's end.
+
     Args:
         scenario: parameters of the organisation and dynamics (default: `default_scenario()`).
-        design: the program design; None runs the organisation without a program.
-        seed: the run's integer seed; designs run on the same seed share the same org,
-            initial people and exit draws (common random numbers).
+        design: the program design, or a design name of the scenario ("baseline" for none);
+            None runs the organisation without a program, unless design knobs are given.
+        seed: the run's integer seed (default 0); designs run on the same seed share the
+            same org, initial people and exit draws (common random numbers). None draws a
+            seed from the operating system (an unseeded run; `model.seed` then tells it).
         org_chart: an imported HR org chart to use instead of a generated organisation.
+        rng: Mesa's name for the seed: a whole number, None (unseeded) or a numpy
+            Generator to draw the seed from. Give seed or rng, not both.
+        agent_reporters: per-agent reporters for `datacollector`, collected every week:
+            True for the usual attributes (`sim.model.collector.AGENT_REPORTERS`), a list
+            of Employee attribute names, or a dict of Mesa reporters. Costly at scale.
+        **keywords: scalar parameters of the run (`sim.scenario.keywords`): a design knob
+            by its name (``cadence_weeks=4``, ``commitment=0.5``; they change `design`, or
+            the scenario's first design when there is none), any other scenario key by its
+            dotted path with ``__`` for each dot (``years=1``, ``org__size=2000``,
+            ``dynamics__exits__beta_e=1.2``). Checked as the same ``--set`` would be.
+
+    Raises:
+        InputError: an unknown keyword (with close matches) or a value its key does not
+            allow, a bad seed, an unknown design name.
 
     Example:
         >>> from sim import OrgCultureModel, ProgramDesign
@@ -72,18 +97,32 @@ class OrgCultureModel(mesa.Model):
         >>> model.run_for(52)
         >>> len(model.series()) == 53
         True
+        >>> monthly = OrgCultureModel(cadence_weeks=4, commitment=0.5, years=1, rng=2)
+        >>> monthly.run_model()  # to the scenario's end: 52 weeks
+        >>> monthly.datacollector.get_model_vars_dataframe()["week"].iloc[-1]
+        np.int64(52)
     """
 
     def __init__(
         self,
         scenario: Scenario | None = None,
-        design: ProgramDesign | None = None,
-        seed: int = 0,
+        design: ProgramDesign | str | None = None,
+        seed: int | None = 0,
         org_chart: OrgChart | None = None,
+        *,
+        rng: int | np.random.Generator | None = NOT_GIVEN,  # type: ignore[assignment]
+        agent_reporters: bool | Sequence[str] | Mapping[str, Any] | None = None,
+        **keywords: Any,
     ) -> None:
+        seed = run_seed(seed, rng)
+        scenario, design = run_inputs(scenario or default_scenario(), design, keywords)
         super().__init__(rng=seed)
         with gc_paused():  # a build makes many long-lived objects and no garbage
             self._build(scenario, design, seed, org_chart)
+        self._collection: SeriesCollection | None = None
+        if agent_reporters:  # collected live from week 0 (an agent's past state is gone)
+            self._collection = SeriesCollection(self, agent_reporters)
+            self._collection.catch_up(self)
 
     def _build(
         self,
@@ -97,6 +136,7 @@ class OrgCultureModel(mesa.Model):
         self.config = scenario = scenario or default_scenario()
         self.design = design
         self.seed = seed
+        self.last_week = scenario.weeks  # `running` turns False once it is done
         self.streams, self.keys = random_streams(seed)
         self.org: Org = self.build_org(org_chart)
         self.people: People = initial_people(
@@ -178,6 +218,8 @@ class OrgCultureModel(mesa.Model):
         # One uniform per position, filled or not: designs share their exit draws.
         uniforms = self.streams["exits"].random(self.org.size)
         gone = dynamics.draw_exits(self.people, self.org, self.recent_neighbour_exits, uniforms, xp)
+        if len(gone) == 0:  # common in a small org: nothing below has anything to do
+            return Leavers(gone, gone, gone)
         if self.config.dynamics.ablation.contagion:
             # Their org-tie neighbours, once: for contagion now and the exit window later.
             neighbours = self.org.neighbours_of(gone)
@@ -222,12 +264,16 @@ class OrgCultureModel(mesa.Model):
         if self.program is not None:
             self.program.note_retention(week)
         self.recorder.record(week, leavers)
+        self.running = week < self.last_week
+        if self._collection is not None and self._collection.live:
+            self._collection.catch_up(self)
 
     def note_recent_exits(self, leavers: Leavers) -> None:
         """This week's leavers enter the contagion window; the oldest week leaves it."""
-        if len(self.recent_exits) == self.recent_exits.maxlen:
+        if len(self.recent_exits) == self.recent_exits.maxlen and len(self._recent_neighbours[0]):
             np.subtract.at(self.recent_neighbour_exits, self._recent_neighbours[0], 1.0)
-        np.add.at(self.recent_neighbour_exits, leavers.neighbours, 1.0)
+        if len(leavers.neighbours):
+            np.add.at(self.recent_neighbour_exits, leavers.neighbours, 1.0)
         self.recent_exits.append(leavers.positions)
         self._recent_neighbours.append(leavers.neighbours)
 
@@ -240,13 +286,33 @@ class OrgCultureModel(mesa.Model):
         np.multiply(annual, self.people.filled, out=self.people.exit_risk)
 
     # --- results --------------------------------------------------------------------
-    def series(self) -> pd.DataFrame:
-        """The weekly series so far: a row per week from week 0 (a copy, yours to change)."""
-        return self.recorder.finish().copy()
+    @property
+    def datacollector(self) -> mesa.DataCollector:
+        """The weekly series as a `mesa.DataCollector`, one model reporter per column.
+
+        Made on first use and brought level with the series each time it is read
+        (`sim.model.collector`): `get_model_vars_dataframe()` has a row per week from
+        week 0 with the numbers of `series()` (all its columns but digital_relevance).
+        """
+        if self._collection is None:
+            self._collection = SeriesCollection(self)
+        return self._collection.catch_up(self)
+
+    def series(self, keys: dict[str, object] | None = None) -> pd.DataFrame:
+        """The weekly series so far: a row per week from week 0 (a copy, yours to change).
+
+        `keys` (column name -> one value) become the first columns, the same in every row:
+        as `DataFrame.insert` would put them, in one construction instead of one each.
+        """
+        if not keys:
+            return self.recorder.finish().copy()
+        columns = self.recorder.finish_columns()
+        rows = pd.RangeIndex(len(columns["week"]))
+        return pd.DataFrame({**keys, **columns}, index=rows)
 
     def summary(self) -> dict[str, object]:
         """The run's summary row (outcomes per year relative to launch)."""
-        return summarise(self.recorder.finish(), self)
+        return summarise(self.recorder.finish_columns(), self)
 
     def people_table(self) -> pd.DataFrame:
         """A row per person and week (only if the scenario asked to record people)."""

@@ -8,6 +8,8 @@ formula), and `summarise` reduces a series to one row per run, per year relative
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from itertools import accumulate
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -82,9 +84,11 @@ class WeeklyRecorder:
         self.people_rows: list[pd.DataFrame] = []
         self._weeks: list[list[float]] = []
         self._series: pd.DataFrame | None = None
+        self._columns: dict[str, np.ndarray] | None = None
         org = model.org
         self._role_positions = (org.size - len(org.senior_positions), len(org.senior_positions))
         self._leaders = np.flatnonzero(model.leadership_mask)
+        self._no_dept_exits = [0] * org.n_departments
         self.columns: tuple[str, ...] = (
             "week",
             *(f"{c}_{role}" for role in ROLES for c in ROLE_COLUMNS),
@@ -108,43 +112,52 @@ class WeeklyRecorder:
         """Append this week's row; `leavers` are the week's leavers (None at week 0)."""
         m = self.model
         p, org = m.people, m.org
-        self._series = None
+        self._series = self._columns = None
         nan = float("nan")
         filled = p.filled
         e = p.engagement
         engaged = e >= m.config.dynamics.engagement.engaged_threshold
-        if leavers is None:
-            left = left_gen = np.empty(0, dtype=np.int64)
+        n_gen = len(GEN_KEYS)
+        if leavers is None or len(leavers.positions) == 0:
+            # No exits (week 0, or a quiet week): the exit counts are zeros.
+            exits, exits_by_gen, exits_by_dept = (0, 0), [0] * n_gen, self._no_dept_exits
         else:
-            left, left_gen = leavers.positions, leavers.generation
-        left_senior = int(np.count_nonzero(org.is_senior[left]))
-        exits = (len(left) - left_senior, left_senior)
+            left = leavers.positions
+            left_senior = int(np.count_nonzero(org.is_senior[left]))
+            exits = (len(left) - left_senior, left_senior)
+            # A leaver counts in the generation they had when they left.
+            exits_by_gen = np.bincount(leavers.generation, minlength=n_gen).tolist()
+            exits_by_dept = np.bincount(org.department[left], minlength=org.n_departments).tolist()
         seniors_here = filled & org.is_senior
         row: list[float] = [week]
         by_role = ((filled ^ seniors_here).nonzero()[0], seniors_here.nonzero()[0])
         row_groups = (by_role[1], by_role[0])  # filled seniors, filled juniors
         for r, at in enumerate(by_role):
             n = len(at)
+            # The group's four columns gathered into the rows of one array and summed row by
+            # row in one call: each row's sum is numpy's pairwise sum of that column, as
+            # values[mask].mean() sums it.
+            values = np.empty((4, n))
+            for i, column in enumerate((e, p.exit_risk, p.digital, p.business)):
+                np.take(column, at, out=values[i], mode="clip")
+            e_sum, risk_sum, digital_sum, business_sum = np.add.reduce(values, axis=1).tolist()
             row += (
                 n,
                 self._role_positions[r] - n,
                 exits[r],
-                _mean(e[at]),
+                e_sum / n if n else nan,
                 int(np.count_nonzero(engaged[at])) / n if n else nan,
-                _mean(p.exit_risk[at]),
-                _mean(p.digital[at]),
-                _mean(p.business[at]),
+                risk_sum / n if n else nan,
+                digital_sum / n if n else nan,
+                business_sum / n if n else nan,
             )
         digital_junior = row[7]
         # Generations: a stable sort keeps each group in position order (vacant last).
-        n_gen = len(GEN_KEYS)
         key = np.where(filled, p.generation, n_gen)
         by_gen = key.argsort(kind="stable")
-        bounds = key[by_gen].searchsorted(np.arange(n_gen + 1)).tolist()
+        bounds = list(accumulate(np.bincount(key, minlength=n_gen + 1).tolist(), initial=0))
         by_gen = by_gen[: bounds[n_gen]]
         e_by_gen, engaged_by_gen = e[by_gen], engaged[by_gen]
-        # A leaver counts in the generation they had when they left.
-        exits_by_gen = np.bincount(left_gen, minlength=n_gen).tolist()
         for code in range(n_gen):
             lo, hi = bounds[code], bounds[code + 1]
             n = hi - lo
@@ -154,7 +167,7 @@ class WeeklyRecorder:
                 _mean(e_by_gen[lo:hi]),
                 int(np.count_nonzero(engaged_by_gen[lo:hi])) / n if n else nan,
             )
-        row += np.bincount(org.department[left], minlength=org.n_departments).tolist()
+        row += exits_by_dept
         fluency = _mean(p.digital[self._leaders[filled[self._leaders]]])
         row += (fluency, digital_junior - fluency)
         prog = m.program
@@ -206,14 +219,24 @@ class WeeklyRecorder:
         Built once per number of recorded weeks and then kept: callers that change the
         frame should copy it (`OrgCultureModel.series()` returns a copy).
         """
-        if self._series is not None:
-            return self._series
+        if self._series is None:
+            self._series = pd.DataFrame(self.finish_columns())
+        return self._series
+
+    def finish_columns(self) -> dict[str, np.ndarray]:
+        """The columns of `finish()` as numpy arrays, without making a DataFrame.
+
+        A run's summary row needs only these; building the DataFrame of about 80 columns
+        costs more than the rest of the summary (kept like `finish()`: do not change them).
+        """
+        if self._columns is not None:
+            return self._columns
         m = self.model
         cols = {k: np.array(v) for k, v in self._by_column().items()}
         week = cols.pop("week")
         start = m.config.start_date
         launch = m.config.launch_week
-        s: dict[str, object] = {
+        s: dict[str, np.ndarray] = {
             "week": week,
             "date": np.array([start + dt.timedelta(weeks=w) for w in week.tolist()], dtype=object),
             "weeks_since_launch": week - launch,
@@ -245,8 +268,8 @@ class WeeklyRecorder:
         s["digital_relevance"] = 1.0 + m.config.observation.relevance_elasticity * (
             fluency - at_launch
         )
-        self._series = pd.DataFrame(s)
-        return self._series
+        self._columns = s
+        return s
 
 
 def trailing_turnover(
@@ -307,18 +330,21 @@ def _pandas_mean(values: np.ndarray) -> np.float64:
     return np.add.reduce(values) / count
 
 
-def summarise(series: pd.DataFrame, model: ObservedModel) -> dict[str, object]:
+def summarise(
+    series: pd.DataFrame | Mapping[str, np.ndarray], model: ObservedModel
+) -> dict[str, object]:
     """One summary row for a run: outcomes per year relative to launch, and run totals.
 
-    Windows are read from the series' columns as numpy arrays (once per run, for every
-    replicate of a sweep); means follow pandas' Series.mean exactly.
+    `series` is the weekly series, as a DataFrame or as its columns
+    (`WeeklyRecorder.finish_columns`). Windows are read from the columns as numpy arrays
+    (once per run, for every replicate of a sweep); means follow pandas' Series.mean exactly.
     """
     row: dict[str, object] = {}
     columns: dict[str, np.ndarray] = {}
 
     def col(name: str) -> np.ndarray:
         if name not in columns:
-            columns[name] = series[name].to_numpy()
+            columns[name] = np.asarray(series[name])
         return columns[name]
 
     week, launch = col("week"), model.config.launch_week
@@ -341,19 +367,24 @@ def summarise(series: pd.DataFrame, model: ObservedModel) -> dict[str, object]:
         row[f"engagement_junior_{label}"] = _pandas_mean(col("engagement_junior")[win])
         row[f"engaged_share_junior_{label}"] = _pandas_mean(col("engaged_share_junior")[win])
         row[f"leadership_fluency_{label}"] = col("leadership_fluency")[win][-1]
-    last = series.iloc[-1]
-    row["leadership_fluency_end"] = last["leadership_fluency"]
-    row["knowledge_gap_end"] = last["knowledge_gap"]
-    row["digital_relevance_end"] = last["digital_relevance"]
-    row["engagement_junior_end"] = last["engagement_junior"]
+
+    def last(name: str) -> object:
+        # The last week's value, as series.iloc[-1][name] gives it, without building a row
+        # of every column.
+        return col(name)[-1]
+
+    row["leadership_fluency_end"] = last("leadership_fluency")
+    row["knowledge_gap_end"] = last("knowledge_gap")
+    row["digital_relevance_end"] = last("digital_relevance")
+    row["engagement_junior_end"] = last("engagement_junior")
     row["exits_total"] = int(col("exits_junior").sum() + col("exits_senior").sum())
-    row["pairs_formed"] = int(last["pairs_formed"])
-    row["sessions_held"] = int(last["sessions_held"])
-    row["sessions_per_pair"] = last["sessions_per_pair"]
+    row["pairs_formed"] = int(last("pairs_formed"))
+    row["sessions_held"] = int(last("sessions_held"))
+    row["sessions_per_pair"] = last("sessions_per_pair")
     row["unpaired_mentees_max"] = int(col("unpaired_mentees").max())
-    row["program_hours"] = last["program_hours"]
-    row["program_cost"] = last["program_cost"]
-    row["turnover_cost"] = last["turnover_cost"]
+    row["program_hours"] = last("program_hours")
+    row["program_cost"] = last("program_cost")
+    row["turnover_cost"] = last("turnover_cost")
     prog = model.program
     row["mentor_retention_52w"] = prog.intakes[0].retention if prog and prog.intakes else np.nan
     return row

@@ -105,6 +105,25 @@ class Org:
             cache[key] = values
         return cache[key]
 
+    def by_rank(
+        self, junior: float, manager: float, executive: float, executive_levels: int
+    ) -> np.ndarray:
+        """Per position: `executive`, `manager` or `junior` by rank (kept, read-only).
+
+        `executive` at Senior positions above level `executive_levels`, `manager` at the other
+        Senior positions, `junior` at Junior ones. Hires read their age ranges from these:
+        one gather a week instead of choosing among the three ranges for each week's hires.
+        """
+        cache = self.__dict__.setdefault("_by_rank", {})
+        key = (junior, manager, executive, executive_levels)
+        if key not in cache:
+            senior = self.is_senior
+            top = senior & (self.level < executive_levels)
+            values = np.where(top, executive, np.where(senior, manager, junior))
+            values.setflags(write=False)
+            cache[key] = values
+        return cache[key]
+
     @cached_property
     def junior_positions(self) -> np.ndarray:
         """Positions with the Junior role, ascending."""
@@ -159,6 +178,30 @@ class Org:
         ranks = np.where(self.parent >= 0, self.senior_rank[np.maximum(self.parent, 0)], past_top)
         ranks.setflags(write=False)
         return ranks
+
+    @cached_property
+    def manager_or_self(self) -> np.ndarray:
+        """Each position's manager; the root: itself (kept, read-only)."""
+        values = np.where(self.parent >= 0, self.parent, self.positions)
+        values.setflags(write=False)
+        return values
+
+    @cached_property
+    def climate_slots(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Positions grouped by (manager, department): what the climate felt there depends on.
+
+        Returns (slot of each position, manager rank of each slot as in `manager_rank`,
+        department of each slot). Nearly every position shares its manager's department,
+        so there are about as many slots as seniors: the weekly climate is computed once
+        per slot and gathered to the positions once (kept, read-only).
+        """
+        n_dept = self.n_departments
+        key = self.manager_rank * n_dept + self.department
+        pairs, slot = np.unique(key, return_inverse=True)
+        out = (slot.astype(np.int64), pairs // n_dept, pairs % n_dept)
+        for a in out:
+            a.setflags(write=False)
+        return out
 
     @cached_property
     def senior_rank(self) -> np.ndarray:
@@ -347,6 +390,8 @@ def gc_paused() -> Iterator[None]:
 
 def _gather_ranges(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """indices[indptr[r]:indptr[r + 1]] for each r in rows, concatenated, without a loop."""
+    if len(rows) == 0:
+        return np.empty(0, dtype=indices.dtype)
     starts = indptr[rows]
     counts = indptr[rows + 1] - starts
     ends = counts.cumsum()

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from scipy.special import betaincinv
 
 from sim.model.keyed import (
     HIRE_AGE,
     HIRE_E0,
     HIRE_OPENNESS,
-    beta_from_uniforms,
     beta_parameters,
     hire_key,
 )
@@ -78,16 +78,11 @@ class People:
 
 def ages_for(org: Org, positions: np.ndarray, wf: Workforce, u: np.ndarray) -> np.ndarray:
     """Ages by role and level from uniforms `u`: juniors, managers, executives each in a range."""
-    senior = org.is_senior[positions]
-    executive = senior & (org.level[positions] < wf.executive_levels)
-    # Nested np.where, not np.select: the same choice, a fraction of the fixed cost per call
-    # (this runs every week for the week's hires).
-    lo = np.where(
-        executive, wf.executive_age[0], np.where(senior, wf.manager_age[0], wf.junior_age[0])
-    )
-    hi = np.where(
-        executive, wf.executive_age[1], np.where(senior, wf.manager_age[1], wf.junior_age[1])
-    )
+    # Each position's range, kept per org (`Org.by_rank`): two gathers, not a choice per call.
+    levels = wf.executive_levels
+    lo = org.by_rank(wf.junior_age[0], wf.manager_age[0], wf.executive_age[0], levels)
+    hi = org.by_rank(wf.junior_age[1], wf.manager_age[1], wf.executive_age[1], levels)
+    lo, hi = lo[positions], hi[positions]
     return lo + u * (hi - lo)
 
 
@@ -152,22 +147,29 @@ def hire_into(
         return
     k = people.occupant[positions] + 1
     people.occupant[positions] = k
-    senior = org.is_senior[positions]
-    people.digital[positions] = np.where(senior, wf.hire_senior_digital, wf.hire_junior_digital)
-    business = np.where(senior, wf.hire_senior_business, wf.hire_junior_business)
+    # Values by role come from per-position arrays kept by the org (`Org.by_role`): a gather
+    # each, the same numbers as choosing by role for this week's hires.
+    digital = org.by_role(wf.hire_junior_digital, wf.hire_senior_digital)[positions]
+    people.digital[positions] = digital
+    people.exposure[positions] = digital
+    business = org.by_role(wf.hire_junior_business, wf.hire_senior_business)[positions]
     people.business[positions] = business
     people.business_initial[positions] = business
     people.engagement[positions] = wf.hire_engagement
     u = keyed(key, hire_key(positions, k))
-    # e0 (by role) and openness in one inverse-Beta call.
-    means = np.concatenate((np.where(senior, wf.senior_e0, wf.junior_e0), np.full(n, wf.openness)))
-    drawn = beta_from_uniforms(np.concatenate((u[:, HIRE_E0], u[:, HIRE_OPENNESS])), means, wf.sd)
-    people.e0[positions] = drawn[:n]
-    people.openness[positions] = drawn[n:]
-    people.exposure[positions] = people.digital[positions]
+    # e0 by role and openness: Beta draws by the inverse distribution function, with the
+    # shapes of `beta_parameters` (the numbers `beta_from_uniforms` computes per draw).
+    a_junior, b_junior = beta_parameters(wf.junior_e0, wf.sd)
+    a_senior, b_senior = beta_parameters(wf.senior_e0, wf.sd)
+    a_e0, b_e0 = org.by_role(a_junior, a_senior), org.by_role(b_junior, b_senior)
+    people.e0[positions] = betaincinv(a_e0[positions], b_e0[positions], u[:, HIRE_E0])
+    people.openness[positions] = betaincinv(
+        *beta_parameters(wf.openness, wf.sd), u[:, HIRE_OPENNESS]
+    )
     age = ages_for(org, positions, wf, u[:, HIRE_AGE])
-    people.birth_year[positions] = (year - np.floor(age)).astype(np.int64)
-    people.generation[positions] = generation_of(people.birth_year[positions])
+    birth_year = (year - np.floor(age)).astype(np.int64)
+    people.birth_year[positions] = birth_year
+    people.generation[positions] = generation_of(birth_year)
     people.tenure[positions] = 0
     people.filled[positions] = True
     people.vacant_since[positions] = -1

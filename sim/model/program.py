@@ -204,6 +204,10 @@ class Program:
         self.sessions_held = 0
         self.hours = 0.0
         self.pairs_formed = 0
+        # Counts of pairs and waiting mentees, kept until a pair or an enrolment changes:
+        # observation asks for them every week, and most weeks nothing changes.
+        self._changes = 0
+        self._counts: dict[str, tuple[object, int]] = {}
         if design.mentee_levels is None:
             self.mentee_level_mask = org.is_senior.copy()
         else:
@@ -261,6 +265,7 @@ class Program:
         u = self.uniforms(week, keyed.INTAKE, intake.number, keyed.ENROL, eligible)
         mentees = np.sort(keyed.order_by(eligible, u)[:n])
         self.enrolled[mentees] = intake.number
+        self._changes += 1
         intake.mentees = mentees
         rows = self.form_pairs(mentees, intake, week, keyed.INTAKE)
         intake.mentor_positions = self.pairs.mentor[rows].copy()
@@ -338,6 +343,7 @@ class Program:
         mentors, chosen = (np.array(c, dtype=np.int64) for c in zip(*matched, strict=True))
         rows = self.pairs.add(mentors, chosen, intake.number, week)
         self.partner[mentors], self.partner[chosen] = chosen, mentors
+        self._changes += 1
         self.pair_of[mentors] = self.pair_of[chosen] = rows
         self._ties = None
         self.pairs_formed += len(rows)
@@ -376,6 +382,7 @@ class Program:
         self.pairs.active[rows] = False
         self.pairs.column("ended")[rows] = week
         self.partner[mentors] = self.partner[mentees] = -1
+        self._changes += 1
         self.pair_of[mentors] = self.pair_of[mentees] = -1
         self._ties = None
 
@@ -384,6 +391,7 @@ class Program:
         rows = self.pairs.active_rows()
         self.end_pairs(rows[self.pairs.intake[rows] == intake.number], week)
         self.enrolled[self.enrolled == intake.number] = -1
+        self._changes += 1
 
     def people_left(self, leavers: np.ndarray, week: int) -> None:
         """Pairs with a leaver end; a leaving mentee's enrolment ends with them."""
@@ -392,6 +400,7 @@ class Program:
         if len(rows):
             self.end_pairs(np.unique(rows), week)
         self.enrolled[leavers] = -1
+        self._changes += 1
 
     # --- observation -----------------------------------------------------------------
     @property
@@ -424,11 +433,24 @@ class Program:
     @property
     def active_pairs(self) -> int:
         """Pairs currently meeting."""
+        return self._count("active", self._changes, self._count_active)
+
+    def _count_active(self) -> int:
         return int(np.count_nonzero(self.pairs.active[: self.pairs.n]))
+
+    def _count(self, name: str, state: object, count: Callable[[], int]) -> int:
+        """`count()`, or its value from the last call with the same `state`."""
+        known = self._counts.get(name)
+        if known is None or known[0] != state:
+            known = (state, count())
+            self._counts[name] = known
+        return known[1]
 
     def unpaired_mentees(self, week: int) -> int:
         """Enrolled mentees of running intakes who have no mentor."""
-        return sum(len(self.waiting(i)) for i in self.intakes if i.running(week))
+        running = [i for i in self.intakes if i.running(week)]
+        state = (self._changes, tuple(i.number for i in running))
+        return self._count("unpaired", state, lambda: sum(len(self.waiting(i)) for i in running))
 
     def note_retention(self, week: int) -> None:
         """At 52 weeks after an intake began, record the share of its mentors still employed."""

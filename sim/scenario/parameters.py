@@ -420,9 +420,16 @@ class Scenario:
         return values
 
     def digest(self) -> str:
-        """A short hash of every value that shapes results: the scenario's identity in them."""
-        text = json.dumps(self.model_dict(), sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:12]
+        """A short hash of every value that shapes results: the scenario's identity in them.
+
+        Computed once per (frozen) scenario and kept: every run's summary row carries it.
+        """
+        known = self.__dict__.get("_digest")
+        if known is None:
+            text = json.dumps(self.model_dict(), sort_keys=True)
+            known = hashlib.sha256(text.encode()).hexdigest()[:12]
+            object.__setattr__(self, "_digest", known)  # frozen: set once, never changed
+        return known
 
 
 def default_scenario() -> Scenario:

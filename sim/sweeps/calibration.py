@@ -232,7 +232,7 @@ class Job:
 
 def simulate(job: Job) -> dict[str, float]:
     """Run one job and return the requested outcomes of its summary row (NaN if absent)."""
-    _, row, _ = run_one(job.scenario, job.design, job.replicate, job.seed)
+    _, row, _ = run_one(job.scenario, job.design, job.replicate, job.seed, keep_series=False)
     return {o: float(row.get(o, np.nan)) for o in job.outcomes}
 
 

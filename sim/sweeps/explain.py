@@ -163,7 +163,7 @@ def run_task(task: ExplainTask) -> tuple[float, ...]:
     """The outcomes of one run, in the order of `task.outcomes`."""
     s = task.scenario
     chart = _chart(s.org.chart) if s.org.chart else None
-    _, row, _ = run_one(s, task.design, task.replicate, task.seed, chart)
+    _, row, _ = run_one(s, task.design, task.replicate, task.seed, chart, keep_series=False)
     return tuple(float(row[o]) for o in task.outcomes)
 
 

@@ -41,18 +41,19 @@ def run_one(
     replicate: int,
     seed: int,
     org_chart: object | None = None,
-) -> tuple[pd.DataFrame, dict[str, object], pd.DataFrame | None]:
+    keep_series: bool = True,
+) -> tuple[pd.DataFrame | None, dict[str, object], pd.DataFrame | None]:
     """One run: the weekly series, the summary row and (if recorded) the people table.
 
     With `observation.mentor_counterfactual` the summary row also has the mentors' retention
-    in the counterfactual run, which this runs too (`sim.sweeps.effects`).
+    in the counterfactual run, which this runs too (`sim.sweeps.effects`). With
+    `keep_series` False the series is None: callers that keep only the summary row skip
+    building its DataFrame (the summary is computed from the same columns either way).
     """
     model = OrgCultureModel(scenario, scenario.design(design_name), seed, org_chart=org_chart)
     model.run_for(scenario.weeks)
-    series = model.series()
     keys = {"design": design_name, "replicate": replicate, "seed": seed}
-    for i, (k, v) in enumerate(keys.items()):
-        series.insert(i, k, v)
+    series = model.series(keys) if keep_series else None
     outcomes = model.summary()
     if scenario.observation.mentor_counterfactual:
         outcomes.update(mentor_counterfactual(scenario, design_name, seed, model, org_chart))
