@@ -4,8 +4,8 @@ import re
 from pathlib import Path
 
 from sim.scenario.keywords import keyword_table
+from sim.scenario.priors import prior_table
 from sim.scenario.template import parameter_table
-from sim.sweeps.calibration import evidence_table
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 MESA = ODD.with_name("mesa.md")
@@ -25,16 +25,16 @@ def test_odd_parameter_table_equals_the_schema():
     )
 
 
-def test_mesa_page_keyword_table_equals_the_code():
-    assert between_markers("keyword-table", MESA) == keyword_table(), (
-        "docs/mesa.md's keyword table differs from sim.scenario.keywords.keyword_table(); "
+def test_odd_priors_equal_the_calibration_priors():
+    assert between_markers("prior-table") == prior_table(), (
+        "docs/ODD.md's priors differ from sim.scenario.priors.prior_table(); "
         "paste the new table between the markers"
     )
 
 
-def test_odd_evidence_ranges_equal_the_calibration_code():
-    assert between_markers("evidence-table") == evidence_table(), (
-        "docs/ODD.md's evidence ranges differ from sim.sweeps.calibration.evidence_table(); "
+def test_mesa_page_keyword_table_equals_the_code():
+    assert between_markers("keyword-table", MESA) == keyword_table(), (
+        "docs/mesa.md's keyword table differs from sim.scenario.keywords.keyword_table(); "
         "paste the new table between the markers"
     )
 

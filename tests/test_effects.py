@@ -15,7 +15,6 @@ from sim.scenario.cases import CASES_DIR
 from sim.scenario.loading import load_scenario, loads_scenario
 from sim.scenario.outcomes import is_summary_outcome
 from sim.scenario.parameters import Observation
-from sim.sweeps.calibration import Case, Evaluator, Runner
 from sim.sweeps.effects import (
     MENTOR_COLUMNS,
     add_paired_effects,
@@ -187,20 +186,3 @@ def test_sim_run_prints_mentor_retention_and_writes_the_columns(tmp_path, capsys
         program["mentor_retention_effect_52w"],
         program["mentor_retention_52w"] - program["mentor_retention_counterfactual_52w"],
     )
-
-
-def test_calibration_measures_a_paired_effect_with_the_baseline_on_the_same_seeds(tmp_path):
-    path = tmp_path / "case.toml"
-    path.write_text("years = 0.5\n[org]\nsize = 150\n[designs.program]\ncadence_weeks = 1\n")
-    with Runner(1) as runner:
-        ev = Evaluator(
-            Case.load(path), [("digital_relevance_effect_end", "program")], [1, 2], runner
-        )
-        runs = ev.runs({"observation.relevance_elasticity": 2.0})
-        mean = ev.mean({"observation.relevance_elasticity": 2.0}, *ev.measures[0])
-    assert sorted(set(runs["design"])) == ["baseline", "program"]
-    at = runs.set_index(["design", "seed"])["digital_relevance_end"]
-    effect = runs[runs["design"] == "program"].set_index("seed")["digital_relevance_effect_end"]
-    for seed in (1, 2):
-        assert effect[seed] == at["program", seed] - at["baseline", seed]
-    assert mean == pytest.approx(effect.mean()) and mean > 0

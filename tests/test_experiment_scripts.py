@@ -156,3 +156,29 @@ def test_bad_input_to_a_script_exits_2_with_the_message(tmp_path, capsys):
     assert script.main(["--size", "0", "--out", str(tmp_path), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "org.size" in err and "Traceback" not in err
+
+
+CALIBRATE_TINY = ["--org-size", "40", "--population", "3", "--generations", "2", "--draws", "2",
+                  "--workers", "1"]  # fmt: skip
+
+
+def test_calibrate_stops_part_way_resumes_and_writes_every_file(tmp_path, capsys):
+    out = tmp_path / "cal"
+    run_script("calibrate.py", *CALIBRATE_TINY, "--out", str(out), "--stop-after-generations", "1")
+    assert (out / "abc.db").is_file() and not (out / "posterior.csv").exists()
+    run_script("calibrate.py", *CALIBRATE_TINY, "--out", str(out), "--resume")
+    written = ["posterior.csv", "posterior.json", "predictive.csv", "generations.csv",
+               "posterior_summary.csv", "predictive_summary.csv", "calibration.md",
+               "run.json"]  # fmt: skip
+    for name in written:
+        assert (out / name).is_file(), name
+    assert is_png(out / "pairs.png") and is_png(out / "predictive.png")
+    assert len(pd.read_csv(out / "generations.csv")) == 2
+    pred = pd.read_csv(out / "predictive_summary.csv")
+    assert {"telecom", "pershing", "hartford", "surabaya"} <= set(pred["case"])
+    report = (out / "calibration.md").read_text()
+    assert "Held out: Pershing's mentor retention" in report and "0.96" in report
+    # An existing result is not overwritten without --force.
+    with pytest.raises(SystemExit) as refused:
+        run_script("calibrate.py", *CALIBRATE_TINY, "--out", str(out))
+    assert refused.value.code == 2 and "--force" in capsys.readouterr().err

@@ -76,6 +76,36 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="override a scenario value, e.g. --set dynamics.exits.beta_e=2.0",
     )
     add_results_folder_options(p)
+    p.add_argument(
+        "--uncertainty",
+        choices=("replicates", "posterior"),
+        default="replicates",
+        help="what the intervals show: 'replicates' (default): run noise only, at the "
+        "scenario's parameter values; 'posterior': parameter uncertainty too, each replicate "
+        "on its own draw from the calibrated posterior (docs/ODD.md section 11.2; the "
+        "draw's values go before --set, so --set still wins)",
+    )
+    p.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="CSV",
+        help="the posterior file for --uncertainty posterior (default: the case library's "
+        "posterior.csv, written by experiments/calibrate.py)",
+    )
+
+
+def uncertainty_text(args: argparse.Namespace, n_particles: int | None = None) -> str:
+    """One line saying which uncertainty the intervals show."""
+    if args.uncertainty == "posterior":
+        return (
+            "parameter uncertainty and run noise: each replicate runs on its own draw from "
+            f"the calibrated posterior ({args.posterior}, {n_particles} particles), every "
+            "design on the same draw and seed"
+        )
+    return (
+        "run noise over replicates only, at the scenario's parameter values (not the "
+        "parameters' uncertainty: --uncertainty posterior adds it)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -280,13 +310,39 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
         f"Scenario {scenario.name!r}: {_describe_org(scenario, chart)}, "
         f"{scenario.weeks} weeks, {analysis.replicates_text(replicates)} per design"
     )
-    results = run_scenario(scenario, designs, args.replicate_seed, chart, progress=not args.quiet)
+    if args.uncertainty == "posterior":
+        from sim.scenario.seeds import replicate_seeds
+        from sim.sweeps.posterior import (
+            library_posterior_path,
+            read_posterior,
+            run_over_posterior,
+        )
+
+        args.posterior = args.posterior or library_posterior_path()
+        posterior = read_posterior(args.posterior)
+        seeds = args.replicate_seed or replicate_seeds(scenario.seed, scenario.replicates)
+        results = run_over_posterior(
+            lambda first: load_for_run(args, first),
+            posterior,
+            designs,
+            seeds,
+            scenario.seed,
+            chart,
+            progress=not args.quiet,
+        )
+        shown = uncertainty_text(args, len(posterior))
+    else:
+        results = run_scenario(
+            scenario, designs, args.replicate_seed, chart, progress=not args.quiet
+        )
+        shown = uncertainty_text(args)
     elapsed = time.perf_counter() - started
     currency = scenario.costs.currency
     table = analysis.headline_table(results.summary, currency=currency)
     print()
     print("Headline outcomes: mean [95% interval over replicates]")
     print(f"(intervals: {analysis.INTERVAL_METHOD})")
+    print(f"Uncertainty shown: {shown}.")
     warning = analysis.few_replicates_warning(int(results.summary.groupby("design").size().min()))
     if warning:
         print(f"Warning: {warning}.")
@@ -318,6 +374,7 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
             "scenario": scenario.to_dict(),
             "scenario_hash": scenario.digest(),
             "wall_seconds": round(elapsed, 2),
+            "uncertainty": shown,
         }
     )
     from sim.viz.report import REPORT_NAME, report_figures, save_figures, write_report

@@ -132,7 +132,24 @@ def _headline(summary: pd.DataFrame, currency: str) -> str:
         f"interval of the mean in brackets ({esc(analysis.INTERVAL_METHOD)}; the same in the "
         "tables and the design comparison below, while the weekly figure's bands are plain "
         "t-intervals). Designs run on the same seeds (common random numbers). Turnover is "
-        "exits per year over mean headcount, in percent.</p>\n" + table_html(table)
+        "exits per year over mean headcount, in percent.</p>\n"
+        + f"<p class=note>Uncertainty shown: {esc(uncertainty_shown(summary))}.</p>\n"
+        + table_html(table)
+    )
+
+
+def uncertainty_shown(summary: pd.DataFrame) -> str:
+    """Which uncertainty the intervals carry, read from the summary's own columns."""
+    if "posterior_particle" in summary:
+        n = summary["posterior_particle"].nunique()
+        return (
+            "parameter uncertainty and run noise: each replicate ran on its own draw from the "
+            f"calibrated posterior ({n} distinct particles), every design on the same draw and "
+            "seed (sim compare --uncertainty posterior)"
+        )
+    return (
+        "run noise over replicates only, at the scenario's parameter values, not the "
+        "parameters' uncertainty (sim compare --uncertainty posterior adds it)"
     )
 
 
@@ -354,6 +371,7 @@ def _provenance(scenario: Scenario, summary: pd.DataFrame, meta: Mapping[str, An
         "sim version": meta.get("sim_version") or first("sim_version"),
         "git commit": meta.get("git_commit") or first("git_commit") or "none",
         "command": meta.get("command", ""),
+        "uncertainty shown": uncertainty_shown(summary),
         "created": meta.get("created", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
     }
     rows = "\n".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items.items())

@@ -1,0 +1,203 @@
+"""Priors of the shared behavioural parameters, each with its evidence (docs/ODD.md section 11).
+
+One source of truth, kept as data: the joint calibration (`sim.sweeps.abc`) samples from these,
+`prior_table()` renders them for docs/ODD.md section 8 (a test keeps the two equal), and the
+posterior file carries one column per fitted key, spelt as `--set` spells it.
+
+Every prior is uniform over a range. Where the range is a judgment rather than a measurement,
+its source says so. `fitted=False` marks a parameter the calibration patterns cannot identify
+(the volunteer weights: no calibration case has volunteer mentors); it keeps its prior in
+every prediction, and predictions say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.scenario.design import ProgramDesign
+from sim.scenario.parameters import Scenario
+from sim.scenario.schema import field_infos
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A uniform prior on one scenario parameter.
+
+    Attributes:
+        key: dotted scenario key, as `--set` spells it.
+        lo: lower end of the range.
+        hi: upper end of the range.
+        source: the evidence, and whether the range is a judgment.
+        fitted: False if the calibration patterns cannot identify it (it keeps its prior).
+    """
+
+    key: str
+    lo: float
+    hi: float
+    source: str
+    fitted: bool = True
+
+    @property
+    def width(self) -> float:
+        """Hi - lo."""
+        return self.hi - self.lo
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draw n values independently."""
+        return rng.uniform(self.lo, self.hi, n)
+
+
+GALLUP_Q12 = (
+    "Gallup Q12 meta-analyses (Harter et al.): top- vs bottom-quartile business units have "
+    "25-65% lower turnover"
+)
+PRIORS: tuple[Prior, ...] = (
+    Prior(
+        "dynamics.exits.base_junior",
+        0.10,
+        0.25,
+        "Gallup (2016): 21% of Millennials changed jobs in the past year; BLS employee tenure "
+        "(2016): median 2.8 years at ages 25-34, i.e. 1 - 2^(-1/2.8) = 22% a year at a constant "
+        "hazard. The rate at reference engagement, before the new-hire and contagion "
+        "multipliers: about half that rate to a little above it (range a judgment).",
+    ),
+    Prior(
+        "dynamics.exits.base_senior",
+        0.04,
+        0.12,
+        "BLS employee tenure (2016): median 7.9 years at ages 45-54, i.e. 1 - 2^(-1/7.9) = 8% a "
+        "year at a constant hazard; half to 1.5 times that (range a judgment).",
+    ),
+    Prior(
+        "dynamics.exits.beta_e",
+        0.70,
+        2.60,
+        f"{GALLUP_Q12}. With a quartile gap of 0.4 on the 0..1 engagement scale, "
+        "beta_e = -ln(1 - r) / 0.4 for r = 0.25..0.65, i.e. 0.72..2.62 (the gap of 0.4 is a "
+        "judgment).",
+    ),
+    Prior(
+        "dynamics.exits.beta_c",
+        0.0,
+        0.30,
+        "Felps et al. (2009): co-workers' exits raise a person's own exit (turnover "
+        "contagion) beyond their own attitudes; the size per neighbour's exit is not "
+        "measured on this scale: 0 (none) to 0.3 (a judgment).",
+    ),
+    Prior(
+        "dynamics.engagement.a_climate",
+        0.0,
+        0.20,
+        "Eby et al. (2008) meta-analysis: mentoring's associations with attitudes are real "
+        "but small; leaders who listen are one driver of engagement among many (Gallup's Q12 "
+        "has twelve). At full climate the term may move juniors' target by at most half the "
+        "0.4 quartile gap (a judgment). 0 = no effect.",
+    ),
+    Prior(
+        "dynamics.engagement.a_gap",
+        0.0,
+        0.30,
+        "No direct measurement. At the typical initial gap (juniors 0.75, seniors 0.35) the "
+        "term lowers juniors' target by up to 0.3 x 0.4 = 0.12, under a third of the 0.4 "
+        "quartile gap (a judgment). 0 = no effect.",
+    ),
+    Prior(
+        "dynamics.engagement.a_voice",
+        0.0,
+        0.20,
+        "Eby et al. (2013) meta-analysis: perceived psychosocial support goes with higher "
+        "commitment and lower turnover intentions, with small to moderate correlations; here "
+        "the mentor is the one heard. At full voice at most half the 0.4 quartile gap (a "
+        "judgment). 0 = no effect.",
+    ),
+    Prior(
+        "dynamics.engagement.h",
+        4.0,
+        26.0,
+        "No measurement of how long being listened to is remembered: a month to half a "
+        "year (a judgment).",
+    ),
+    Prior(
+        "dynamics.engagement.l_half",
+        0.5,
+        4.0,
+        "No measurement: the quality-weighted session hours at which the signal is half; "
+        "from half a session to four sessions held recently (a judgment).",
+    ),
+    Prior(
+        "workforce.junior_e0",
+        0.40,
+        0.70,
+        "Gallup (2016): 29% of Millennials engaged; with engaged meaning >= 0.7 and sd 0.12, a "
+        "mean baseline near 0.6 gives about that share. The range (0.4: hardly anyone engaged; "
+        "0.7: half engaged) is a judgment; the engaged-share pattern then narrows it.",
+    ),
+    Prior(
+        "dynamics.volunteers.s_eng",
+        0.0,
+        2.0,
+        "No measurement of who volunteers to mentor: 0 (engagement plays no part) to 2 (a "
+        "judgment). Not identified by the calibration patterns (no case there has volunteer "
+        "mentors): keeps its prior.",
+        fitted=False,
+    ),
+    Prior(
+        "dynamics.volunteers.s_dig",
+        0.0,
+        2.0,
+        "As s_eng, for digital knowledge (a judgment). Not identified: keeps its prior.",
+        fitted=False,
+    ),
+)
+
+
+def fitted_priors() -> tuple[Prior, ...]:
+    """The priors the calibration fits (in table order)."""
+    return tuple(p for p in PRIORS if p.fitted)
+
+
+def unfitted_priors() -> tuple[Prior, ...]:
+    """The priors no calibration pattern identifies (they keep their prior)."""
+    return tuple(p for p in PRIORS if not p.fitted)
+
+
+def prior_for(key: str) -> Prior:
+    """The prior of a dotted key (KeyError if it has none)."""
+    for p in PRIORS:
+        if p.key == key:
+            return p
+    raise KeyError(f"no prior for {key}; priors: {', '.join(p.key for p in PRIORS)}")
+
+
+def schema_default(key: str) -> Any:
+    """The built-in default of a dotted scenario key (``designs.NAME.x`` -> ProgramDesign's x)."""
+    parts = key.split(".")
+    cls: type = Scenario
+    if parts[0] == "designs":
+        cls, parts = ProgramDesign, parts[2:]
+    for i, part in enumerate(parts):
+        info = next((f for f in field_infos(cls) if f.name == part), None)
+        if info is None:
+            raise KeyError(f"{key}: no such parameter")
+        if i == len(parts) - 1:
+            return info.default
+        cls = info.type
+    raise KeyError(key)
+
+
+def prior_table() -> str:
+    """A Markdown table of the priors (for docs/ODD.md; tests/test_docs.py keeps them equal)."""
+    rows = [
+        "| key | default | prior | fitted | source or rationale |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for p in PRIORS:
+        fitted = "yes" if p.fitted else "no: keeps its prior"
+        rows.append(
+            f"| `{p.key}` | `{schema_default(p.key):g}` | uniform {p.lo:g}..{p.hi:g} | {fitted} "
+            f"| {p.source} |"
+        )
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,202 @@
+"""The joint calibration: priors, the ABC-SMC fit (seeded, resumable), posterior file, draws."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.errors import InputError
+from sim.scenario.cases import CASES_DIR
+from sim.scenario.priors import PRIORS, fitted_priors, prior_table, schema_default
+from sim.scenario.schema import field_infos
+from sim.sweeps import abc_smc, predict
+from sim.sweeps.calibration import Case
+from sim.sweeps.executors import process_pool
+from sim.sweeps.posterior import (
+    draw_particles,
+    posterior_summary,
+    read_posterior,
+    weighted_quantiles,
+    write_posterior,
+)
+from sim.sweeps.runs import run_scenario
+
+SMALL = {"org.size": 40}
+
+
+@pytest.fixture(scope="module")
+def small_case():
+    return Case.load(CASES_DIR / "telecom.toml", SMALL)
+
+
+# --- priors -----------------------------------------------------------------------------
+def _schema_range(key):
+    from sim.scenario.parameters import Scenario
+
+    cls, parts = Scenario, key.split(".")
+    for part in parts[:-1]:
+        cls = next(f for f in field_infos(cls) if f.name == part).type
+    info = next(f for f in field_infos(cls) if f.name == parts[-1])
+    return info.lo, info.hi
+
+
+@pytest.mark.parametrize("prior", PRIORS, ids=lambda p: p.key)
+def test_every_prior_has_a_source_and_a_range_the_schema_accepts(prior, small_case):
+    assert len(prior.source) > 40
+    lo, hi = _schema_range(prior.key)
+    assert prior.lo < prior.hi
+    assert (lo is None or lo <= prior.lo) and (hi is None or prior.hi <= hi)
+    # Both ends go through --set validation.
+    small_case.scenario({prior.key: prior.lo})
+    small_case.scenario({prior.key: prior.hi})
+
+
+def test_judgment_ranges_say_so_and_unidentified_priors_are_not_fitted():
+    judged = [p for p in PRIORS if "judgment" in p.source]
+    assert len(judged) >= len(PRIORS) - 1
+    unfitted = {p.key for p in PRIORS if not p.fitted}
+    assert unfitted == {"dynamics.volunteers.s_eng", "dynamics.volunteers.s_dig"}
+    table = prior_table()
+    assert all(f"`{p.key}`" in table for p in PRIORS)
+    assert "no: keeps its prior" in table
+
+
+def test_each_default_lies_inside_its_prior():
+    for p in PRIORS:
+        assert p.lo <= schema_default(p.key) <= p.hi, p.key
+
+
+# --- summary statistics and distance ----------------------------------------------------
+def test_the_program_runs_year_before_launch_is_the_no_program_runs(small_case):
+    scenario = small_case.scenario()
+    a = abc_smc.pattern_statistics(scenario, abc_smc.CASE_DESIGN, 11)
+    b = abc_smc.pattern_statistics(scenario, "baseline", 11)
+    assert a["turnover_millennial_pre"] == b["turnover_millennial_pre"]
+    assert a["engaged_share_millennial_pre"] == b["engaged_share_millennial_pre"]
+    assert 0 <= a["engaged_share_millennial_pre"] <= 1
+
+
+def test_distance_scales_each_pattern_by_its_tolerance():
+    obs = {p.name: p.observed for p in abc_smc.PATTERNS}
+    assert abc_smc.distance(obs, obs) == 0
+    moved = dict(obs, turnover_millennial_y1=obs["turnover_millennial_y1"] + 0.04)
+    assert abc_smc.distance(moved, obs) == pytest.approx(2.0)
+    assert math.isinf(abc_smc.distance(dict(obs, turnover_millennial_pre=np.nan), obs))
+
+
+def test_pyabc_parameter_names_map_back_to_dotted_keys():
+    for p in PRIORS:
+        assert "." not in abc_smc.name_of(p.key)
+        assert abc_smc.key_of(abc_smc.name_of(p.key)) == p.key
+
+
+# --- the fit ----------------------------------------------------------------------------
+class Interrupted(Exception):
+    pass
+
+
+def test_an_interrupted_fit_resumes_to_the_uninterrupted_result_with_any_worker_count(
+    small_case, tmp_path
+):
+    fit = abc_smc.Fit(small_case, population=3, generations=2, seed=5)
+    whole = abc_smc.start(fit, tmp_path / "whole.db")
+    expected = abc_smc.posterior_table(whole, fit.priors)
+    assert abc_smc.generations_done(tmp_path / "whole.db") == 2
+    assert len(expected) == 3 and expected["weight"].sum() == pytest.approx(1)
+    assert list(expected.columns) == ["weight", *(p.key for p in fitted_priors())]
+
+    # Stop part-way through the second generation (t = 1), after its first batch.
+    def stop_in_second(t, accepted, evaluated):
+        if t == 1 and evaluated > 0:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        abc_smc.start(fit, tmp_path / "cut.db", progress=stop_in_second)
+    assert abc_smc.generations_done(tmp_path / "cut.db") == 1
+
+    # Resumed on two worker processes: the same particles, weights and thresholds.
+    with process_pool(2) as pool:
+        resumed = abc_smc.resume(fit, tmp_path / "cut.db", pool, workers=2)
+    pd.testing.assert_frame_equal(abc_smc.posterior_table(resumed, fit.priors), expected)
+    pd.testing.assert_frame_equal(
+        abc_smc.generation_table(resumed), abc_smc.generation_table(whole)
+    )
+
+
+def test_a_new_fit_refuses_an_existing_database(small_case, tmp_path):
+    (tmp_path / "abc.db").write_text("")
+    with pytest.raises(InputError, match="resume it"):
+        abc_smc.start(abc_smc.Fit(small_case, 4, 1, 1), tmp_path / "abc.db")
+
+
+# --- the posterior file and draws -------------------------------------------------------
+def _posterior():
+    return pd.DataFrame(
+        {
+            "weight": [0.0, 1.0, 0.0],
+            "dynamics.exits.beta_e": [0.8, 2.0, 2.5],
+            "dynamics.engagement.a_gap": [0.1, 0.2, 0.3],
+        }
+    )
+
+
+def test_draws_follow_the_weights_and_the_seed(tmp_path):
+    post = _posterior()
+    draws = draw_particles(post, 20, seed=3)
+    assert (draws["particle"] == 1).all() and (draws["dynamics.exits.beta_e"] == 2.0).all()
+    even = post.assign(weight=[1 / 3] * 3)
+    assert draw_particles(even, 30, 3).equals(draw_particles(even, 30, 3))
+    assert not draw_particles(even, 30, 3).equals(draw_particles(even, 30, 4))
+
+
+def test_posterior_file_round_trips_and_bad_files_get_clear_errors(tmp_path):
+    write_posterior(tmp_path, _posterior(), {"git_commit": "abc"})
+    back = read_posterior(tmp_path / "posterior.csv")
+    pd.testing.assert_frame_equal(back, _posterior())
+    (tmp_path / "no_weight.csv").write_text("dynamics.exits.beta_e\n1.0\n")
+    with pytest.raises(InputError, match="no 'weight' column"):
+        read_posterior(tmp_path / "no_weight.csv")
+    (tmp_path / "bad_key.csv").write_text("weight,dynamics.exits.beta\n1,1.0\n")
+    with pytest.raises(InputError, match=r"column dynamics\.exits\.beta.*allowed"):
+        read_posterior(tmp_path / "bad_key.csv")
+    with pytest.raises(InputError, match="no such posterior file"):
+        read_posterior(tmp_path / "missing.csv")
+
+
+def test_weighted_summary_ignores_particles_without_weight():
+    s = posterior_summary(_posterior()).set_index("key")
+    assert s.loc["dynamics.exits.beta_e", "median"] == 2.0
+    assert s.loc["dynamics.exits.beta_e", "q_lo"] == s.loc["dynamics.exits.beta_e", "q_hi"] == 2.0
+    q = weighted_quantiles(np.array([3.0, 1.0, 2.0]), np.ones(3), [0.0, 0.5, 1.0])
+    assert list(q) == [1.0, 2.0, 3.0]
+
+
+def test_the_library_posterior_is_readable_and_its_keys_are_fitted_priors():
+    post = read_posterior(CASES_DIR / "posterior.csv")
+    assert set(post.columns) - {"weight"} == {p.key for p in fitted_priors()}
+    assert (CASES_DIR / "posterior.json").is_file()
+
+
+# --- predictions ------------------------------------------------------------------------
+def test_a_paired_prediction_is_the_design_minus_the_baseline_on_the_same_seed():
+    case = Case.load(CASES_DIR / "surabaya.toml")
+    scenario = case.scenario()
+    check = next(c for c in predict.CHECKS if c.case == "surabaya")
+    task = predict.Task("surabaya", "consistency", check.design, check.outcome, 0.22, 0, 0, 7,
+                        scenario)  # fmt: skip
+    (row,) = predict.run_task(task)
+    ref = run_scenario(scenario, ["baseline", check.design], [7]).summary
+    assert row["value"] == pytest.approx(
+        ref.loc[ref["design"] == check.design, check.outcome].item(), abs=1e-12
+    )
+
+
+def test_predictive_summary_says_whether_the_observed_value_is_inside():
+    pred = pd.DataFrame(
+        {"case": "x", "role": "held out", "design": "d", "outcome": "o", "observed": 0.96,
+         "value": np.linspace(0.7, 0.9, 50)}
+    )  # fmt: skip
+    row = predict.predictive_summary(pred).iloc[0]
+    assert not row["inside"] and row["predictive_share_below"] == 1.0
+    assert row["q_lo"] < row["median"] < row["q_hi"] < 0.96
