@@ -384,7 +384,8 @@ def drift_knowledge(ref: Reference) -> None:
                 for j in ref.neighbours[i]
                 if ref.senior[j] and ppl[j].filled
             ]
-            if gaps:
+            # The network ablation's switch takes the spillover out.
+            if gaps and ref.scenario.dynamics.ablation.spillover:
                 new_d += kp.sigma * sum(gaps) / len(gaps)
             new_x = x + kp.psi * max(0.0, d - x) - kp.frontier_drift * x / 52.0
         new[i] = (min(1.0, max(0.0, new_d)), min(1.0, max(0.0, new_x)))
@@ -461,6 +462,8 @@ def annual_exit_probability(ref: Reference, i: int) -> float:
     xp = ref.scenario.dynamics.exits
     person = ref.people[i]
     recent = sum(1 for week in ref.recent_leavers for j in week if j in ref.neighbours[i])
+    if not ref.scenario.dynamics.ablation.contagion:
+        recent = 0  # the network ablation: no neighbour feels an exit
     base = xp.base_senior if ref.senior[i] else xp.base_junior
     a = (
         base
@@ -484,8 +487,9 @@ def exits(ref: Reference, week: int) -> list[tuple[int, int]]:
             if draws[i] < weekly:
                 leavers.append(i)
     gone = set(leavers)
+    contagion = ref.scenario.dynamics.ablation.contagion
     for i, person in enumerate(ppl):
-        if person.filled and i not in gone:
+        if contagion and person.filled and i not in gone:
             hits = sum(1 for j in ref.neighbours[i] if j in gone)
             person.engagement = max(0.0, person.engagement - xp.c_e * hits)
     for pair in ref.pairs:

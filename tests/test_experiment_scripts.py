@@ -105,20 +105,26 @@ def test_sweep_cadence_commitment_writes_its_grid_and_heatmap(tmp_path):
     assert is_png(tmp_path / "sweep_cadence_commitment.png")
 
 
-def test_sensitivity_quick_writes_morris_and_sobol_tables_and_figures(tmp_path):
-    # Two workers: the quick sample is a few hundred tiny runs.
-    args = ["--quick", "--replicates", "1", "--workers", "2", *TINY, "--out", str(tmp_path)]
-    run_script("sensitivity.py", *args)
-    morris = pd.read_csv(tmp_path / "morris.csv")
-    sobol = pd.read_csv(tmp_path / "sobol.csv")
-    assert morris["parameter"].nunique() == 13
-    assert {"mu_star", "mu_star_conf", "sigma"} <= set(morris)
-    assert 2 <= sobol["parameter"].nunique() <= 4
-    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(sobol)
-    assert set(sobol["outcome"]) == {"turnover_junior_y1", "leadership_fluency_end"}
-    for stage in ("morris", "sobol"):
-        for outcome in ("turnover_junior_y1", "leadership_fluency_end"):
-            assert is_png(tmp_path / f"{stage}_{outcome}.png")
+def test_sensitivity_script_runs_the_ablation_alone_and_writes_its_tables(tmp_path, capsys):
+    # --only ablation: the Morris and Sobol part is tested at tiny sizes in
+    # tests/test_experiment_sensitivity.py (the quick sample is hundreds of runs).
+    args = ["--only", "ablation", "--replicates", "2", "--workers", "1", *TINY]
+    run_script("sensitivity.py", *args, "--out", str(tmp_path))
+    assert not (tmp_path / "sensitivity").exists()
+    abl = tmp_path / "ablation"
+    table = pd.read_csv(abl / "ablation.csv")
+    assert set(table["variant"]) == {
+        "shuffled_ties",
+        "no_contagion",
+        "no_spillover",
+        "no_tie_effects",
+    }
+    # A one-year run reads year 1.
+    outcomes = {"turnover_junior_y1", "engagement_junior_y1", "leadership_fluency_end"}
+    assert set(table["outcome"]) == outcomes
+    assert set(table["design"]) == {"baseline", "program", "program effect"}
+    assert is_png(abl / "ablation.png")
+    assert "# Network ablation" in capsys.readouterr().out
 
 
 def test_a_failed_run_stops_a_script_before_its_table_and_a_rerun_resumes(

@@ -8,7 +8,12 @@ import pytest
 
 from helpers import small_scenario
 from sim.sweeps.experiment import Experiment, Morris, Range, Sobol
-from sim.sweeps.sensitivity import point_means, sensitivity_table
+from sim.sweeps.sensitivity import (
+    point_means,
+    run_published_sensitivity,
+    screen,
+    sensitivity_table,
+)
 
 # Not in alphabetical order: the stored definition must keep the sample's column order.
 PARAMS = {
@@ -69,3 +74,85 @@ def test_missing_points_are_refused_rather_than_guessed():
     runs.loc[runs["point"] == 3, "status"] = "failed"
     with pytest.raises(ValueError, match="1 of 20 points have no value"):
         point_means(runs, "y", "program", len(exp.points))
+
+
+# --- the published two-stage analysis (run_published_sensitivity) ---------------------------
+TINY_RANGES = {
+    "dynamics.exits.base_junior": Range(0.10, 0.25),
+    "dynamics.knowledge.sigma": Range(0.0, 0.02),
+    "dynamics.engagement.a_gap": Range(0.0, 0.3),
+}
+TINY_SIZES = {"trajectories": 2, "morris_reps": 1, "sobol_n": 4, "sobol_reps": 1, "keep": 2}
+
+
+def tiny_published(out):
+    return run_published_sensitivity(
+        out,
+        size=40,
+        years=1.0,
+        workers=1,
+        progress=False,
+        ranges=TINY_RANGES,
+        sizes=TINY_SIZES,
+        say=None,
+    )
+
+
+def test_published_sensitivity_writes_both_stages_for_three_outcomes(tmp_path):
+    result = tiny_published(tmp_path)
+    outcomes = {"turnover_junior_y1", "engagement_junior_y1", "leadership_fluency_end"}
+    morris = pd.read_csv(tmp_path / "morris.csv")
+    sobol = pd.read_csv(tmp_path / "sobol.csv")
+    assert set(morris["outcome"]) == set(sobol["outcome"]) == outcomes
+    assert set(morris["parameter"]) == set(TINY_RANGES)
+    assert len(result.kept) == 2 and set(sobol["parameter"]) == set(result.kept)
+    assert {"mu_star", "mu_star_conf", "sigma"} <= set(morris)
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(sobol)
+    # Morris: 2 trajectories x 4 points; Sobol: 4 x (2 + 2) points; one replicate each.
+    assert result.runs == 2 * 4 + 4 * 4
+
+
+def test_published_sensitivity_is_reproducible_and_resumes_from_its_store(tmp_path):
+    first = tiny_published(tmp_path / "a")
+    again = tiny_published(tmp_path / "b")
+    pd.testing.assert_frame_equal(first.morris, again.morris)
+    pd.testing.assert_frame_equal(first.sobol, again.sobol)
+    # The same folder again: every run is stored, nothing reruns, the tables are the same.
+    resumed = tiny_published(tmp_path / "a")
+    pd.testing.assert_frame_equal(first.sobol, resumed.sobol)
+
+
+def test_screening_keeps_what_matters_for_any_outcome():
+    morris = pd.DataFrame(
+        {
+            "outcome": ["t"] * 3 + ["f"] * 3,
+            "parameter": ["a", "b", "c"] * 2,
+            # b matters only for f, whose scale is 100 times smaller
+            "mu_star": [1.0, 0.001, 0.05, 0.0, 0.01, 0.0],
+        }
+    )
+    assert screen(morris, keep=5) == ["a", "b"]
+
+
+def test_publish_sensitivity_draws_the_figure_and_writes_the_summary(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sim.cli.sensitivity import publish_sensitivity
+
+    result = publish_sensitivity(
+        tmp_path,
+        size=40,
+        years=1.0,
+        workers=1,
+        progress=False,
+        ranges=TINY_RANGES,
+        sizes=TINY_SIZES,
+        say=None,
+    )
+    assert (tmp_path / "sensitivity.png").read_bytes()[:4] == b"\x89PNG"
+    text = (tmp_path / "sensitivity.md").read_text()
+    assert "## Morris screening" in text and "## Sobol indices" in text
+    for parameter in TINY_RANGES:
+        assert f"`{parameter}`" in text
+    assert {p.name for p in result.written} >= {"morris.csv", "sobol.csv", "sensitivity.png"}

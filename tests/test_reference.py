@@ -162,6 +162,27 @@ def test_reference_agrees_on_other_seeds(seed):
     run_side_by_side(warmed_up_model(seed), weeks=10)
 
 
+@pytest.mark.parametrize(
+    "switches",
+    [
+        {"contagion": False},
+        {"spillover": False},
+        {"shuffle_informal_ties": True, "contagion": False, "spillover": False},
+    ],
+)
+def test_reference_agrees_with_the_network_ablation_switches(switches):
+    # The reference reads the (shuffled) ties from the model's org and the switches from
+    # its scenario: contagion off feels no exit, spillover off adds no neighbour's gap.
+    base = busy_scenario()
+    ablation = dc.replace(base.dynamics.ablation, **switches)
+    scenario = base.with_changes(dynamics=dc.replace(base.dynamics, ablation=ablation))
+    model = OrgCultureModel(scenario, busy_design(), seed=5)
+    model.run_for(WARM_UP)
+    run_side_by_side(model, weeks=10)
+    if not ablation.contagion:
+        assert not model.recent_neighbour_exits.any()
+
+
 def test_hires_on_new_years_day_are_born_in_the_new_years_terms():
     # Week WARM_UP + 2 falls on 1 January 2024: hires that week take 2024 as the current
     # year (docs/ODD.md section 2: calendar date of week k = start + 7k days).

@@ -17,10 +17,7 @@ from typing import Any
 
 from sim.errors import InputError
 from sim.sweeps.experiment import Experiment, run_experiment
-
-
-class RunsFailed(Exception):
-    """Some runs of a stage raised: their tracebacks are stored, the script stops."""
+from sim.sweeps.experiment.driver import RunsFailed
 
 
 def script_parser(
@@ -66,11 +63,7 @@ def run_stage(exp: Experiment, out: Path, args: argparse.Namespace) -> Any:
     """
     report, runs = run_experiment(exp, out, args.workers, args.force, not args.quiet)
     if report.failures:
-        lines = "\n".join(f"  {line}" for line in report.failure_lines(limit=10))
-        raise RunsFailed(
-            f"{len(report.failures)} runs failed (stored in {out}/results.sqlite; run again "
-            f"with the same --out to retry them):\n{lines}"
-        )
+        raise RunsFailed.of(report, out)
     return runs
 
 

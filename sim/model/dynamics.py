@@ -96,13 +96,16 @@ def senior_spillover(people: People, org: Org, sigma: float) -> np.ndarray:
     return sigma * np.divide(total, count, out=np.zeros(n), where=count > 0)
 
 
-def drift_knowledge(people: People, org: Org, kp: KnowledgeParams) -> None:
-    """Forgetting toward exposure; seniors' exposure consolidates and decays; senior spillover."""
+def drift_knowledge(people: People, org: Org, kp: KnowledgeParams, spillover: bool = True) -> None:
+    """Forgetting toward exposure; seniors' exposure consolidates and decays; senior spillover.
+
+    `spillover` False (the network ablation) leaves the spillover out: as sigma = 0 would.
+    """
     d, x = people.digital, people.exposure
     seniors = org.senior_positions
-    spill = senior_spillover(people, org, kp.sigma)
     new_d = d + kp.phi * (x - d)
-    new_d[seniors] += spill
+    if spillover:
+        new_d[seniors] += senior_spillover(people, org, kp.sigma)
     # Juniors' exposure stays native (daily use refreshes it); seniors' moves, from the
     # knowledge they had at the start of the week.
     x_s = x[seniors]

@@ -21,7 +21,14 @@ from sim.model.agents import Employee, Junior, Senior
 from sim.model.collector import SeriesCollection
 from sim.model.keyed import base_key
 from sim.model.observe import WeeklyRecorder, summarise
-from sim.model.org import Org, OrgNetwork, build_org, gc_paused, generate_org
+from sim.model.org import (
+    Org,
+    OrgNetwork,
+    build_org,
+    gc_paused,
+    generate_org,
+    shuffle_informal_ties,
+)
 from sim.model.people import Leavers, People, hire_into, initial_people
 from sim.model.program import Program
 from sim.scenario.design import ProgramDesign
@@ -32,16 +39,19 @@ from sim.scenario.seeds import NOT_GIVEN, run_seed
 if TYPE_CHECKING:
     from sim.scenario.orgchart import OrgChart
 
-STREAMS = ("org", "program", "exits", "hiring")
+# "ties" (the network ablation's shuffle of informal ties) comes last: SeedSequence's
+# children are numbered, so adding it left the other streams as they were.
+STREAMS = ("org", "program", "exits", "hiring", "ties")
 # Streams drawn in sequence from a numpy Generator; the others are keyed draws.
-SEQUENTIAL = ("org", "exits")
+SEQUENTIAL = ("org", "exits", "ties")
 
 
 def random_streams(seed: int) -> tuple[dict[str, np.random.Generator], dict[str, int]]:
     """Independent streams per submodel, spawned from the run's integer seed.
 
     Returns the generators of the sequential streams (org: building the org and its first
-    people; exits: one uniform per position per week) and the base keys of the keyed
+    people; exits: one uniform per position per week; ties: the shuffle of informal ties,
+    drawn only when the network ablation asks for it) and the base keys of the keyed
     streams (program, hiring: `sim.model.keyed`), whose draws depend on their key alone.
     """
     children = dict(zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)), strict=True))
@@ -134,6 +144,9 @@ class OrgCultureModel(mesa.Model):
         )
         if org_chart is not None:
             apply_chart_people(self.people, org_chart, scenario)
+        if scenario.dynamics.ablation.shuffle_informal_ties:
+            # After people are drawn, from its own stream: the same people on other ties.
+            self.org = shuffle_informal_ties(self.org, self.streams["ties"])
         # Mesa's Network over the org ties (cells = positions, capacity 1, no layout), built
         # from the org's arrays; `grid.G`, the networkx graph, is made on first access.
         self.grid = OrgNetwork(self.org, capacity=1, random=self.random)
@@ -191,7 +204,7 @@ class OrgCultureModel(mesa.Model):
         d = self.config.dynamics
         if self.program is not None:
             self.program.step(week)
-        dynamics.drift_knowledge(self.people, self.org, d.knowledge)
+        dynamics.drift_knowledge(self.people, self.org, d.knowledge, d.ablation.spillover)
         # Without a program every stock is 0 and stays 0: the stocks' work is skipped.
         has_stocks = self.program is not None
         dynamics.relax_engagement(self.people, self.org, d.engagement, d.pathways, has_stocks)
@@ -207,9 +220,14 @@ class OrgCultureModel(mesa.Model):
         gone = dynamics.draw_exits(self.people, self.org, self.recent_neighbour_exits, uniforms, xp)
         if len(gone) == 0:  # common in a small org: nothing below has anything to do
             return Leavers(gone, gone, gone)
-        # Their org-tie neighbours, once: for contagion now and the exit window later.
-        neighbours = self.org.neighbours_of(gone)
-        dynamics.exit_contagion(self.people, self.org, gone, xp.c_e, neighbours)
+        if self.config.dynamics.ablation.contagion:
+            # Their org-tie neighbours, once: for contagion now and the exit window later.
+            neighbours = self.org.neighbours_of(gone)
+            dynamics.exit_contagion(self.people, self.org, gone, xp.c_e, neighbours)
+        else:
+            # No contagion (network ablation): no neighbour feels an exit, now or later,
+            # so every recent-exit count stays 0 (as c_e = beta_c = 0 would).
+            neighbours = np.empty(0, dtype=np.int64)
         leavers = Leavers(gone, self.people.generation[gone], neighbours)
         if self.program is not None:
             self.program.people_left(gone, week)

@@ -216,6 +216,38 @@ class Pathways:
     )
 
 
+# The source column of the network switches: they test the model, they set no behaviour.
+_ABLATION = "switch for the network ablation (docs/ODD.md section 11)"
+
+
+@dataclass(frozen=True)
+class Ablation:
+    """Switches that take the org network's mechanisms out, one at a time.
+
+    They test whether the network matters (docs/ODD.md section 11, sensitivity and network
+    ablation): each ablated run is compared with the full model on the same seed. With the
+    defaults the model is the full model, bit for bit.
+    """
+
+    shuffle_informal_ties: bool = param(
+        False,
+        "rewire the informal ties at random, keeping every person's number of ties (drawn "
+        "from their own random stream after people are drawn: the same people)",
+        source=_ABLATION,
+    )
+    contagion: bool = param(
+        True,
+        "exit contagion: a leaver lowers tie-neighbours' engagement (c_e) and raises their "
+        "exit hazard (beta_c)",
+        source=_ABLATION,
+    )
+    spillover: bool = param(
+        True,
+        "spillover of digital knowledge among senior org-tie neighbours (sigma)",
+        source=_ABLATION,
+    )
+
+
 @dataclass(frozen=True)
 class Dynamics:
     """All submodel parameters, grouped as docs/ODD.md section 7 groups them."""
@@ -227,6 +259,7 @@ class Dynamics:
     hiring: HiringParams = group(HiringParams, "hiring")
     volunteers: VolunteerParams = group(VolunteerParams, "who volunteers to mentor")
     pathways: Pathways = group(Pathways, "pathway switches (for sim explain)")
+    ablation: Ablation = group(Ablation, "network switches (for the network ablation)")
 
 
 # Keys of earlier model versions, refused with what replaced them (the loader and --set

@@ -45,6 +45,22 @@ class SweepReport:
         return lines
 
 
+class RunsFailed(Exception):
+    """Some runs of a stage raised: their tracebacks are stored, the caller stops.
+
+    A partial experiment is not a result: no table is written from it.
+    """
+
+    @classmethod
+    def of(cls, report: SweepReport, out: Any) -> RunsFailed:
+        """The error for a report with failures, its runs stored in the folder `out`."""
+        lines = "\n".join(f"  {line}" for line in report.failure_lines(limit=10))
+        return cls(
+            f"{len(report.failures)} runs failed (stored in {out}/results.sqlite; run again "
+            f"with the same --out to retry them):\n{lines}"
+        )
+
+
 def drive(
     name: str, tasks: list[RunTask], db: Any, executor: Executor, window: int, progress: bool
 ) -> SweepReport:
