@@ -1,6 +1,7 @@
 """The joint calibration: priors, the ABC-SMC fit (seeded, resumable), posterior file, draws."""
 
 import math
+import sys
 
 import numpy as np
 import pandas as pd
@@ -200,3 +201,11 @@ def test_predictive_summary_says_whether_the_observed_value_is_inside():
     row = predict.predictive_summary(pred).iloc[0]
     assert not row["inside"] and row["predictive_share_below"] == 1.0
     assert row["q_lo"] < row["median"] < row["q_hi"] < 0.96
+
+
+def test_a_missing_pyabc_is_a_clear_install_message_not_a_traceback(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyabc", None)  # `import pyabc` now raises ImportError
+    with pytest.raises(InputError) as caught:
+        abc_smc.pyabc_or_error()
+    text = str(caught.value)
+    assert "pyabc" in text and "orgculture-sim[calibrate]" in text

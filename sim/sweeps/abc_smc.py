@@ -101,8 +101,8 @@ def pyabc_or_error() -> Any:
             [
                 Problem(
                     "pyabc",
-                    "the joint calibration needs pyabc, which is not installed",
-                    "pip install 'orgculture-sim[calibrate]' (or make, for development)",
+                    "the joint calibration needs pyabc, which is not installed; install it "
+                    "with pip install 'orgculture-sim[calibrate]' (or make, for development)",
                 )
             ]
         ) from None
