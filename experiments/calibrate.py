@@ -20,6 +20,8 @@ Examples:
   python experiments/calibrate.py --out results/cal-full --resume   # after an interruption
   python experiments/calibrate.py --quick --library        # also install the posterior
                                                            # as the case library's
+  python experiments/calibrate.py --quick --sensitivity    # and the sensitivity indices
+                                                           # and network ablation (11.4)
 """
 
 from __future__ import annotations
@@ -179,6 +181,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="also copy posterior.csv and posterior.json into the case library "
         "(scenarios/), the posterior `sim compare --uncertainty posterior` uses",
+    )
+    p.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="after the fit, also run the Morris/Sobol sensitivity and the network ablation "
+        "(docs/ODD.md section 11.4; what experiments/sensitivity.py runs) into "
+        "--out/sensitivity and --out/ablation, at the quick sizes with --quick (about 10 "
+        "more minutes on 2 cores; an hour or more without)",
     )
     p.add_argument(
         "--stop-after-generations",
@@ -423,7 +433,29 @@ def main(argv: list[str] | None = None) -> int:
         log(f"copied {POSTERIOR_NAME} and {SIDECAR_NAME} into {REPO / 'scenarios'}")
     print((out / "calibration.md").read_text())
     print(f"Wrote {out} ({meta['wall_seconds']:.0f} s wall, {meta['cpu_seconds']:.0f} s CPU)")
+    if args.sensitivity:
+        run_sensitivity(args)
     return 0
+
+
+def run_sensitivity(args: argparse.Namespace) -> None:
+    """The published sensitivity and network ablation (docs/ODD.md section 11.4) into --out."""
+    from sim.cli.sensitivity import publish_network_ablation, publish_sensitivity
+
+    # Their own default seeds, so the numbers match docs/ODD.md section 11.4; --org-size
+    # shrinks their org too (a small try of the whole pipeline).
+    options = {"workers": args.workers, "force": args.force}
+    if args.org_size is not None:
+        options["size"] = args.org_size
+    for name, publish in (
+        ("sensitivity", publish_sensitivity),
+        ("ablation", publish_network_ablation),
+    ):
+        started = time.time()
+        log(f"{name}: starting ({'quick' if args.quick else 'full'} sizes)")
+        publish(args.out / name, args.quick, say=log, **options)
+        print((args.out / name / f"{name}.md").read_text())
+        log(f"{name}: done in {time.time() - started:.0f} s")
 
 
 def modified_sim_files() -> list[str]:
