@@ -222,10 +222,10 @@ def test_a_run_that_raises_is_recorded_the_sweep_goes_on_and_the_exit_code_says_
 ):
     real = sim.sweeps.experiment.tasks.run_one
 
-    def flaky(scenario, design, replicate, seed, chart):
+    def flaky(scenario, design, replicate, seed, chart, **options):
         if design == "program" and replicate == 1 and scenario.design(design).cadence_weeks == 4:
             raise RuntimeError("boom in the model")
-        return real(scenario, design, replicate, seed, chart)
+        return real(scenario, design, replicate, seed, chart, **options)
 
     monkeypatch.setattr(sim.sweeps.experiment.tasks, "run_one", flaky)
     sweep = write_sweep(tmp_path)

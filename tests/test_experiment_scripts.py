@@ -134,10 +134,10 @@ def test_a_failed_run_stops_a_script_before_its_table_and_a_rerun_resumes(
 
     real = sim.sweeps.experiment.tasks.run_one
 
-    def flaky(scenario, design, replicate, seed, chart):
+    def flaky(scenario, design, replicate, seed, chart, **options):
         if design == "formal_focused_two_way" and replicate == 0:
             raise RuntimeError("boom in the model")
-        return real(scenario, design, replicate, seed, chart)
+        return real(scenario, design, replicate, seed, chart, **options)
 
     script = load_script("compare_program_designs.py")
     args = ["--replicates", "2", "--workers", "1", "--out", str(tmp_path), *TINY]

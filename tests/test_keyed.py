@@ -6,13 +6,15 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from helpers import design
 from sim import OrgCultureModel
 from sim.model import keyed
 from sim.model.keyed import keyed_uniforms
-from sim.model.people import hire_into
+from sim.model.people import ages_for, hire_into
 from sim.scenario.design import default_program
 from sim.scenario.parameters import OrgSpec, Pathways, Scenario
 
@@ -59,6 +61,50 @@ def test_beta_draws_by_inverse_distribution_function_have_the_asked_mean_and_sd(
     assert draws.mean() == pytest.approx(0.55, abs=0.002)
     assert draws.std() == pytest.approx(0.12, abs=0.002)
     assert stats.kstest(draws, "beta", args=keyed.beta_parameters(0.55, 0.12)).pvalue > 1e-3
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 2**32 - 1), st.integers(1, 2**29 - 1)), max_size=12),
+    st.integers(0, 2**64 - 1),
+)
+def test_hire_uniforms_are_the_keyed_uniforms_of_the_hire_keys(hires, base):
+    # The shortcut folds the traits' constants into the key: the very same words.
+    positions = np.array([p for p, _ in hires], dtype=np.int64)
+    k = np.array([k for _, k in hires], dtype=np.int64)
+    expected = keyed_uniforms(base, keyed.hire_key(positions, k))
+    assert expected.shape == (len(hires), 3)
+    assert np.array_equal(keyed.hire_uniforms(base, positions, k), expected)
+
+
+def test_a_hire_draws_its_traits_as_the_documented_formulas_say():
+    # hire_into gathers one row of a per-position table and draws e0 and openness in one
+    # call: the same numbers as drawing each trait from its own distribution.
+    model = OrgCultureModel(busy(size=120), None, seed=3)
+    wf, key, org, p = model.config.workforce, model.keys["hiring"], model.org, model.people
+    hired = np.array([0, 5, 40, 119])
+    k = p.occupant[hired] + 1
+    hire_into(p, org, hired, wf, 2031, key)
+    u = keyed_uniforms(key, keyed.hire_key(hired, k))
+    senior = org.is_senior[hired]
+    e0_mean = np.where(senior, wf.senior_e0, wf.junior_e0)
+    assert np.array_equal(p.e0[hired], keyed.beta_from_uniforms(u[:, 0], e0_mean, wf.sd))
+    assert np.array_equal(p.openness[hired], keyed.beta_from_uniforms(u[:, 1], wf.openness, wf.sd))
+    age = ages_for(org, hired, wf, u[:, 2])
+    assert np.array_equal(p.birth_year[hired], (2031 - np.floor(age)).astype(np.int64))
+    assert np.array_equal(
+        p.digital[hired], np.where(senior, wf.hire_senior_digital, wf.hire_junior_digital)
+    )
+    assert np.array_equal(p.exposure[hired], p.digital[hired])
+    assert np.array_equal(
+        p.business_initial[hired],
+        np.where(senior, wf.hire_senior_business, wf.hire_junior_business),
+    )
+    assert p.filled[hired].all() and (p.tenure[hired] == 0).all() and (p.occupant[hired] == k).all()
+    # Another workforce on the same org: its own table, not the first one's.
+    other = dc.replace(wf, junior_age=(60, 61), manager_age=(60, 61), executive_age=(60, 61))
+    hire_into(p, org, hired, other, 2031, key)
+    assert ((2031 - p.birth_year[hired]) == 60).all()
 
 
 # --- hires on their own substreams ------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -123,6 +123,19 @@ class Org:
             values.setflags(write=False)
             cache[key] = values
         return cache[key]
+
+    def kept_for(self, owner: object, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+        """`make()`, kept per org under `name` for as long as it is asked for with `owner`.
+
+        For arrays that depend on the org and a parameter object (the workforce): `owner` is
+        compared by identity, which costs nothing per call, where hashing a parameter
+        dataclass would cost microseconds; another owner makes (and keeps) it anew.
+        """
+        cache = self.__dict__.setdefault("_kept_for", {})
+        kept = cache.get(name)
+        if kept is None or kept[0] is not owner:
+            kept = cache[name] = (owner, make())
+        return kept[1]
 
     @cached_property
     def junior_positions(self) -> np.ndarray:

@@ -18,9 +18,8 @@ from sim.model.keyed import (
     HIRE_E0,
     HIRE_OPENNESS,
     beta_parameters,
-    hire_key,
+    hire_uniforms,
 )
-from sim.model.keyed import keyed_uniforms as keyed
 from sim.model.org import Org
 from sim.scenario.parameters import Workforce
 
@@ -128,6 +127,49 @@ def initial_people(org: Org, wf: Workforce, year: int, rng: np.random.Generator)
     )
 
 
+# Columns of `hire_table`: a hire's fixed values and the parameters of its draws.
+_DIGITAL, _BUSINESS, _E0_A, _OPENNESS_A, _E0_B, _OPENNESS_B, _AGE_LO, _AGE_SPAN = range(8)
+# The uniforms of e0 and openness are adjacent columns of `hire_uniforms`, as are their
+# shapes here: one `betaincinv` call draws both.
+assert (HIRE_E0, HIRE_OPENNESS) == (0, 1)
+
+
+def hire_table(org: Org, wf: Workforce) -> np.ndarray:
+    """Per position (a row each), what a hire there gets or draws from; kept per org and wf.
+
+    Columns: digital and business knowledge by role; the Beta shapes (a, b) of e0 by role
+    and of openness (`beta_parameters`: the numbers `beta_from_uniforms` computes per
+    draw); the age range's low end and width by rank (`Org.by_rank`). A week's hires
+    gather their rows in one call, where gathering each value by role or rank would take a
+    call each (a few hires a week: the number of calls is the cost).
+    """
+
+    def make() -> np.ndarray:
+        a_junior, b_junior = beta_parameters(wf.junior_e0, wf.sd)
+        a_senior, b_senior = beta_parameters(wf.senior_e0, wf.sd)
+        a_open, b_open = beta_parameters(wf.openness, wf.sd)
+        levels = wf.executive_levels
+        lo = org.by_rank(wf.junior_age[0], wf.manager_age[0], wf.executive_age[0], levels)
+        hi = org.by_rank(wf.junior_age[1], wf.manager_age[1], wf.executive_age[1], levels)
+        columns = {
+            _DIGITAL: org.by_role(wf.hire_junior_digital, wf.hire_senior_digital),
+            _BUSINESS: org.by_role(wf.hire_junior_business, wf.hire_senior_business),
+            _E0_A: org.by_role(a_junior, a_senior),
+            _OPENNESS_A: a_open,
+            _E0_B: org.by_role(b_junior, b_senior),
+            _OPENNESS_B: b_open,
+            _AGE_LO: lo,
+            _AGE_SPAN: hi - lo,  # in the ranges' own type, as `ages_for` computes it
+        }
+        table = np.empty((org.size, len(columns)))
+        for column, values in columns.items():
+            table[:, column] = values
+        table.setflags(write=False)
+        return table
+
+    return org.kept_for(wf, "hire_table", make)
+
+
 def hire_into(
     people: People,
     org: Org,
@@ -145,28 +187,21 @@ def hire_into(
     n = len(positions)
     if n == 0:
         return
-    k = people.occupant[positions] + 1
+    k = people.occupant[positions]
+    k += 1
     people.occupant[positions] = k
-    # Values by role come from per-position arrays kept by the org (`Org.by_role`): a gather
-    # each, the same numbers as choosing by role for this week's hires.
-    digital = org.by_role(wf.hire_junior_digital, wf.hire_senior_digital)[positions]
-    people.digital[positions] = digital
-    people.exposure[positions] = digital
-    business = org.by_role(wf.hire_junior_business, wf.hire_senior_business)[positions]
-    people.business[positions] = business
-    people.business_initial[positions] = business
+    row = hire_table(org, wf)[positions]
+    people.digital[positions] = people.exposure[positions] = row[:, _DIGITAL]
+    people.business[positions] = people.business_initial[positions] = row[:, _BUSINESS]
     people.engagement[positions] = wf.hire_engagement
-    u = keyed(key, hire_key(positions, k))
-    # e0 by role and openness: Beta draws by the inverse distribution function, with the
-    # shapes of `beta_parameters` (the numbers `beta_from_uniforms` computes per draw).
-    a_junior, b_junior = beta_parameters(wf.junior_e0, wf.sd)
-    a_senior, b_senior = beta_parameters(wf.senior_e0, wf.sd)
-    a_e0, b_e0 = org.by_role(a_junior, a_senior), org.by_role(b_junior, b_senior)
-    people.e0[positions] = betaincinv(a_e0[positions], b_e0[positions], u[:, HIRE_E0])
-    people.openness[positions] = betaincinv(
-        *beta_parameters(wf.openness, wf.sd), u[:, HIRE_OPENNESS]
-    )
-    age = ages_for(org, positions, wf, u[:, HIRE_AGE])
+    u = hire_uniforms(key, positions, k)
+    # e0 and openness: Beta draws by the inverse distribution function, in one call.
+    beta = betaincinv(row[:, _E0_A:_E0_B], row[:, _E0_B:_AGE_LO], u[:, HIRE_E0:HIRE_AGE])
+    people.e0[positions] = beta[:, 0]
+    people.openness[positions] = beta[:, 1]
+    # The age as `ages_for` draws it: low end + u x width of the position's range.
+    age = row[:, _AGE_SPAN] * u[:, HIRE_AGE]
+    age += row[:, _AGE_LO]
     birth_year = (year - np.floor(age)).astype(np.int64)
     people.birth_year[positions] = birth_year
     people.generation[positions] = generation_of(birth_year)
@@ -176,7 +211,7 @@ def hire_into(
     # A hire's stocks start at 0 (they were zeroed when the position fell vacant).
     people.listening[positions] = 0.0
     people.voice[positions] = 0.0
-    people.person_id[positions] = people.next_person_id + np.arange(n)
+    people.person_id[positions] = np.arange(people.next_person_id, people.next_person_id + n)
     people.next_person_id += n
 
 

@@ -84,7 +84,10 @@ def run_task(task: RunTask) -> RunOutcome:
     try:
         scenario = _point_scenario(task.base, task.sets, task.source)
         chart = _chart(scenario.org.chart) if scenario.org.chart else None
-        series, summary, _ = run_one(scenario, task.design, task.replicate, task.seed, chart)
+        # A summary-only experiment builds no series DataFrame (a few ms of a small run).
+        series, summary, _ = run_one(
+            scenario, task.design, task.replicate, task.seed, chart, keep_series=task.keep_series
+        )
     except InputError as err:
         return RunOutcome(
             **keys, status="failed", wall_seconds=time.perf_counter() - started, error=str(err)
@@ -101,5 +104,5 @@ def run_task(task: RunTask) -> RunOutcome:
         status="ok",
         wall_seconds=time.perf_counter() - started,
         summary=summary,
-        series=series if task.keep_series else None,
+        series=series,
     )
