@@ -399,8 +399,11 @@ class Program:
         rows = rows[rows >= 0]
         if len(rows):
             self.end_pairs(np.unique(rows), week)
-        self.enrolled[leavers] = -1
-        self._changes += 1
+        # Most weeks' leavers were never enrolled: then nothing changed, and the counts the
+        # weekly observation asks for stay valid (`_changes`).
+        if len(leavers) and self.enrolled[leavers].max() >= 0:
+            self.enrolled[leavers] = -1
+            self._changes += 1
 
     # --- observation -----------------------------------------------------------------
     @property
@@ -449,7 +452,7 @@ class Program:
     def unpaired_mentees(self, week: int) -> int:
         """Enrolled mentees of running intakes who have no mentor."""
         running = [i for i in self.intakes if i.running(week)]
-        state = (self._changes, tuple(i.number for i in running))
+        state = (self._changes, *[i.number for i in running])
         return self._count("unpaired", state, lambda: sum(len(self.waiting(i)) for i in running))
 
     def note_retention(self, week: int) -> None:
