@@ -47,6 +47,11 @@ def test_keyed_uniforms_are_uniform_independent_and_depend_on_the_key_alone():
     assert keyed_uniforms(key, 3, 7, 42) == u[42]
     assert keyed_uniforms(key, np.array([3]), 7, np.array([42]))[0] == u[42]
     assert keyed_uniforms(key, 3, 7, n[:0]).shape == (0,)
+    # A few draws are mixed as Python integers, more in numpy: the same numbers.
+    for few in (1, keyed.FEW_DRAWS, keyed.FEW_DRAWS + 1):
+        assert np.array_equal(keyed_uniforms(key, 3, 7, n[100 : 100 + few]), u[100 : 100 + few])
+        square = keyed_uniforms(key, 3, 7, n[100 : 100 + few].reshape(-1, 1))
+        assert square.shape == (few, 1) and np.array_equal(square[:, 0], u[100 : 100 + few])
     # Broadcast keys: a row per position, a column per draw index.
     grid = keyed_uniforms(key, n[:4, None], 2, np.arange(3))
     assert grid.shape == (4, 3) and grid[2, 1] == keyed_uniforms(key, 2, 2, 1)
@@ -65,11 +70,12 @@ def test_beta_draws_by_inverse_distribution_function_have_the_asked_mean_and_sd(
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.tuples(st.integers(0, 2**32 - 1), st.integers(1, 2**29 - 1)), max_size=12),
+    st.lists(st.tuples(st.integers(0, 2**32 - 1), st.integers(1, 2**29 - 1)), max_size=20),
     st.integers(0, 2**64 - 1),
 )
 def test_hire_uniforms_are_the_keyed_uniforms_of_the_hire_keys(hires, base):
-    # The shortcut folds the traits' constants into the key: the very same words.
+    # The shortcut folds the traits' constants into the key: the very same words, whether
+    # mixed as Python integers (a few hires) or in numpy (more than `keyed.FEW_DRAWS`).
     positions = np.array([p for p, _ in hires], dtype=np.int64)
     k = np.array([k for _, k in hires], dtype=np.int64)
     expected = keyed_uniforms(base, keyed.hire_key(positions, k))

@@ -14,6 +14,8 @@ hire would cost about 17 us.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy.special import betaincinv
 
@@ -27,7 +29,11 @@ def _u64(value: int) -> np.ndarray:
 
 
 _GOLDEN = _u64(_GOLDEN_INT)
-_GOLDEN4 = _u64((4 * _GOLDEN_INT) & ((1 << 64) - 1))
+_GOLDEN4_INT = (4 * _GOLDEN_INT) & ((1 << 64) - 1)
+_GOLDEN4 = _u64(_GOLDEN4_INT)
+# Up to this many draws in one call, the words are mixed as Python integers: numpy's fixed
+# cost per call (a dozen calls per draw) is more than mixing a few words one at a time.
+FEW_DRAWS = 8
 _M1 = _u64(0xBF58476D1CE4E5B9)
 _M2 = _u64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S11 = _u64(30), _u64(27), _u64(31), _u64(11)
@@ -64,13 +70,24 @@ def hire_uniforms(base: int, positions: np.ndarray, k: np.ndarray) -> np.ndarray
     per hire and one addition of the three traits' constants (a week has a few hires, so
     the number of numpy calls is the cost).
     """
+    traits = _hire_trait_words(int(base))
+    if len(positions) <= FEW_DRAWS:
+        persons = [(kk << 32) | p for p, kk in zip(positions.tolist(), k.tolist(), strict=True)]
+        words = [(x * _GOLDEN4_INT + t) & _MASK for x in persons for t in traits.tolist()]
+        return _few_uniforms(words).reshape(len(persons), 3)
     person = np.left_shift(k, 32)
     person |= positions
     word = person.astype(np.uint64)
     word *= _GOLDEN4
-    h = int(base)
-    traits = _u64([(h + _GOLDEN_INT * (t + 1)) & _MASK for t in range(3)])
     return _unit(_mix(np.add(word[:, None], traits)))
+
+
+@functools.lru_cache(maxsize=16)
+def _hire_trait_words(h: int) -> np.ndarray:
+    """The words h + golden x (t + 1) modulo 2^64 of the traits t = 0, 1, 2 (kept per stream)."""
+    words = _u64([(h + _GOLDEN_INT * (t + 1)) & _MASK for t in range(3)])
+    words.setflags(write=False)
+    return words
 
 
 _MASK = (1 << 64) - 1
@@ -129,8 +146,12 @@ def keyed_uniforms(base: int, *components: np.ndarray | int) -> np.ndarray:
         # One array after the numbers (every draw of the model): the same words as the
         # general form below, mixed in place with no broadcasting machinery (a few hires or
         # pairs a week: the fixed cost per call is most of the cost).
-        word = np.asarray(rest[0], dtype=np.int64).astype(np.uint64)
-        return _unit(_mix(_add_key(word, h)))
+        c = np.asarray(rest[0], dtype=np.int64)
+        if c.size <= FEW_DRAWS:
+            hg = (h + _GOLDEN_INT) & _MASK
+            words = [(x * _GOLDEN_INT + hg) & _MASK for x in c.ravel().tolist()]
+            return _few_uniforms(words).reshape(c.shape)
+        return _unit(_mix(_add_key(c.astype(np.uint64), h)))
     arrays = [np.asarray(c, dtype=np.int64) for c in rest]
     shape = np.broadcast_shapes(*(a.shape for a in arrays))
     # 1-d at least (numpy warns on overflow of 0-d integer products; here wrapping around
@@ -153,6 +174,17 @@ def _add_key(word: np.ndarray, h: int) -> np.ndarray:
     word *= _GOLDEN
     word += _u64((h + _GOLDEN_INT) & _MASK)
     return word
+
+
+def _few_uniforms(words: list[int]) -> np.ndarray:
+    """`_unit(_mix(words))` for a few words, mixed as Python integers (`_mix_int`).
+
+    The same numbers: the top 53 bits of each mixed word convert to a float exactly, and
+    adding 0.5 and scaling by 2^-53 round as numpy's float64 arithmetic does. Below
+    `FEW_DRAWS` words this costs less than numpy's dozen calls (a week's hires, a
+    re-matching of a mentee or two).
+    """
+    return np.array([((_mix_int(w) >> 11) + 0.5) * _TO_UNIT for w in words], dtype=np.float64)
 
 
 def _unit(word: np.ndarray) -> np.ndarray:

@@ -30,7 +30,7 @@ _GENERATION_STARTS = np.array([1965, 1981, 1997])
 
 def generation_of(birth_year: np.ndarray) -> np.ndarray:
     """Generation code (index into GENERATIONS) of each birth year."""
-    return np.searchsorted(_GENERATION_STARTS, birth_year, side="right").astype(np.int8)
+    return _GENERATION_STARTS.searchsorted(birth_year, side="right").astype(np.int8)
 
 
 def beta_draw(mean: float, sd: float, size: int, rng: np.random.Generator) -> np.ndarray:
