@@ -3,6 +3,7 @@
 import copy
 import dataclasses as dc
 import datetime as dt
+import functools
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from scipy import stats
 from helpers import design
 from sim import OrgCultureModel
 from sim.model import keyed
+from sim.model import people as people_module
 from sim.model.keyed import keyed_uniforms
 from sim.model.people import ages_for, hire_into
 from sim.scenario.design import default_program
@@ -111,6 +113,37 @@ def test_a_hire_draws_its_traits_as_the_documented_formulas_say():
     other = dc.replace(wf, junior_age=(60, 61), manager_age=(60, 61), executive_age=(60, 61))
     hire_into(p, org, hired, other, 2031, key)
     assert ((2031 - p.birth_year[hired]) == 60).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_a_few_hires_one_at_a_time_are_the_hires_of_the_array_form(data):
+    # Up to people.FEW_HIRES hires are filled one by one with Python numbers: every value
+    # must be the array form's, bit for bit (and the next hire's k and id follow on).
+    model = few_hires_model()
+    n = data.draw(st.integers(1, people_module.FEW_HIRES))
+    hired = np.array(sorted(data.draw(st.sets(st.integers(0, 119), min_size=n, max_size=n))))
+    year = data.draw(st.integers(1990, 2060))
+    wf, key = model.config.workforce, model.keys["hiring"]
+    one_by_one, as_arrays = copy.deepcopy(model.people), copy.deepcopy(model.people)
+    hire_into(one_by_one, model.org, hired, wf, year, key)
+    few = people_module.FEW_HIRES
+    try:
+        people_module.FEW_HIRES = 0
+        hire_into(as_arrays, model.org, hired, wf, year, key)
+    finally:
+        people_module.FEW_HIRES = few
+    assert one_by_one.next_person_id == as_arrays.next_person_id
+    for field in dc.fields(one_by_one):
+        a, b = getattr(one_by_one, field.name), getattr(as_arrays, field.name)
+        if isinstance(a, np.ndarray):
+            assert a.dtype == b.dtype and np.array_equal(a, b), field.name
+
+
+@functools.cache
+def few_hires_model() -> OrgCultureModel:
+    """One small model for every example (its people are copied before each hire)."""
+    return OrgCultureModel(Scenario(org=OrgSpec(size=120)), None, seed=6)
 
 
 # --- hires on their own substreams ------------------------------------------------------

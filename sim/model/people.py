@@ -7,6 +7,8 @@ numpy arrays indexed by position; a vacant position keeps stale values that are 
 
 from __future__ import annotations
 
+import bisect
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -26,6 +28,10 @@ from sim.scenario.parameters import Workforce
 GENERATIONS = ("Boomer", "Gen X", "Millennial", "Gen Z")
 # First birth year of each generation after Boomers (Boomer <= 1964).
 _GENERATION_STARTS = np.array([1965, 1981, 1997])
+_GENERATION_START_YEARS = _GENERATION_STARTS.tolist()
+# Up to this many hires at once, `hire_into` fills them one at a time with Python numbers
+# (the same values): below it, numpy's fixed cost per call is most of a hire's cost.
+FEW_HIRES = 4
 
 
 def generation_of(birth_year: np.ndarray) -> np.ndarray:
@@ -187,10 +193,14 @@ def hire_into(
     n = len(positions)
     if n == 0:
         return
+    table = hire_table(org, wf)
+    if n <= FEW_HIRES:
+        _hire_one_by_one(people, table, positions, wf, year, key)
+        return
     k = people.occupant[positions]
     k += 1
     people.occupant[positions] = k
-    row = hire_table(org, wf)[positions]
+    row = table[positions]
     people.digital[positions] = people.exposure[positions] = row[:, _DIGITAL]
     people.business[positions] = people.business_initial[positions] = row[:, _BUSINESS]
     people.engagement[positions] = wf.hire_engagement
@@ -213,6 +223,40 @@ def hire_into(
     people.voice[positions] = 0.0
     people.person_id[positions] = np.arange(people.next_person_id, people.next_person_id + n)
     people.next_person_id += n
+
+
+def _hire_one_by_one(
+    people: People, table: np.ndarray, positions: np.ndarray, wf: Workforce, year: int, key: int
+) -> None:
+    """`hire_into` for a few hires, one at a time with Python numbers: the same values.
+
+    A small org hires one or two people a week, and the array form's three dozen numpy
+    calls cost more than the hires themselves. Each number here is the same operation on
+    the same float64 values as there (IEEE arithmetic, the same `betaincinv`; floor and
+    `bisect_right` as np.floor and searchsorted on whole numbers), which
+    tests/test_keyed.py checks against the array form.
+    """
+    k = people.occupant[positions] + 1
+    u = hire_uniforms(key, positions, k).tolist()
+    for i, (p, k_p) in enumerate(zip(positions.tolist(), k.tolist(), strict=True)):
+        digital, business, a_e0, a_open, b_e0, b_open, lo, span = table[p].tolist()
+        u_e0, u_open, u_age = u[i]
+        people.occupant[p] = k_p
+        people.digital[p] = people.exposure[p] = digital
+        people.business[p] = people.business_initial[p] = business
+        people.engagement[p] = wf.hire_engagement
+        people.e0[p] = betaincinv(a_e0, b_e0, u_e0)
+        people.openness[p] = betaincinv(a_open, b_open, u_open)
+        birth_year = year - math.floor(span * u_age + lo)
+        people.birth_year[p] = birth_year
+        people.generation[p] = bisect.bisect_right(_GENERATION_START_YEARS, birth_year)
+        people.tenure[p] = 0
+        people.filled[p] = True
+        people.vacant_since[p] = -1
+        people.listening[p] = 0.0
+        people.voice[p] = 0.0
+        people.person_id[p] = people.next_person_id
+        people.next_person_id += 1
 
 
 class Leavers(NamedTuple):
