@@ -111,8 +111,8 @@ class Org:
         """Per position: `executive`, `manager` or `junior` by rank (kept, read-only).
 
         `executive` at Senior positions above level `executive_levels`, `manager` at the other
-        Senior positions, `junior` at Junior ones. Hires read their age ranges from these:
-        one gather a week instead of choosing among the three ranges for each week's hires.
+        Senior positions, `junior` at Junior ones. The initial people's ages and the hires'
+        table (`sim.model.people.hire_table`) read their age ranges from these.
         """
         cache = self.__dict__.setdefault("_by_rank", {})
         key = (junior, manager, executive, executive_levels)

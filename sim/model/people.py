@@ -157,12 +157,14 @@ def hire_table(org: Org, wf: Workforce) -> np.ndarray:
         levels = wf.executive_levels
         lo = org.by_rank(wf.junior_age[0], wf.manager_age[0], wf.executive_age[0], levels)
         hi = org.by_rank(wf.junior_age[1], wf.manager_age[1], wf.executive_age[1], levels)
+        # By role with np.where, not `Org.by_role`, which would keep each column twice.
+        senior = org.is_senior
         columns = {
-            _DIGITAL: org.by_role(wf.hire_junior_digital, wf.hire_senior_digital),
-            _BUSINESS: org.by_role(wf.hire_junior_business, wf.hire_senior_business),
-            _E0_A: org.by_role(a_junior, a_senior),
+            _DIGITAL: np.where(senior, wf.hire_senior_digital, wf.hire_junior_digital),
+            _BUSINESS: np.where(senior, wf.hire_senior_business, wf.hire_junior_business),
+            _E0_A: np.where(senior, a_senior, a_junior),
             _OPENNESS_A: a_open,
-            _E0_B: org.by_role(b_junior, b_senior),
+            _E0_B: np.where(senior, b_senior, b_junior),
             _OPENNESS_B: b_open,
             _AGE_LO: lo,
             _AGE_SPAN: hi - lo,  # in the ranges' own type, as `ages_for` computes it
