@@ -9,7 +9,9 @@ mixer of Java's SplittableRandom), one round per key component, and the word's t
 bits become a uniform in (0, 1). Inverse distribution functions turn uniforms into Beta
 or uniform draws. All of it is whole-array numpy (key components that are the same for every
 draw are mixed once, in Python): a few tens of ns per uniform, where a numpy Generator per
-hire would cost about 17 us.
+hire would cost about 17 us. A call of at most `FEW_DRAWS` draws (a week's hires, a
+re-matching of a mentee or two) mixes its words as Python integers instead: the same words
+and uniforms, without numpy's fixed cost per call.
 """
 
 from __future__ import annotations
