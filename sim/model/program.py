@@ -333,6 +333,10 @@ class Program:
         pool = self.mentor_pool(len(mentees), week, purpose, intake.number)
 
         def shuffle(positions: np.ndarray, slot: int) -> np.ndarray:
+            if len(positions) < 2:
+                # One order only (a re-matching of one mentee, most weeks). Keyed draws
+                # advance no state, so leaving them undrawn changes no other draw.
+                return positions
             u = self.uniforms(week, purpose, intake.number, slot, positions)
             return keyed.order_by(positions, u)
 
