@@ -16,7 +16,7 @@ The result depends on --seed only, not on --workers (sim.sweeps.abc_smc.OrderedS
 
 Examples:
   python experiments/calibrate.py --quick                  # about 5 minutes on 2 cores
-  python experiments/calibrate.py --out results/cal-full   # the full fit, an hour or more
+  python experiments/calibrate.py --out results/cal-full   # the full fit, about an hour
   python experiments/calibrate.py --out results/cal-full --resume   # after an interruption
   python experiments/calibrate.py --quick --library        # also install the posterior
                                                            # as the case library's
@@ -69,7 +69,7 @@ from sim.viz.calibration_plots import pair_plot, predictive_figure  # noqa: E402
 from sim.viz.plots import save_figure  # noqa: E402
 
 QUICK = {"population": 100, "generations": 4, "draws": 50}
-FULL = {"population": 400, "generations": 8, "draws": 300}
+FULL = {"population": 400, "generations": 6, "draws": 300}
 DB_NAME = "abc.db"
 
 
@@ -153,7 +153,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help=f"a small fit, about 5 minutes on 2 cores: {QUICK['population']} particles, "
         f"{QUICK['generations']} generations, {QUICK['draws']} predictive draws (default: "
-        f"{FULL['population']}, {FULL['generations']}, {FULL['draws']}: an hour or more)",
+        f"{FULL['population']}, {FULL['generations']}, {FULL['draws']}: "
+        "about an hour on 2 free cores)",
     )
     p.add_argument("--population", type=int, help="particles per generation")
     p.add_argument("--generations", type=int, help="generations in total")
