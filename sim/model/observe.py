@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from itertools import accumulate
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -89,6 +88,10 @@ class WeeklyRecorder:
         self._role_positions = (org.size - len(org.senior_positions), len(org.senior_positions))
         self._leaders = np.flatnonzero(model.leadership_mask)
         self._no_dept_exits = [0] * org.n_departments
+        # Positions by role, seniors first, each role in position order: the filled ones
+        # among them are the two role groups side by side.
+        self._seniors_first = np.argsort(~org.is_senior, kind="stable")
+        self._senior_code = org.is_senior.astype(np.int8)
         self.columns: tuple[str, ...] = (
             "week",
             *(f"{c}_{role}" for role in ROLES for c in ROLE_COLUMNS),
@@ -128,45 +131,62 @@ class WeeklyRecorder:
             # A leaver counts in the generation they had when they left.
             exits_by_gen = np.bincount(leavers.generation, minlength=n_gen).tolist()
             exits_by_dept = np.bincount(org.department[left], minlength=org.n_departments).tolist()
-        seniors_here = filled & org.is_senior
+        # Group sizes and engaged counts of every (generation, role) in one bincount each
+        # (code 2 x generation + senior; vacant positions: the last code). Counts are
+        # whole numbers, exact as floats too.
+        gen_key = np.where(filled, p.generation, n_gen)
+        code = gen_key * 2
+        code += self._senior_code
+        n_codes = 2 * n_gen + 2
+        heads = np.bincount(code, minlength=n_codes).tolist()
+        engaged_heads = np.bincount(code, weights=engaged, minlength=n_codes).tolist()
+        n_role = (sum(heads[0 : 2 * n_gen : 2]), sum(heads[1 : 2 * n_gen : 2]))
+        engaged_role = (
+            sum(engaged_heads[0 : 2 * n_gen : 2]),
+            sum(engaged_heads[1 : 2 * n_gen : 2]),
+        )
+        # The role groups' four columns gathered into the rows of one array (filled seniors,
+        # then filled juniors) and each group's rows summed in one call: each row's sum is
+        # numpy's pairwise sum of that column, as values[mask].mean() sums it.
+        order = self._seniors_first
+        order = order[filled[order]]
+        n_s = n_role[1]
+        values = np.empty((4, len(order)))
+        for i, column in enumerate((e, p.exit_risk, p.digital, p.business)):
+            column.take(order, out=values[i], mode="clip")
+        sums = (
+            np.add.reduce(values[:, n_s:], axis=1).tolist(),
+            np.add.reduce(values[:, :n_s], axis=1).tolist(),
+        )
         row: list[float] = [week]
-        by_role = ((filled ^ seniors_here).nonzero()[0], seniors_here.nonzero()[0])
-        row_groups = (by_role[1], by_role[0])  # filled seniors, filled juniors
-        for r, at in enumerate(by_role):
-            n = len(at)
-            # The group's four columns gathered into the rows of one array and summed row by
-            # row in one call: each row's sum is numpy's pairwise sum of that column, as
-            # values[mask].mean() sums it.
-            values = np.empty((4, n))
-            for i, column in enumerate((e, p.exit_risk, p.digital, p.business)):
-                np.take(column, at, out=values[i], mode="clip")
-            e_sum, risk_sum, digital_sum, business_sum = np.add.reduce(values, axis=1).tolist()
+        for r in (0, 1):
+            n = n_role[r]
+            e_sum, risk_sum, digital_sum, business_sum = sums[r]
             row += (
                 n,
                 self._role_positions[r] - n,
                 exits[r],
                 e_sum / n if n else nan,
-                int(np.count_nonzero(engaged[at])) / n if n else nan,
+                engaged_role[r] / n if n else nan,
                 risk_sum / n if n else nan,
                 digital_sum / n if n else nan,
                 business_sum / n if n else nan,
             )
         digital_junior = row[7]
         # Generations: a stable sort keeps each group in position order (vacant last).
-        key = np.where(filled, p.generation, n_gen)
-        by_gen = key.argsort(kind="stable")
-        bounds = list(accumulate(np.bincount(key, minlength=n_gen + 1).tolist(), initial=0))
-        by_gen = by_gen[: bounds[n_gen]]
-        e_by_gen, engaged_by_gen = e[by_gen], engaged[by_gen]
-        for code in range(n_gen):
-            lo, hi = bounds[code], bounds[code + 1]
-            n = hi - lo
+        by_gen = gen_key.argsort(kind="stable")
+        e_by_gen = e.take(by_gen[: len(order)])
+        lo = 0
+        for g in range(n_gen):
+            n = heads[2 * g] + heads[2 * g + 1]
+            hi = lo + n
             row += (
                 n,
-                exits_by_gen[code],
+                exits_by_gen[g],
                 _mean(e_by_gen[lo:hi]),
-                int(np.count_nonzero(engaged_by_gen[lo:hi])) / n if n else nan,
+                (engaged_heads[2 * g] + engaged_heads[2 * g + 1]) / n if n else nan,
             )
+            lo = hi
         row += exits_by_dept
         fluency = _mean(p.digital[self._leaders[filled[self._leaders]]])
         row += (fluency, digital_junior - fluency)
@@ -175,15 +195,15 @@ class WeeklyRecorder:
             row += (0, 0, 0, 0, 0.0, 0.0, 0.0)
         else:
             l_half = m.config.dynamics.engagement.l_half
-            seniors, juniors = row_groups
+            seniors, juniors = order[:n_s], order[n_s:]
             row += (
                 prog.active_pairs,
                 prog.unpaired_mentees(week),
                 prog.pairs_formed,
                 prog.sessions_held,
                 prog.hours,
-                _mean(signal(p.listening[seniors], l_half)),
-                _mean(signal(p.voice[juniors], l_half)),
+                _mean(signal(p.listening.take(seniors), l_half)),
+                _mean(signal(p.voice.take(juniors), l_half)),
             )
         self._weeks.append(row)
         if m.config.observation.record_people:
