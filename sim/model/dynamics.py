@@ -215,26 +215,47 @@ def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndar
 def nearest_filled_manager(people: People, org: Org) -> np.ndarray:
     """For each position, the nearest filled position up the chain (-1 if none).
 
-    Where no position below a vacancy needs to look further up, this is `org.parent`
-    itself: read it, do not change it.
+    With no Senior position vacant this is `org.parent` itself: read it, do not change it.
     """
-    # Only the reports of vacant positions need to look further up than their manager (and
-    # only Senior positions have reports).
-    vacant = (~people.filled[senior_block(org)]).nonzero()[0]
+    # Only Senior positions have reports, so only a vacant senior sends anyone further up:
+    # find the nearest filled senior at or above each senior (itself where filled), then
+    # read it at each position's manager.
+    filled_seniors = people.filled[senior_block(org)]
+    vacant = (~filled_seniors).nonzero()[0]
     if len(vacant) == 0:
         return org.parent
-    below_vacancy = org.reports_of(org.senior_positions[vacant])
-    if len(below_vacancy) == 0:
-        return org.parent
-    mgr = org.parent.copy()
-    up = mgr[below_vacancy]
+    up_rank, positions = _senior_ladder(org)
+    # Ranks above each vacant senior, climbing while vacant; the sentinel rank past the top
+    # counts as filled, so the climb stops there.
+    live = np.concatenate((filled_seniors, _TRUE))
+    above = up_rank[vacant]
     while True:
-        climb = (up >= 0) & ~people.filled[np.maximum(up, 0)]
+        climb = ~live[above]
         if not climb.any():
             break
-        up[climb] = org.parent[up[climb]]
-    mgr[below_vacancy] = up
-    return mgr
+        above[climb] = up_rank[above[climb]]
+    nearest = positions.copy()
+    nearest[vacant] = positions[above]
+    return nearest.take(org.manager_rank)
+
+
+_TRUE = np.ones(1, dtype=bool)
+
+
+def _senior_ladder(org: Org) -> tuple[np.ndarray, np.ndarray]:
+    """(each senior's manager as a senior rank, the top's: their count; senior positions + [-1]).
+
+    Index both with senior ranks, with one sentinel rank past the top (kept on the org).
+    """
+    cache = org.__dict__
+    ladder = cache.get("_senior_ladder")
+    if ladder is None:
+        seniors = org.senior_positions
+        ladder = (org.manager_rank[seniors], np.append(seniors, -1))
+        for a in ladder:
+            a.setflags(write=False)
+        cache["_senior_ladder"] = ladder
+    return ladder
 
 
 def engagement_target(
