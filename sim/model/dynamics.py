@@ -398,12 +398,16 @@ def exit_contagion(
     # Each neighbour once, with the number of its ties to leavers (np.unique, spelt out:
     # this runs every week and np.unique's fixed cost is most of the work).
     nbrs.sort()
-    first = np.concatenate(([True], nbrs[1:] != nbrs[:-1])).nonzero()[0]
-    hit = nbrs[first]
-    times = np.concatenate((first[1:], [len(nbrs)])) - first
-    stay = people.filled[hit]
-    # Leavers among those hit (both lists ascending) are leaving, not staying.
-    at = np.minimum(hit.searchsorted(leavers), len(hit) - 1)
-    stay[at[hit[at] == leavers]] = False
-    hit, hits = hit[stay], times[stay].astype(np.float64)
+    n = len(nbrs)
+    starts = np.empty(n + 1, dtype=bool)  # where a run of one neighbour starts; then the end
+    starts[0] = starts[n] = True
+    np.not_equal(nbrs[1:], nbrs[:-1], out=starts[1:n])
+    bounds = starts.nonzero()[0]
+    hit = nbrs[bounds[:-1]]
+    times = np.subtract(bounds[1:], bounds[:-1])
+    # Those hit who stay: filled, and not leaving (leavers are still marked filled).
+    staying = people.filled.copy()
+    staying[leavers] = False
+    stay = staying[hit]
+    hit, hits = hit[stay], times[stay]  # c_e x a whole number: as c_e x float(count)
     people.engagement[hit] = np.maximum(0.0, people.engagement[hit] - c_e * hits)
