@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 import pandas as pd
 
-from sim.model.dynamics import signal
 from sim.model.people import GENERATIONS
 
 if TYPE_CHECKING:
@@ -35,6 +34,7 @@ class ObservedModel(Protocol):
 
 
 GEN_KEYS = ("boomer", "gen_x", "millennial", "gen_z")
+NAN = float("nan")
 ROLES = ("junior", "senior")
 
 
@@ -116,7 +116,7 @@ class WeeklyRecorder:
         m = self.model
         p, org = m.people, m.org
         self._series = self._columns = None
-        nan = float("nan")
+        nan = NAN
         filled = p.filled
         e = p.engagement
         engaged = e >= m.config.dynamics.engagement.engaged_threshold
@@ -147,13 +147,21 @@ class WeeklyRecorder:
         )
         # The role groups' four columns gathered into the rows of one array (filled seniors,
         # then filled juniors) and each group's rows summed in one call: each row's sum is
-        # numpy's pairwise sum of that column, as values[mask].mean() sums it.
+        # numpy's pairwise sum of that column, as values[mask].mean() sums it. With a
+        # program, two more rows: the listening and voice signals (each group reads one).
         order = self._seniors_first
         order = order[filled[order]]
         n_s = n_role[1]
-        values = np.empty((4, len(order)))
-        for i, column in enumerate((e, p.exit_risk, p.digital, p.business)):
+        prog = m.program
+        columns = (e, p.exit_risk, p.digital, p.business)
+        if prog is not None:
+            columns += (p.listening, p.voice)
+        values = np.empty((len(columns), len(order)))
+        for i, column in enumerate(columns):
             column.take(order, out=values[i], mode="clip")
+        if prog is not None:
+            stocks = values[4:]
+            np.divide(stocks, stocks + m.config.dynamics.engagement.l_half, out=stocks)
         sums = (
             np.add.reduce(values[:, n_s:], axis=1).tolist(),
             np.add.reduce(values[:, :n_s], axis=1).tolist(),
@@ -161,7 +169,7 @@ class WeeklyRecorder:
         row: list[float] = [week]
         for r in (0, 1):
             n = n_role[r]
-            e_sum, risk_sum, digital_sum, business_sum = sums[r]
+            e_sum, risk_sum, digital_sum, business_sum = sums[r][:4]
             row += (
                 n,
                 self._role_positions[r] - n,
@@ -190,20 +198,21 @@ class WeeklyRecorder:
         row += exits_by_dept
         fluency = _mean(p.digital[self._leaders[filled[self._leaders]]])
         row += (fluency, digital_junior - fluency)
-        prog = m.program
         if prog is None:
             row += (0, 0, 0, 0, 0.0, 0.0, 0.0)
         else:
-            l_half = m.config.dynamics.engagement.l_half
-            seniors, juniors = order[:n_s], order[n_s:]
+            # Mean listening signal of filled seniors, mean voice signal of filled juniors.
+            listening = sums[1][4] / n_s if n_s else nan
+            n_j = n_role[0]
+            voice = sums[0][5] / n_j if n_j else nan
             row += (
                 prog.active_pairs,
                 prog.unpaired_mentees(week),
                 prog.pairs_formed,
                 prog.sessions_held,
                 prog.hours,
-                _mean(signal(p.listening.take(seniors), l_half)),
-                _mean(signal(p.voice.take(juniors), l_half)),
+                listening,
+                voice,
             )
         self._weeks.append(row)
         if m.config.observation.record_people:
