@@ -8,6 +8,7 @@ formula), and `summarise` reduces a series to one row per run, per year relative
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
@@ -267,17 +268,20 @@ class WeeklyRecorder:
         launch = m.config.launch_week
         s: dict[str, np.ndarray] = {
             "week": week,
-            "date": np.array([start + dt.timedelta(weeks=w) for w in week.tolist()], dtype=object),
+            "date": np.array(week_dates(start, tuple(week.tolist())), dtype=object),
             "weeks_since_launch": week - launch,
             **cols,
         }
-        for group in (*ROLES, *GEN_KEYS):
-            s[f"turnover_{group}"] = trailing_turnover(
-                cols[f"exits_{group}"], cols[f"headcount_{group}"]
-            )
+        # Every group's turnover in one call, a row per group (row by row the same numbers).
+        groups = (*ROLES, *GEN_KEYS)
         exits_all = cols["exits_junior"] + cols["exits_senior"]
         heads_all = cols["headcount_junior"] + cols["headcount_senior"]
-        s["turnover_all"] = trailing_turnover(exits_all, heads_all)
+        turnover = trailing_turnover(
+            np.array([*(cols[f"exits_{g}"] for g in groups), exits_all]),
+            np.array([*(cols[f"headcount_{g}"] for g in groups), heads_all]),
+        )
+        for group, values in zip((*groups, "all"), turnover, strict=True):
+            s[f"turnover_{group}"] = values
         s["turnover_annualised"] = week < 52
         c = m.config.costs
         s["turnover_cost"] = np.cumsum(
@@ -301,6 +305,15 @@ class WeeklyRecorder:
         return s
 
 
+@functools.lru_cache(maxsize=64)
+def week_dates(start: dt.date, weeks: tuple[int, ...]) -> tuple[dt.date, ...]:
+    """The calendar date of each week: start + 7 days a week.
+
+    Kept (dates are immutable): every run of a sweep asks for the same ones.
+    """
+    return tuple(start + dt.timedelta(weeks=w) for w in weeks)
+
+
 def trailing_turnover(
     exits: np.ndarray | pd.Series, headcount: np.ndarray | pd.Series
 ) -> np.ndarray:
@@ -308,24 +321,26 @@ def trailing_turnover(
 
     Week 0 has no exits yet and gets NaN. Before week 52 the window is weeks 1..w and the
     rate is scaled by 52 / w (the `turnover_annualised` column flags these weeks). Window
-    sums come from cumulative sums, exact for whole-number counts.
+    sums come from cumulative sums, exact for whole-number counts. Weeks run along the
+    last axis: 2-D arrays give one row of turnover per row of counts.
     """
     e = np.asarray(exits, dtype=np.float64)
     h = np.asarray(headcount, dtype=np.float64)
-    n_weeks = len(e)
-    weeks = np.arange(n_weeks)
-    n = np.minimum(weeks, 52).astype(np.float64)  # weeks 1..w in the window (week 0 is not)
+    n_weeks = e.shape[-1]
+    n = np.minimum(np.arange(n_weeks), 52).astype(np.float64)  # weeks 1..w (week 0 is not)
 
     def window_sum(x: np.ndarray) -> np.ndarray:
-        c = np.cumsum(np.r_[0.0, x[1:]])  # c[w] = x[1] + ... + x[w]
+        c = x.copy()
+        c[..., 0] = 0.0
+        np.cumsum(c, axis=-1, out=c)  # c[w] = x[1] + ... + x[w], in that order
         out = c.copy()
-        out[52:] -= c[:-52]
+        out[..., 52:] -= c[..., :-52]
         return out
 
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = window_sum(e) / (window_sum(h) / n)
         turnover = rate * 52.0 / n
-    turnover[0] = np.nan
+    turnover[..., 0] = np.nan
     turnover[np.isinf(turnover)] = np.nan
     return turnover
 
