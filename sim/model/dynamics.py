@@ -361,8 +361,9 @@ def draw_exits(
     those alone, with the same formula, and compared with the same draw.
     """
     # A margin far above rounding error keeps every possible leaver among the candidates.
-    candidates = (uniforms < _weekly_cap(xp.max_annual) * (1.0 + 1e-9) + 1e-15).nonzero()[0]
-    candidates = candidates[people.filled[candidates]]
+    maybe = uniforms < _weekly_cap(xp.max_annual) * (1.0 + 1e-9) + 1e-15
+    maybe &= people.filled
+    candidates = maybe.nonzero()[0]
     annual = annual_exit_probability(people, org, recent_neighbour_exits, xp, at=candidates)
     return candidates[uniforms[candidates] < weekly_exit_probability(annual)]
 
