@@ -114,9 +114,10 @@ def senior_spillover(people: People, org: Org, sigma: float) -> np.ndarray:
     total = np.bincount(rank, weights=gap, minlength=n)
     count = np.bincount(rank, weights=live, minlength=n)
     # count is a whole number; where it is 0 so is total, and 0 / 1 is the 0 asked for.
-    total /= np.maximum(count, 1.0)
-    total *= sigma
-    return total
+    # (Not in place: with no ties at all bincount returns whole-number zeros.)
+    gain = np.divide(total, np.maximum(count, 1.0))
+    gain *= sigma
+    return gain
 
 
 def drift_knowledge(people: People, org: Org, kp: KnowledgeParams, spillover: bool = True) -> None:
@@ -181,35 +182,50 @@ def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndar
     np.add(stock, ep.l_half, out=lsig)
     np.divide(stock, lsig, out=lsig)
     lsig *= here
-    # Each senior's sums over itself and the chain_depth - 1 above it (one gather of both
-    # columns for every step up; take's clip mode skips the bounds check: every index is
-    # in range), added step by step in chain order.
-    up = per_senior.take(org.senior_chain_ranks(ep.chain_depth), axis=0, mode="clip")
-    up_sums = np.zeros((n_s + 1, 2))
-    chain_sums = up_sums[:n_s]
+    # Each (manager, department) slot's sums over the manager and the chain_depth - 1 above
+    # it (one gather of both columns for every step up; take's clip mode skips the bounds
+    # check: every index is in range), added step by step in chain order.
+    up = per_senior.take(_slot_chain_ranks(org, ep.chain_depth), axis=0, mode="clip")
+    sums = up[0]
     if len(up) > 1:
-        np.add(up[0], up[1], out=chain_sums)
-        for step in up[2:]:
-            chain_sums += step
-    else:
-        np.copyto(chain_sums, up[0])
+        sums = np.add(sums, up[1])
+        for c in range(2, len(up)):
+            np.add(sums, up[c], out=sums)
     department = org.senior_department
     n_dept = org.n_departments
     dept_mean = np.bincount(department, weights=lsig, minlength=n_dept)
     heads = np.bincount(department, weights=here, minlength=n_dept)
     # heads is a whole number; where it is 0 so is the sum, and 0 / 1 is the 0 asked for.
-    dept_mean /= np.maximum(heads, 1.0)
+    dept_mean = np.divide(dept_mean, np.maximum(heads, 1.0))  # (no seniors: int zeros)
     dept_mean *= 1.0 - ep.w_chain
-    # A position's climate depends on its manager's sums and its department only: computed
+    # A position's climate depends on its manager's chain and its department only: computed
     # once per (manager, department) slot, then gathered to every position.
-    slot, slot_manager, slot_department = org.climate_slots
-    sums = up_sums.take(slot_manager, axis=0, mode="clip")
+    slot, _, slot_department = org.climate_slots
     total, count = sums[:, 0], sums[:, 1]
     # count is a whole number: where it is 0 so is total, and 0 / 1 is the 0 asked for.
     by_slot = total / np.maximum(count, 1.0)
     by_slot *= ep.w_chain
     by_slot += dept_mean.take(slot_department, mode="clip")
     return by_slot.take(slot, mode="clip")
+
+
+def _slot_chain_ranks(org: Org, depth: int) -> np.ndarray:
+    """Senior ranks of each climate slot's manager and the `depth` - 1 above it.
+
+    Shape (depth, slots): `org.senior_chain_ranks(depth)` read at each slot's manager,
+    the sentinel rank past the top where there is none. Kept on the org for the chain
+    ranks it was read from (a replaced chain array is read afresh).
+    """
+    ranks = org.senior_chain_ranks(depth)
+    cache = org.__dict__.setdefault("_slot_chain_ranks", {})
+    known = cache.get(depth)
+    if known is None or known[0] is not ranks:
+        n_s = len(org.senior_positions)
+        past_top = np.full((depth, 1), n_s, dtype=ranks.dtype)
+        by_slot = np.concatenate((ranks, past_top), axis=1)[:, org.climate_slots[1]]
+        by_slot.setflags(write=False)
+        known = cache[depth] = (ranks, by_slot)
+    return known[1]
 
 
 def nearest_filled_manager(people: People, org: Org) -> np.ndarray:
