@@ -16,10 +16,11 @@ The result depends on --seed only, not on --workers (sim.sweeps.abc_smc.OrderedS
 
 Examples:
   python experiments/calibrate.py --quick                  # about 5 minutes on 2 cores
-  python experiments/calibrate.py --out results/cal-full   # the full fit, an hour or more
+  python experiments/calibrate.py --out results/cal-full   # the full fit, about an hour
   python experiments/calibrate.py --out results/cal-full --resume   # after an interruption
   python experiments/calibrate.py --quick --library        # also install the posterior
                                                            # as the case library's
+  python experiments/calibrate.py --install results/cal-full   # install a finished fit's
   python experiments/calibrate.py --quick --sensitivity    # and the sensitivity indices
                                                            # and network ablation (11.4)
 """
@@ -54,18 +55,21 @@ from sim.scenario.cases import CASES_DIR  # noqa: E402
 from sim.scenario.priors import PRIORS, unfitted_priors  # noqa: E402
 from sim.sweeps import abc_smc, predict  # noqa: E402
 from sim.sweeps.calibration import Case  # noqa: E402
+from sim.sweeps.case_medians import install_case_medians  # noqa: E402
 from sim.sweeps.executors import process_pool  # noqa: E402
 from sim.sweeps.posterior import (  # noqa: E402
     POSTERIOR_NAME,
     SIDECAR_NAME,
     posterior_summary,
+    read_posterior,
+    read_sidecar,
     write_posterior,
 )
 from sim.viz.calibration_plots import pair_plot, predictive_figure  # noqa: E402
 from sim.viz.plots import save_figure  # noqa: E402
 
 QUICK = {"population": 100, "generations": 4, "draws": 50}
-FULL = {"population": 400, "generations": 8, "draws": 300}
+FULL = {"population": 400, "generations": 6, "draws": 300}
 DB_NAME = "abc.db"
 
 
@@ -149,7 +153,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help=f"a small fit, about 5 minutes on 2 cores: {QUICK['population']} particles, "
         f"{QUICK['generations']} generations, {QUICK['draws']} predictive draws (default: "
-        f"{FULL['population']}, {FULL['generations']}, {FULL['draws']}: an hour or more)",
+        f"{FULL['population']}, {FULL['generations']}, {FULL['draws']}: "
+        "about an hour on 2 free cores)",
     )
     p.add_argument("--population", type=int, help="particles per generation")
     p.add_argument("--generations", type=int, help="generations in total")
@@ -180,7 +185,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--library",
         action="store_true",
         help="also copy posterior.csv and posterior.json into the case library "
-        "(scenarios/), the posterior `sim compare --uncertainty posterior` uses",
+        "(scenarios/), the posterior `sim compare --uncertainty posterior` uses, and write "
+        "its medians into the case files that carry them",
+    )
+    p.add_argument(
+        "--install",
+        type=Path,
+        metavar="FOLDER",
+        help="fit nothing: install a finished fit's FOLDER/posterior.csv (+ posterior.json) "
+        "into the case library and write its medians into the case files, as --library does",
     )
     p.add_argument(
         "--sensitivity",
@@ -204,6 +217,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--population and --draws must be at least 2, --generations at least 1")
     if args.workers < 1:
         p.error("--workers must be at least 1")
+    if args.install is not None:
+        if not (args.install / POSTERIOR_NAME).is_file():
+            p.error(
+                f"--install: no {POSTERIOR_NAME} in {args.install}; give the --out folder "
+                "of a finished fit"
+            )
+        return args
     out: Path = args.out
     if args.resume:
         if not (out / DB_NAME).is_file():
@@ -340,6 +360,8 @@ def report(
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.install is not None:
+        return install_finished_fit(args.install)
     started, cpu0 = time.time(), cpu_seconds()
     # The code this run uses: read now, since the tree may change while it runs.
     commit, dirty = git_commit(), modified_sim_files()
@@ -428,13 +450,49 @@ def main(argv: list[str] | None = None) -> int:
         f.replace(out / f.name)
     tmp.rmdir()
     if args.library:
-        for name in (POSTERIOR_NAME, SIDECAR_NAME):
-            shutil.copyfile(out / name, REPO / "scenarios" / name)
-        log(f"copied {POSTERIOR_NAME} and {SIDECAR_NAME} into {REPO / 'scenarios'}")
+        install_in_library(out, posterior, fit_label(args.population, args.generations), commit)
     print((out / "calibration.md").read_text())
     print(f"Wrote {out} ({meta['wall_seconds']:.0f} s wall, {meta['cpu_seconds']:.0f} s CPU)")
     if args.sensitivity:
         run_sensitivity(args)
+    return 0
+
+
+def fit_label(population: int, generations: int) -> str:
+    """How the case files name a fit: the command that makes one of this size."""
+    size = {"population": population, "generations": generations}
+    if size == {k: QUICK[k] for k in size}:
+        return "experiments/calibrate.py --quick"
+    if size == {k: FULL[k] for k in size}:
+        return "experiments/calibrate.py"
+    return f"experiments/calibrate.py --population {population} --generations {generations}"
+
+
+def install_in_library(out: Path, posterior: pd.DataFrame, fit: str, commit: str) -> None:
+    """Copy the posterior into the case library and write its medians into the case files."""
+    library = REPO / "scenarios"
+    for name in (POSTERIOR_NAME, SIDECAR_NAME):
+        shutil.copyfile(out / name, library / name)
+    log(f"copied {POSTERIOR_NAME} and {SIDECAR_NAME} into {library}")
+    for path in install_case_medians(library, posterior, fit, commit[:7]):
+        log(f"wrote the posterior medians into {path.relative_to(REPO)}")
+
+
+def install_finished_fit(folder: Path) -> int:
+    """--install: a finished fit's posterior into the library, without fitting again."""
+    try:
+        posterior = read_posterior(folder / POSTERIOR_NAME)
+    except InputError as err:
+        print(err, file=sys.stderr)
+        return 2
+    meta = read_sidecar(folder / POSTERIOR_NAME)
+    if not {"git_commit", "population", "generations"} <= meta.keys():
+        print(f"{folder / SIDECAR_NAME}: missing or without git_commit, population and "
+              "generations; install the folder a fit wrote (it writes both files)",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    fit = fit_label(meta["population"], meta["generations"])
+    install_in_library(folder, posterior, fit, meta["git_commit"])
     return 0
 
 

@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 
 from helpers import small_scenario
+from sim.scenario.priors import PRIORS
 from sim.sweeps.experiment import Experiment, Morris, Range, Sobol
 from sim.sweeps.sensitivity import (
+    PUBLISHED_RANGES,
     point_means,
     run_published_sensitivity,
     screen,
@@ -156,3 +158,13 @@ def test_publish_sensitivity_draws_the_figure_and_writes_the_summary(tmp_path):
     for parameter in TINY_RANGES:
         assert f"`{parameter}`" in text
     assert {p.name for p in result.written} >= {"morris.csv", "sobol.csv", "sensitivity.png"}
+
+
+def test_published_ranges_are_the_calibration_priors_where_there_is_one():
+    fitted = [p for p in PRIORS if p.fitted]
+    for prior in fitted:
+        assert PUBLISHED_RANGES[prior.key] == Range(prior.lo, prior.hi), prior.key
+    others = set(PUBLISHED_RANGES) - {p.key for p in PRIORS}
+    assert {"dynamics.sessions.tau", "dynamics.knowledge.phi"} <= others
+    for key, r in PUBLISHED_RANGES.items():
+        assert r.low < r.high, key

@@ -24,6 +24,7 @@ import pandas as pd
 
 from sim.scenario.design import default_program
 from sim.scenario.parameters import OrgSpec, Scenario
+from sim.scenario.priors import prior_for
 from sim.sweeps.experiment.samples import SALIB_METHODS, Range, require_salib
 
 
@@ -143,33 +144,41 @@ PUBLISHED_OUTCOMES = {
     "engagement_junior_y2": "junior engagement, year 2 (mean)",
     "leadership_fluency_end": "leadership fluency at the end",
 }
-# The uncertain behavioural parameters of model v3 and the ranges they are varied over. Where
-# section 8's evidence table gives a range, it is that range; elsewhere half to twice the
-# default, or 0 (the mechanism off) to twice the default, as the comment says (judgments).
+# The uncertain behavioural parameters of model v3 and the ranges they are varied over. A
+# parameter the joint calibration fits is varied over its prior (`sim.scenario.priors`, each
+# with its evidence; docs/ODD.md section 8), so the sensitivity and the calibration look at the
+# same ranges; the others over half to twice the default, or 0 (the mechanism off) to twice
+# the default, as the comment says (judgments).
+
+
+def _prior_range(key: str) -> Range:
+    prior = prior_for(key)
+    return Range(prior.lo, prior.hi)
+
+
 PUBLISHED_RANGES: dict[str, Range] = {
-    # Evidence ranges (Gallup 2016, BLS tenure; Gallup Q12 meta-analyses).
-    "dynamics.exits.base_junior": Range(0.10, 0.25),
-    "dynamics.exits.beta_e": Range(0.7, 2.6),
-    # Seniors leave less often (BLS: longer tenure at older ages): half to 1.5x the default.
-    "dynamics.exits.base_senior": Range(0.04, 0.12),
-    # Felps et al. 2009: contagion is real, its size per neighbour unmeasured: 0 to 3x.
-    "dynamics.exits.beta_c": Range(0.0, 0.3),
+    # Calibration priors: base hazards, the engagement and contagion effects on exits.
+    "dynamics.exits.base_junior": _prior_range("dynamics.exits.base_junior"),
+    "dynamics.exits.beta_e": _prior_range("dynamics.exits.beta_e"),
+    "dynamics.exits.base_senior": _prior_range("dynamics.exits.base_senior"),
+    "dynamics.exits.beta_c": _prior_range("dynamics.exits.beta_c"),
+    # Felps et al. 2009: contagion is real, its size per neighbour unmeasured: 0 to 2.5x.
     "dynamics.exits.c_e": Range(0.0, 0.05),
     # Relaxation toward the target: half-lives of about 7 to 35 weeks.
     "dynamics.engagement.kappa": Range(0.02, 0.10),
-    # Evidence ranges of the juniors' target terms (judgments, section 8).
-    "dynamics.engagement.a_climate": Range(0.0, 0.2),
-    "dynamics.engagement.a_gap": Range(0.0, 0.3),
-    "dynamics.engagement.a_voice": Range(0.0, 0.2),
+    # Calibration priors of the juniors' target terms.
+    "dynamics.engagement.a_climate": _prior_range("dynamics.engagement.a_climate"),
+    "dynamics.engagement.a_gap": _prior_range("dynamics.engagement.a_gap"),
+    "dynamics.engagement.a_voice": _prior_range("dynamics.engagement.a_voice"),
+    # Growth (two-way designs only): 0 to twice the default.
     "dynamics.engagement.a_growth": Range(0.0, 0.2),
-    # The listening and voice stocks: a month to half a year of memory; half to twice l_half;
-    # the chain's weight in the climate over its whole range.
-    "dynamics.engagement.h": Range(4.0, 26.0),
-    "dynamics.engagement.l_half": Range(0.75, 3.0),
+    # Calibration priors of the listening and voice stocks' memory and half-point; the
+    # chain's weight in the climate over its whole range.
+    "dynamics.engagement.h": _prior_range("dynamics.engagement.h"),
+    "dynamics.engagement.l_half": _prior_range("dynamics.engagement.l_half"),
     "dynamics.engagement.w_chain": Range(0.0, 1.0),
-    # Juniors' engagement baseline: +-0.1 around the default 0.55 (Gallup's 29% engaged
-    # Millennials is met near it; a judgment).
-    "workforce.junior_e0": Range(0.45, 0.65),
+    # Calibration prior of the juniors' engagement baseline.
+    "workforce.junior_e0": _prior_range("workforce.junior_e0"),
     # Session transfer and the mentee's impulse: half to twice, 0 to twice the default.
     "dynamics.sessions.tau": Range(0.04, 0.16),
     "dynamics.sessions.g_mentee": Range(0.0, 0.04),
