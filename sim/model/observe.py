@@ -91,8 +91,11 @@ class WeeklyRecorder:
         self._no_dept_exits = [0] * org.n_departments
         # Positions by role, seniors first, each role in position order: the filled ones
         # among them are the two role groups side by side.
-        self._seniors_first = np.argsort(~org.is_senior, kind="stable")
-        self._senior_code = org.is_senior.astype(np.int8)
+        # (None where that is position order: the seniors are the first positions.)
+        seniors_first = np.argsort(~org.is_senior, kind="stable")
+        in_order = np.array_equal(seniors_first, np.arange(org.size))
+        self._seniors_first = None if in_order else seniors_first
+        self._senior_code2 = org.is_senior.astype(np.int8) * np.int8(2)
         self.columns: tuple[str, ...] = (
             "week",
             *(f"{c}_{role}" for role in ROLES for c in ROLE_COLUMNS),
@@ -132,15 +135,15 @@ class WeeklyRecorder:
             # A leaver counts in the generation they had when they left.
             exits_by_gen = np.bincount(leavers.generation, minlength=n_gen).tolist()
             exits_by_dept = np.bincount(org.department[left], minlength=org.n_departments).tolist()
-        # Group sizes and engaged counts of every (generation, role) in one bincount each
-        # (code 2 x generation + senior; vacant positions: the last code). Counts are
-        # whole numbers, exact as floats too.
+        # Group sizes and engaged counts of every (generation, role) in one bincount: code
+        # 4 x generation + 2 x senior + engaged (vacant positions: generation n_gen).
         gen_key = np.where(filled, p.generation, n_gen)
-        code = gen_key * 2
-        code += self._senior_code
-        n_codes = 2 * n_gen + 2
-        heads = np.bincount(code, minlength=n_codes).tolist()
-        engaged_heads = np.bincount(code, weights=engaged, minlength=n_codes).tolist()
+        code = gen_key * 4
+        code += self._senior_code2
+        code += engaged
+        counts = np.bincount(code, minlength=4 * n_gen + 4).tolist()
+        engaged_heads = counts[1::2]  # by 2 x generation + senior
+        heads = [n_out + n_in for n_out, n_in in zip(counts[::2], engaged_heads, strict=True)]
         n_role = (sum(heads[0 : 2 * n_gen : 2]), sum(heads[1 : 2 * n_gen : 2]))
         engaged_role = (
             sum(engaged_heads[0 : 2 * n_gen : 2]),
@@ -149,19 +152,21 @@ class WeeklyRecorder:
         # The role groups' four columns gathered into the rows of one array (filled seniors,
         # then filled juniors) and each group's rows summed in one call: each row's sum is
         # numpy's pairwise sum of that column, as values[mask].mean() sums it. With a
-        # program, two more rows: the listening and voice signals (each group reads one).
-        order = self._seniors_first
-        order = order[filled[order]]
+        # program, a fifth row: the seniors' listening signals, then the juniors' voice.
+        if self._seniors_first is None:  # the seniors are the first positions
+            order = filled.nonzero()[0]
+        else:
+            order = self._seniors_first[filled[self._seniors_first]]
         n_s = n_role[1]
         prog = m.program
         columns = (e, p.exit_risk, p.digital, p.business)
-        if prog is not None:
-            columns += (p.listening, p.voice)
-        values = np.empty((len(columns), len(order)))
+        values = np.empty((4 if prog is None else 5, len(order)))
         for i, column in enumerate(columns):
             column.take(order, out=values[i], mode="clip")
         if prog is not None:
-            stocks = values[4:]
+            stocks = values[4]
+            p.listening.take(order[:n_s], out=stocks[:n_s], mode="clip")
+            p.voice.take(order[n_s:], out=stocks[n_s:], mode="clip")
             np.divide(stocks, stocks + m.config.dynamics.engagement.l_half, out=stocks)
         sums = (
             np.add.reduce(values[:, n_s:], axis=1).tolist(),
@@ -205,7 +210,7 @@ class WeeklyRecorder:
             # Mean listening signal of filled seniors, mean voice signal of filled juniors.
             listening = sums[1][4] / n_s if n_s else nan
             n_j = n_role[0]
-            voice = sums[0][5] / n_j if n_j else nan
+            voice = sums[0][4] / n_j if n_j else nan
             row += (
                 prog.active_pairs,
                 prog.unpaired_mentees(week),
