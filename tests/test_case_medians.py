@@ -88,9 +88,9 @@ def test_install_writes_a_finished_fits_medians_into_every_case(tmp_path, monkey
     post = read_posterior(library_posterior_path())
     post["dynamics.exits.beta_e"] = 2.2  # a different posterior: every case must follow it
     post.to_csv(fit / "posterior.csv", index=False)
-    meta = {"git_commit": "feedbee" + "0" * 33, "population": 400, "generations": 8}
-    (fit / "posterior.json").write_text(json.dumps(meta))
     calibrate = load_calibrate()
+    size = {k: calibrate.FULL[k] for k in ("population", "generations")}  # the default fit
+    (fit / "posterior.json").write_text(json.dumps({"git_commit": "feedbee" + "0" * 33, **size}))
     monkeypatch.setattr(calibrate, "REPO", tmp_path)
     shutil.copytree(CASES_DIR, tmp_path / "scenarios")
     assert calibrate.main(["--install", str(fit)]) == 0

@@ -27,8 +27,9 @@ from hypothesis import strategies as st
 from mesa.discrete_space import Network
 
 from sim.model.model import OrgCultureModel, dynamics
-from sim.model.org import OrgNetwork, generate_org
+from sim.model.org import OrgNetwork, build_org, generate_org, levels_from_parents
 from sim.scenario.design import MENTOR_SELECTIONS, PAIRING_RULES, default_program
+from sim.scenario.orgchart.chart import OrgChart
 from sim.scenario.parameters import OrgSpec, Scenario
 
 WARM_UP, WEEKS = 20, 16
@@ -312,3 +313,70 @@ def test_org_network_has_the_cells_and_connections_of_mesas_network():
         assert [c.coordinate for c in other.connections.values()] == list(cell.connections)
     assert nx.utils.graphs_equal(mine.G, theirs.G)
     assert list(mine.G.edges(data=True)) == list(theirs.G.edges(data=True))
+
+
+def interleaved_chart(size: int = 120) -> OrgChart:
+    """A breadth-first chart whose Senior positions are not the first positions.
+
+    Every third report is a junior, so juniors sit between seniors on every level (an HR
+    export looks like this; a generated org numbers its seniors first).
+    """
+    parent = [-1]
+    managers = [0]
+    while len(parent) < size:
+        nxt = []
+        for m in managers:
+            for k in range(3):
+                if len(parent) == size:
+                    break
+                parent.append(m)
+                if k != 1:  # the middle report stays a junior
+                    nxt.append(len(parent) - 1)
+        managers = nxt or [len(parent) - 1]
+    parent_a = np.array(parent, dtype=np.int64)
+    n = len(parent_a)
+    nan = np.full(n, np.nan)
+    return OrgChart(
+        parent=parent_a,
+        level=levels_from_parents(parent_a),
+        department=np.zeros(n, dtype=np.int64),
+        department_names=("all",),
+        birth_year=nan.copy(),
+        hire_date=np.full(n, np.datetime64("NaT", "D"), dtype="datetime64[D]"),
+        digital=nan.copy(),
+        engagement=nan.copy(),
+        source="interleaved",
+    )
+
+
+def test_reference_agrees_when_seniors_are_not_the_first_positions():
+    # The fast step reads the seniors through a slice when they are positions 0..n_s - 1
+    # (every generated org); an imported chart takes the index-array path.
+    chart = interleaved_chart()
+    model = OrgCultureModel(busy_scenario(len(chart.parent)), busy_design(), 9, org_chart=chart)
+    seniors = model.org.senior_positions
+    assert not np.array_equal(seniors, np.arange(len(seniors)))
+    model.run_for(WARM_UP)
+    assert not model.people.filled.all()
+    run_side_by_side(model, weeks=10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    parent_picks=st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=60),
+    vacant=st.lists(st.booleans(), min_size=61, max_size=61),
+)
+def test_nearest_filled_manager_climbs_past_every_vacancy(parent_picks, vacant):
+    # A random tree (parents precede children), random vacancies, stacked ones included:
+    # the nearest filled position up the chain, found by walking it one step at a time.
+    parent = np.array([-1] + [int(u * (i + 1)) for i, u in enumerate(parent_picks)])
+    org = build_org(parent, OrgSpec(size=len(parent)), np.random.default_rng(0))
+    filled = ~np.array(vacant[: len(parent)])
+    people = type("FilledOnly", (), {"filled": filled})()
+    expected = []
+    for i in range(len(parent)):
+        m = parent[i]
+        while m >= 0 and not filled[m]:
+            m = parent[m]
+        expected.append(m)
+    assert dynamics.nearest_filled_manager(people, org).tolist() == expected

@@ -32,6 +32,26 @@ from sim.scenario.parameters import (
 )
 
 
+def senior_block(org: Org) -> slice | np.ndarray:
+    """`org.senior_positions` as a slice when they are the first positions, else the array.
+
+    A generated org numbers positions level by level, so its seniors are positions 0 to
+    n_s - 1: reading them through a slice is a view (no gather) and writing is in place
+    (no scatter). An imported chart may number them otherwise; then the index array. Either
+    way the same elements in the same order, so the same numbers. Kept on the org (a frozen
+    structure, like its other derived arrays).
+    """
+    cache = org.__dict__
+    block = cache.get("_senior_block")
+    if block is None:
+        seniors = org.senior_positions
+        n_s = len(seniors)
+        first = n_s == 0 or (seniors[0] == 0 and seniors[-1] == n_s - 1)
+        block = slice(0, n_s) if first else seniors
+        cache["_senior_block"] = block
+    return block
+
+
 # --- Program: sessions -------------------------------------------------------------------
 def session_quality(k: np.ndarray, design: ProgramDesign, sp: SessionParams) -> np.ndarray:
     """Quality q of sessions whose pairs have now met k times (k includes this session)."""
@@ -93,7 +113,11 @@ def senior_spillover(people: People, org: Org, sigma: float) -> np.ndarray:
     n = len(org.senior_positions)
     total = np.bincount(rank, weights=gap, minlength=n)
     count = np.bincount(rank, weights=live, minlength=n)
-    return sigma * np.divide(total, count, out=np.zeros(n), where=count > 0)
+    # count is a whole number; where it is 0 so is total, and 0 / 1 is the 0 asked for.
+    # (Not in place: with no ties at all bincount returns whole-number zeros.)
+    gain = np.divide(total, np.maximum(count, 1.0))
+    gain *= sigma
+    return gain
 
 
 def drift_knowledge(people: People, org: Org, kp: KnowledgeParams, spillover: bool = True) -> None:
@@ -102,16 +126,26 @@ def drift_knowledge(people: People, org: Org, kp: KnowledgeParams, spillover: bo
     `spillover` False (the network ablation) leaves the spillover out: as sigma = 0 would.
     """
     d, x = people.digital, people.exposure
-    seniors = org.senior_positions
-    new_d = d + kp.phi * (x - d)
+    seniors = senior_block(org)
+    # d + phi (x - d), in place (a sum or product of two floats does not depend on which
+    # comes first, so this rounds as the formula does).
+    new_d = np.subtract(x, d)
+    new_d *= kp.phi
+    new_d += d
     if spillover:
         new_d[seniors] += senior_spillover(people, org, kp.sigma)
     # Juniors' exposure stays native (daily use refreshes it); seniors' moves, from the
-    # knowledge they had at the start of the week.
+    # knowledge they had at the start of the week: x + psi max(0, d - x) - drift x / 52.
     x_s = x[seniors]
-    new_x_s = x_s + kp.psi * np.maximum(0.0, d[seniors] - x_s) - kp.frontier_drift * x_s / 52.0
+    step = np.subtract(d[seniors], x_s)
+    np.maximum(0.0, step, out=step)
+    step *= kp.psi
+    drift = np.multiply(kp.frontier_drift, x_s)
+    drift /= 52.0
+    step += x_s
+    step -= drift
     unit_interval(new_d, out=d)
-    x[seniors] = unit_interval(new_x_s)
+    x[seniors] = unit_interval(step, out=step)
 
 
 # --- Engagement -------------------------------------------------------------------------
@@ -136,8 +170,8 @@ def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndar
     for every position (a senior's value is what a junior in its place would feel) so that
     the target needs no scatter into the junior positions.
     """
-    seniors = org.senior_positions
-    n_s = len(seniors)
+    seniors = senior_block(org)
+    n_s = len(org.senior_positions)
     # Per senior, (l if filled else 0, 1 if filled else 0), plus a sentinel row (0, 0) that
     # the chain's positions past the top index. Every position in a chain is a Senior one.
     per_senior = np.zeros((n_s + 1, 2))
@@ -145,57 +179,99 @@ def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndar
     np.copyto(here, people.filled[seniors])
     stock = people.listening[seniors]
     lsig = per_senior[:n_s, 0]
-    np.divide(stock, stock + ep.l_half, out=lsig)
+    np.add(stock, ep.l_half, out=lsig)
+    np.divide(stock, lsig, out=lsig)
     lsig *= here
-    # Each senior's sums over itself and the chain_depth - 1 above it (one gather of both
-    # columns for every step up; np.take's clip mode skips the bounds check: every index is
-    # in range), added step by step in chain order.
-    ranks = org.senior_chain_ranks(ep.chain_depth)
-    up = np.take(per_senior, ranks, axis=0, mode="clip")
-    up_sums = np.zeros((n_s + 1, 2))
-    chain_sums = up_sums[:n_s]
-    np.copyto(chain_sums, up[0])
-    for step in up[1:]:
-        chain_sums += step
+    # Each (manager, department) slot's sums over the manager and the chain_depth - 1 above
+    # it (one gather of both columns for every step up; take's clip mode skips the bounds
+    # check: every index is in range), added step by step in chain order.
+    up = per_senior.take(_slot_chain_ranks(org, ep.chain_depth), axis=0, mode="clip")
+    sums = up[0]
+    if len(up) > 1:
+        sums = np.add(sums, up[1])
+        for c in range(2, len(up)):
+            np.add(sums, up[c], out=sums)
+    department = org.senior_department
     n_dept = org.n_departments
-    held = np.bincount(org.senior_department, weights=lsig, minlength=n_dept)
-    heads = np.bincount(org.senior_department, weights=here, minlength=n_dept)
-    dept_mean = np.divide(held, heads, out=np.zeros(n_dept), where=heads > 0)
+    dept_mean = np.bincount(department, weights=lsig, minlength=n_dept)
+    heads = np.bincount(department, weights=here, minlength=n_dept)
+    # heads is a whole number; where it is 0 so is the sum, and 0 / 1 is the 0 asked for.
+    dept_mean = np.divide(dept_mean, np.maximum(heads, 1.0))  # (no seniors: int zeros)
     dept_mean *= 1.0 - ep.w_chain
-    # A position's climate depends on its manager's sums and its department only: computed
+    # A position's climate depends on its manager's chain and its department only: computed
     # once per (manager, department) slot, then gathered to every position.
-    slot, slot_manager, slot_department = org.climate_slots
-    sums = np.take(up_sums, slot_manager, axis=0, mode="clip")
+    slot, _, slot_department = org.climate_slots
     total, count = sums[:, 0], sums[:, 1]
     # count is a whole number: where it is 0 so is total, and 0 / 1 is the 0 asked for.
     by_slot = total / np.maximum(count, 1.0)
     by_slot *= ep.w_chain
-    by_slot += np.take(dept_mean, slot_department, mode="clip")
-    climate = np.take(by_slot, slot, mode="clip")
-    return climate
+    by_slot += dept_mean.take(slot_department, mode="clip")
+    return by_slot.take(slot, mode="clip")
+
+
+def _slot_chain_ranks(org: Org, depth: int) -> np.ndarray:
+    """Senior ranks of each climate slot's manager and the `depth` - 1 above it.
+
+    Shape (depth, slots): `org.senior_chain_ranks(depth)` read at each slot's manager,
+    the sentinel rank past the top where there is none. Kept on the org for the chain
+    ranks it was read from (a replaced chain array is read afresh).
+    """
+    ranks = org.senior_chain_ranks(depth)
+    cache = org.__dict__.setdefault("_slot_chain_ranks", {})
+    known = cache.get(depth)
+    if known is None or known[0] is not ranks:
+        n_s = len(org.senior_positions)
+        past_top = np.full((depth, 1), n_s, dtype=ranks.dtype)
+        by_slot = np.concatenate((ranks, past_top), axis=1)[:, org.climate_slots[1]]
+        by_slot.setflags(write=False)
+        known = cache[depth] = (ranks, by_slot)
+    return known[1]
 
 
 def nearest_filled_manager(people: People, org: Org) -> np.ndarray:
     """For each position, the nearest filled position up the chain (-1 if none).
 
-    Where no position below a vacancy needs to look further up, this is `org.parent`
-    itself: read it, do not change it.
+    With no Senior position vacant this is `org.parent` itself: read it, do not change it.
     """
-    # Only the reports of vacant positions need to look further up than their manager (and
-    # only Senior positions have reports).
-    vacant = org.senior_positions[~people.filled[org.senior_positions]]
-    below_vacancy = org.reports_of(vacant)
-    if len(below_vacancy) == 0:
+    # Only Senior positions have reports, so only a vacant senior sends anyone further up:
+    # find the nearest filled senior at or above each senior (itself where filled), then
+    # read it at each position's manager.
+    filled_seniors = people.filled[senior_block(org)]
+    vacant = (~filled_seniors).nonzero()[0]
+    if len(vacant) == 0:
         return org.parent
-    mgr = org.parent.copy()
-    up = mgr[below_vacancy]
+    up_rank, positions = _senior_ladder(org)
+    # Ranks above each vacant senior, climbing while vacant; the sentinel rank past the top
+    # counts as filled, so the climb stops there.
+    live = np.concatenate((filled_seniors, _TRUE))
+    above = up_rank[vacant]
     while True:
-        climb = (up >= 0) & ~people.filled[np.maximum(up, 0)]
+        climb = ~live[above]
         if not climb.any():
             break
-        up[climb] = org.parent[up[climb]]
-    mgr[below_vacancy] = up
-    return mgr
+        above[climb] = up_rank[above[climb]]
+    nearest = positions.copy()
+    nearest[vacant] = positions[above]
+    return nearest.take(org.manager_rank)
+
+
+_TRUE = np.ones(1, dtype=bool)
+
+
+def _senior_ladder(org: Org) -> tuple[np.ndarray, np.ndarray]:
+    """(each senior's manager as a senior rank, the top's: their count; senior positions + [-1]).
+
+    Index both with senior ranks, with one sentinel rank past the top (kept on the org).
+    """
+    cache = org.__dict__
+    ladder = cache.get("_senior_ladder")
+    if ladder is None:
+        seniors = org.senior_positions
+        ladder = (org.manager_rank[seniors], np.append(seniors, -1))
+        for a in ladder:
+            a.setflags(write=False)
+        cache["_senior_ladder"] = ladder
+    return ladder
 
 
 def engagement_target(
@@ -230,7 +306,7 @@ def engagement_target(
         voice = signal(people.voice, ep.l_half)  # 0 at seniors: they hold no voice stock
         voice *= ep.a_voice
         target += voice
-    seniors = org.senior_positions
+    seniors = senior_block(org)
     target[seniors] = people.e0[seniors]
     return unit_interval(target, out=target)
 
@@ -301,8 +377,9 @@ def draw_exits(
     those alone, with the same formula, and compared with the same draw.
     """
     # A margin far above rounding error keeps every possible leaver among the candidates.
-    candidates = (uniforms < _weekly_cap(xp.max_annual) * (1.0 + 1e-9) + 1e-15).nonzero()[0]
-    candidates = candidates[people.filled[candidates]]
+    maybe = uniforms < _weekly_cap(xp.max_annual) * (1.0 + 1e-9) + 1e-15
+    maybe &= people.filled
+    candidates = maybe.nonzero()[0]
     annual = annual_exit_probability(people, org, recent_neighbour_exits, xp, at=candidates)
     return candidates[uniforms[candidates] < weekly_exit_probability(annual)]
 
@@ -338,12 +415,16 @@ def exit_contagion(
     # Each neighbour once, with the number of its ties to leavers (np.unique, spelt out:
     # this runs every week and np.unique's fixed cost is most of the work).
     nbrs.sort()
-    first = np.concatenate(([True], nbrs[1:] != nbrs[:-1])).nonzero()[0]
-    hit = nbrs[first]
-    times = np.concatenate((first[1:], [len(nbrs)])) - first
-    stay = people.filled[hit]
-    # Leavers among those hit (both lists ascending) are leaving, not staying.
-    at = np.minimum(hit.searchsorted(leavers), len(hit) - 1)
-    stay[at[hit[at] == leavers]] = False
-    hit, hits = hit[stay], times[stay].astype(np.float64)
+    n = len(nbrs)
+    starts = np.empty(n + 1, dtype=bool)  # where a run of one neighbour starts; then the end
+    starts[0] = starts[n] = True
+    np.not_equal(nbrs[1:], nbrs[:-1], out=starts[1:n])
+    bounds = starts.nonzero()[0]
+    hit = nbrs[bounds[:-1]]
+    times = np.subtract(bounds[1:], bounds[:-1])
+    # Those hit who stay: filled, and not leaving (leavers are still marked filled).
+    staying = people.filled.copy()
+    staying[leavers] = False
+    stay = staying[hit]
+    hit, hits = hit[stay], times[stay]  # c_e x a whole number: as c_e x float(count)
     people.engagement[hit] = np.maximum(0.0, people.engagement[hit] - c_e * hits)

@@ -8,14 +8,13 @@ formula), and `summarise` reduces a series to one row per run, per year relative
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
-from itertools import accumulate
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
 
-from sim.model.dynamics import signal
 from sim.model.people import GENERATIONS
 
 if TYPE_CHECKING:
@@ -36,6 +35,7 @@ class ObservedModel(Protocol):
 
 
 GEN_KEYS = ("boomer", "gen_x", "millennial", "gen_z")
+NAN = float("nan")
 ROLES = ("junior", "senior")
 
 
@@ -89,6 +89,13 @@ class WeeklyRecorder:
         self._role_positions = (org.size - len(org.senior_positions), len(org.senior_positions))
         self._leaders = np.flatnonzero(model.leadership_mask)
         self._no_dept_exits = [0] * org.n_departments
+        # Positions by role, seniors first, each role in position order: the filled ones
+        # among them are the two role groups side by side.
+        # (None where that is position order: the seniors are the first positions.)
+        seniors_first = np.argsort(~org.is_senior, kind="stable")
+        in_order = np.array_equal(seniors_first, np.arange(org.size))
+        self._seniors_first = None if in_order else seniors_first
+        self._senior_code2 = org.is_senior.astype(np.int8) * np.int8(2)
         self.columns: tuple[str, ...] = (
             "week",
             *(f"{c}_{role}" for role in ROLES for c in ROLE_COLUMNS),
@@ -113,7 +120,7 @@ class WeeklyRecorder:
         m = self.model
         p, org = m.people, m.org
         self._series = self._columns = None
-        nan = float("nan")
+        nan = NAN
         filled = p.filled
         e = p.engagement
         engaged = e >= m.config.dynamics.engagement.engaged_threshold
@@ -128,62 +135,90 @@ class WeeklyRecorder:
             # A leaver counts in the generation they had when they left.
             exits_by_gen = np.bincount(leavers.generation, minlength=n_gen).tolist()
             exits_by_dept = np.bincount(org.department[left], minlength=org.n_departments).tolist()
-        seniors_here = filled & org.is_senior
+        # Group sizes and engaged counts of every (generation, role) in one bincount: code
+        # 4 x generation + 2 x senior + engaged (vacant positions: generation n_gen).
+        gen_key = np.where(filled, p.generation, n_gen)
+        code = gen_key * 4
+        code += self._senior_code2
+        code += engaged
+        counts = np.bincount(code, minlength=4 * n_gen + 4).tolist()
+        engaged_heads = counts[1::2]  # by 2 x generation + senior
+        heads = [n_out + n_in for n_out, n_in in zip(counts[::2], engaged_heads, strict=True)]
+        n_role = (sum(heads[0 : 2 * n_gen : 2]), sum(heads[1 : 2 * n_gen : 2]))
+        engaged_role = (
+            sum(engaged_heads[0 : 2 * n_gen : 2]),
+            sum(engaged_heads[1 : 2 * n_gen : 2]),
+        )
+        # The role groups' four columns gathered into the rows of one array (filled seniors,
+        # then filled juniors) and each group's rows summed in one call: each row's sum is
+        # numpy's pairwise sum of that column, as values[mask].mean() sums it. With a
+        # program, a fifth row: the seniors' listening signals, then the juniors' voice.
+        if self._seniors_first is None:  # the seniors are the first positions
+            order = filled.nonzero()[0]
+        else:
+            order = self._seniors_first[filled[self._seniors_first]]
+        n_s = n_role[1]
+        prog = m.program
+        columns = (e, p.exit_risk, p.digital, p.business)
+        values = np.empty((4 if prog is None else 5, len(order)))
+        for i, column in enumerate(columns):
+            column.take(order, out=values[i], mode="clip")
+        if prog is not None:
+            stocks = values[4]
+            p.listening.take(order[:n_s], out=stocks[:n_s], mode="clip")
+            p.voice.take(order[n_s:], out=stocks[n_s:], mode="clip")
+            np.divide(stocks, stocks + m.config.dynamics.engagement.l_half, out=stocks)
+        sums = (
+            np.add.reduce(values[:, n_s:], axis=1).tolist(),
+            np.add.reduce(values[:, :n_s], axis=1).tolist(),
+        )
         row: list[float] = [week]
-        by_role = ((filled ^ seniors_here).nonzero()[0], seniors_here.nonzero()[0])
-        row_groups = (by_role[1], by_role[0])  # filled seniors, filled juniors
-        for r, at in enumerate(by_role):
-            n = len(at)
-            # The group's four columns gathered into the rows of one array and summed row by
-            # row in one call: each row's sum is numpy's pairwise sum of that column, as
-            # values[mask].mean() sums it.
-            values = np.empty((4, n))
-            for i, column in enumerate((e, p.exit_risk, p.digital, p.business)):
-                np.take(column, at, out=values[i], mode="clip")
-            e_sum, risk_sum, digital_sum, business_sum = np.add.reduce(values, axis=1).tolist()
+        for r in (0, 1):
+            n = n_role[r]
+            e_sum, risk_sum, digital_sum, business_sum = sums[r][:4]
             row += (
                 n,
                 self._role_positions[r] - n,
                 exits[r],
                 e_sum / n if n else nan,
-                int(np.count_nonzero(engaged[at])) / n if n else nan,
+                engaged_role[r] / n if n else nan,
                 risk_sum / n if n else nan,
                 digital_sum / n if n else nan,
                 business_sum / n if n else nan,
             )
         digital_junior = row[7]
         # Generations: a stable sort keeps each group in position order (vacant last).
-        key = np.where(filled, p.generation, n_gen)
-        by_gen = key.argsort(kind="stable")
-        bounds = list(accumulate(np.bincount(key, minlength=n_gen + 1).tolist(), initial=0))
-        by_gen = by_gen[: bounds[n_gen]]
-        e_by_gen, engaged_by_gen = e[by_gen], engaged[by_gen]
-        for code in range(n_gen):
-            lo, hi = bounds[code], bounds[code + 1]
-            n = hi - lo
+        by_gen = gen_key.argsort(kind="stable")
+        e_by_gen = e.take(by_gen[: len(order)])
+        lo = 0
+        for g in range(n_gen):
+            n = heads[2 * g] + heads[2 * g + 1]
+            hi = lo + n
             row += (
                 n,
-                exits_by_gen[code],
+                exits_by_gen[g],
                 _mean(e_by_gen[lo:hi]),
-                int(np.count_nonzero(engaged_by_gen[lo:hi])) / n if n else nan,
+                (engaged_heads[2 * g] + engaged_heads[2 * g + 1]) / n if n else nan,
             )
+            lo = hi
         row += exits_by_dept
         fluency = _mean(p.digital[self._leaders[filled[self._leaders]]])
         row += (fluency, digital_junior - fluency)
-        prog = m.program
         if prog is None:
             row += (0, 0, 0, 0, 0.0, 0.0, 0.0)
         else:
-            l_half = m.config.dynamics.engagement.l_half
-            seniors, juniors = row_groups
+            # Mean listening signal of filled seniors, mean voice signal of filled juniors.
+            listening = sums[1][4] / n_s if n_s else nan
+            n_j = n_role[0]
+            voice = sums[0][4] / n_j if n_j else nan
             row += (
                 prog.active_pairs,
                 prog.unpaired_mentees(week),
                 prog.pairs_formed,
                 prog.sessions_held,
                 prog.hours,
-                _mean(signal(p.listening[seniors], l_half)),
-                _mean(signal(p.voice[juniors], l_half)),
+                listening,
+                voice,
             )
         self._weeks.append(row)
         if m.config.observation.record_people:
@@ -238,17 +273,20 @@ class WeeklyRecorder:
         launch = m.config.launch_week
         s: dict[str, np.ndarray] = {
             "week": week,
-            "date": np.array([start + dt.timedelta(weeks=w) for w in week.tolist()], dtype=object),
+            "date": np.array(week_dates(start, tuple(week.tolist())), dtype=object),
             "weeks_since_launch": week - launch,
             **cols,
         }
-        for group in (*ROLES, *GEN_KEYS):
-            s[f"turnover_{group}"] = trailing_turnover(
-                cols[f"exits_{group}"], cols[f"headcount_{group}"]
-            )
+        # Every group's turnover in one call, a row per group (row by row the same numbers).
+        groups = (*ROLES, *GEN_KEYS)
         exits_all = cols["exits_junior"] + cols["exits_senior"]
         heads_all = cols["headcount_junior"] + cols["headcount_senior"]
-        s["turnover_all"] = trailing_turnover(exits_all, heads_all)
+        turnover = trailing_turnover(
+            np.array([*(cols[f"exits_{g}"] for g in groups), exits_all]),
+            np.array([*(cols[f"headcount_{g}"] for g in groups), heads_all]),
+        )
+        for group, values in zip((*groups, "all"), turnover, strict=True):
+            s[f"turnover_{group}"] = values
         s["turnover_annualised"] = week < 52
         c = m.config.costs
         s["turnover_cost"] = np.cumsum(
@@ -272,6 +310,15 @@ class WeeklyRecorder:
         return s
 
 
+@functools.lru_cache(maxsize=64)
+def week_dates(start: dt.date, weeks: tuple[int, ...]) -> tuple[dt.date, ...]:
+    """The calendar date of each week: start + 7 days a week.
+
+    Kept (dates are immutable): every run of a sweep asks for the same ones.
+    """
+    return tuple(start + dt.timedelta(weeks=w) for w in weeks)
+
+
 def trailing_turnover(
     exits: np.ndarray | pd.Series, headcount: np.ndarray | pd.Series
 ) -> np.ndarray:
@@ -279,24 +326,26 @@ def trailing_turnover(
 
     Week 0 has no exits yet and gets NaN. Before week 52 the window is weeks 1..w and the
     rate is scaled by 52 / w (the `turnover_annualised` column flags these weeks). Window
-    sums come from cumulative sums, exact for whole-number counts.
+    sums come from cumulative sums, exact for whole-number counts. Weeks run along the
+    last axis: 2-D arrays give one row of turnover per row of counts.
     """
     e = np.asarray(exits, dtype=np.float64)
     h = np.asarray(headcount, dtype=np.float64)
-    n_weeks = len(e)
-    weeks = np.arange(n_weeks)
-    n = np.minimum(weeks, 52).astype(np.float64)  # weeks 1..w in the window (week 0 is not)
+    n_weeks = e.shape[-1]
+    n = np.minimum(np.arange(n_weeks), 52).astype(np.float64)  # weeks 1..w (week 0 is not)
 
     def window_sum(x: np.ndarray) -> np.ndarray:
-        c = np.cumsum(np.r_[0.0, x[1:]])  # c[w] = x[1] + ... + x[w]
+        c = x.copy()
+        c[..., 0] = 0.0
+        np.cumsum(c, axis=-1, out=c)  # c[w] = x[1] + ... + x[w], in that order
         out = c.copy()
-        out[52:] -= c[:-52]
+        out[..., 52:] -= c[..., :-52]
         return out
 
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = window_sum(e) / (window_sum(h) / n)
         turnover = rate * 52.0 / n
-    turnover[0] = np.nan
+    turnover[..., 0] = np.nan
     turnover[np.isinf(turnover)] = np.nan
     return turnover
 
