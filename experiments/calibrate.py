@@ -69,6 +69,9 @@ from sim.viz.calibration_plots import pair_plot, predictive_figure  # noqa: E402
 from sim.viz.plots import save_figure  # noqa: E402
 
 QUICK = {"population": 100, "generations": 4, "draws": 50}
+# Batches (of 4 simulations) a worker runs before a fresh one replaces it: a few seconds to
+# start one, against about 100 s of simulations (300 people) and under a GB kept.
+WORKER_BATCHES = 150
 FULL = {"population": 400, "generations": 6, "draws": 300}
 DB_NAME = "abc.db"
 
@@ -381,7 +384,13 @@ def main(argv: list[str] | None = None) -> int:
     # Spawned workers are this process's own children, so their CPU time is counted once they
     # exit (a forkserver's workers are its children, not ours).
     spawn = multiprocessing.get_context("spawn")
-    pool = process_pool(args.workers, mp_context=spawn) if args.workers > 1 else None
+    pool = None
+    if args.workers > 1:
+        # pyabc's sampling keeps about a megabyte a simulation in the process that runs it
+        # (a full fit's two workers reached 11.5 GB each and the machine ran out of memory),
+        # so each worker is replaced after WORKER_BATCHES batches. Results depend on the seed
+        # only, so they do not change.
+        pool = process_pool(args.workers, mp_context=spawn, max_tasks_per_child=WORKER_BATCHES)
     try:
         done = abc_smc.generations_done(db) if args.resume else 0
         log(

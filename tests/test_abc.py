@@ -116,8 +116,9 @@ def test_an_interrupted_fit_resumes_to_the_uninterrupted_result_with_any_worker_
         abc_smc.start(fit, tmp_path / "cut.db", progress=stop_in_second)
     assert abc_smc.generations_done(tmp_path / "cut.db") == 1
 
-    # Resumed on two worker processes: the same particles, weights and thresholds.
-    with process_pool(2) as pool:
+    # Resumed on two worker processes, each replaced by a fresh one after two batches (as
+    # calibrate.py bounds their memory): the same particles, weights and thresholds.
+    with process_pool(2, max_tasks_per_child=2) as pool:
         resumed = abc_smc.resume(fit, tmp_path / "cut.db", pool, workers=2)
     pd.testing.assert_frame_equal(abc_smc.posterior_table(resumed, fit.priors), expected)
     pd.testing.assert_frame_equal(

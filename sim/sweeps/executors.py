@@ -59,7 +59,10 @@ def exit_with_parent() -> None:
 
 
 def process_pool(
-    workers: int, preload: tuple[str, ...] = (), mp_context: Any = None
+    workers: int,
+    preload: tuple[str, ...] = (),
+    mp_context: Any = None,
+    max_tasks_per_child: int | None = None,
 ) -> ProcessPoolExecutor:
     """A pool of worker processes that exit when this process dies, even by ``kill -9``.
 
@@ -69,6 +72,8 @@ def process_pool(
         mp_context: a multiprocessing context (default: forkserver where there is one, not
             fork: forking a process that may already run threads, e.g. a progress bar's
             monitor, can deadlock; else spawn).
+        max_tasks_per_child: replace a worker by a fresh one after this many tasks (None:
+            never), which bounds the memory a long job's workers can accumulate.
     """
     if mp_context is None:
         if "forkserver" in multiprocessing.get_all_start_methods():
@@ -78,7 +83,10 @@ def process_pool(
         else:  # Windows
             mp_context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=mp_context, initializer=exit_with_parent
+        max_workers=workers,
+        mp_context=mp_context,
+        initializer=exit_with_parent,
+        max_tasks_per_child=max_tasks_per_child,
     )
 
 
