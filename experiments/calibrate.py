@@ -403,19 +403,27 @@ def main(argv: list[str] | None = None) -> int:
             history = abc_smc.resume(fit, db, pool, args.workers, progress)
         else:
             history = abc_smc.start(fit, db, pool, args.workers, progress)
-        if abc_smc.generations_done(db) < args.generations:
-            log(f"stopped after {abc_smc.generations_done(db)} generations (as asked)")
-            return 0
-        posterior = abc_smc.posterior_table(history, fit.priors)
-        gens = abc_smc.generation_table(history)
-        log(f"fit done: {int(gens['samples'].sum())} simulations; predicting {args.draws} draws")
-        task_list = predict.tasks(posterior, args.draws, args.seed, CASES_DIR)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    if abc_smc.generations_done(db) < args.generations:
+        log(f"stopped after {abc_smc.generations_done(db)} generations (as asked)")
+        return 0
+    posterior = abc_smc.posterior_table(history, fit.priors)
+    gens = abc_smc.generation_table(history)
+    log(f"fit done: {int(gens['samples'].sum())} simulations; predicting {args.draws} draws")
+    task_list = predict.tasks(posterior, args.draws, args.seed, CASES_DIR)
 
-        def pred_progress(done: int, total: int) -> None:
-            if done % max(1, total // 10) == 0 or done == total:
-                el = time.time() - started
-                log(f"predictions: {done}/{total} runs; {el:.0f} s elapsed")
+    def pred_progress(done: int, total: int) -> None:
+        if done % max(1, total // 10) == 0 or done == total:
+            el = time.time() - started
+            log(f"predictions: {done}/{total} runs; {el:.0f} s elapsed")
 
+    # The predictions run no pyabc code, so they get a plain pool: with every task queued at
+    # once, Python 3.12's pool that replaces its workers hung here once when both workers
+    # were replaced (no worker left, the queue still full).
+    pool = process_pool(args.workers, mp_context=spawn) if args.workers > 1 else None
+    try:
         predictive = predict.predict(task_list, pool, pred_progress)
     finally:
         if pool is not None:
