@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_experiment.py [--runs 1000] [--workers 2] [--outcomes summary]
 
-Uses the project's Experiment API (`sim.sweeps.experiment`): 1,000 replicates of the built-in
+Uses the project's Experiment API (`sim.runs.experiment`): 1,000 replicates of the built-in
 scenario's program design, run by `run_experiment` on a local process pool of 2 workers
 (forkserver) into its SQLite result store (a row per run; with --outcomes series, the
 weekly series too). The time covers everything: starting the workers, the runs, sending
@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Row, machine_lines, print_rows  # noqa: E402
 
+from sim.runs.experiment import Experiment, run_experiment  # noqa: E402
+from sim.runs.store import ResultStore  # noqa: E402
 from sim.scenario.parameters import default_scenario  # noqa: E402
-from sim.sweeps.experiment import Experiment, run_experiment  # noqa: E402
-from sim.sweeps.store import ResultStore  # noqa: E402
 
 TARGET = 60.0
 
@@ -53,7 +53,7 @@ def measure(runs: int = 1000, workers: int = 2, outcomes: str = "summary") -> li
     return [
         Row(
             f"experiment of {runs:,} division runs on {workers} local workers, stored "
-            f"(sim.sweeps.experiment, SQLite, {outcomes})",
+            f"(sim.runs.experiment, SQLite, {outcomes})",
             f"{wall:.1f} s ({runs / wall:.1f} runs/s; {stored:,} rows stored)",
             f"<= {TARGET:.0f} s",
             ok and wall <= TARGET,

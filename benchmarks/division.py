@@ -2,9 +2,9 @@
 
 Usage: python benchmarks/division.py [--repeats 30]
 
-`sim.sweeps.runs.run_one(default_scenario(), "program", ...)`: build, 104 weekly steps, the weekly
-series and the summary row with provenance -- exactly what one replicate of `sim run` or an
-experiment does. Median over fresh seeds after warm-up runs, in this process.
+`sim.runs.replicates.run_one(default_scenario(), "program", ...)`: build, 104 weekly steps, the
+weekly series and the summary row with provenance -- exactly what one replicate of `sim run` or
+an experiment does. Median over fresh seeds after warm-up runs, in this process.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Row, machine_lines, median_time, print_rows  # noqa: E402
 
+from sim.runs.replicates import run_one  # noqa: E402
 from sim.scenario.parameters import default_scenario  # noqa: E402
-from sim.sweeps.runs import run_one  # noqa: E402
 
 TARGET = 0.10
 

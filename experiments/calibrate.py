@@ -12,7 +12,7 @@
    posterior_summary.csv, predictive.csv, predictive_summary.csv, pairs.png,
    predictive.png, calibration.md (for a reviewer), run.json and abc.db.
 
-The result depends on --seed only, not on --workers (sim.sweeps.abc_smc.OrderedSampler).
+The result depends on --seed only, not on --workers (sim.calibration.abc_smc.OrderedSampler).
 
 Examples:
   python experiments/calibrate.py --quick                  # about 5 minutes on 2 cores
@@ -49,15 +49,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a plain script from anywhere
     sys.path.insert(0, str(REPO))
 
-from sim.errors import InputError  # noqa: E402
-from sim.provenance import dependency_versions, git_commit  # noqa: E402
-from sim.scenario.cases import CASES_DIR  # noqa: E402
-from sim.scenario.priors import PRIORS, unfitted_priors  # noqa: E402
-from sim.sweeps import abc_smc, predict  # noqa: E402
-from sim.sweeps.calibration import Case  # noqa: E402
-from sim.sweeps.case_medians import install_case_medians  # noqa: E402
-from sim.sweeps.executors import process_pool  # noqa: E402
-from sim.sweeps.posterior import (  # noqa: E402
+from sim.calibration import abc_smc, predict  # noqa: E402
+from sim.calibration.case_medians import install_case_medians  # noqa: E402
+from sim.calibration.cases import Case  # noqa: E402
+from sim.calibration.posterior import (  # noqa: E402
     POSTERIOR_NAME,
     SIDECAR_NAME,
     posterior_summary,
@@ -65,6 +60,11 @@ from sim.sweeps.posterior import (  # noqa: E402
     read_sidecar,
     write_posterior,
 )
+from sim.errors import InputError  # noqa: E402
+from sim.provenance import dependency_versions, git_commit  # noqa: E402
+from sim.runs.executors import process_pool  # noqa: E402
+from sim.scenario.cases import CASES_DIR  # noqa: E402
+from sim.scenario.priors import PRIORS, unfitted_priors  # noqa: E402
 from sim.viz.calibration_plots import pair_plot, predictive_figure  # noqa: E402
 from sim.viz.plots import save_figure  # noqa: E402
 

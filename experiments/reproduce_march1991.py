@@ -38,7 +38,7 @@ if str(REPO) not in sys.path:  # run as a plain script from anywhere
     sys.path.insert(0, str(REPO))
 
 from sim.classic.march1991 import run_batch  # noqa: E402
-from sim.sweeps.executors import exit_with_parent  # noqa: E402
+from sim.runs.executors import exit_with_parent  # noqa: E402
 
 N = 50
 P1_GRID = [round(0.1 * i, 1) for i in range(1, 10)]

@@ -4,7 +4,7 @@ Two parts, both on the built-in 500-person division with its formal, focused, on
 program for every senior (2 years):
 
   sensitivity  Morris screening of the 19 uncertain behavioural parameters of
-               sim.sweeps.sensitivity.PUBLISHED_RANGES (each range commented there), then
+               sim.studies.sensitivity.PUBLISHED_RANGES (each range commented there), then
                Sobol indices (S1, ST, 95% bootstrap intervals) of those whose mu* is at
                least 10% of the largest for some outcome (at most 4 quick, 6 full), the
                others at their defaults. Outcomes: junior turnover in year 2, junior

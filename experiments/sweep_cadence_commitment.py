@@ -31,10 +31,10 @@ if str(REPO) not in sys.path:  # run as a plain script from anywhere
 
 from sim import analysis  # noqa: E402
 from sim.cli.scripts import run_stage, script_main, script_parser  # noqa: E402
+from sim.runs.experiment import Experiment  # noqa: E402
+from sim.runs.store import write_table  # noqa: E402
 from sim.scenario.design import default_program  # noqa: E402
 from sim.scenario.parameters import OrgSpec, Scenario  # noqa: E402
-from sim.sweeps.experiment import Experiment  # noqa: E402
-from sim.sweeps.store import write_table  # noqa: E402
 from sim.viz.plots import heatmap_figure, save_figure  # noqa: E402
 
 NAME = "sweep_cadence_commitment"

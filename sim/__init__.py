@@ -11,11 +11,7 @@ The public API is a handful of nouns:
 
 from sim.model.agents import Employee, Junior, Senior
 from sim.model.model import OrgCultureModel
-from sim.scenario.design import ProgramDesign
-from sim.scenario.loading import load_scenario
-from sim.scenario.parameters import Scenario, default_scenario
-from sim.scenario.seeds import replicate_seeds
-from sim.sweeps.experiment import (
+from sim.runs.experiment import (
     Experiment,
     Factorial,
     LatinHypercube,
@@ -24,7 +20,11 @@ from sim.sweeps.experiment import (
     Sobol,
     Values,
 )
-from sim.sweeps.runs import Results, run_scenario
+from sim.runs.replicates import Results, run_scenario
+from sim.scenario.design import ProgramDesign
+from sim.scenario.loading import load_scenario
+from sim.scenario.parameters import Scenario, default_scenario
+from sim.scenario.seeds import replicate_seeds
 
 __all__ = [
     "Employee",

@@ -7,21 +7,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.errors import InputError
-from sim.scenario.cases import CASES_DIR
-from sim.scenario.priors import PRIORS, fitted_priors, prior_table, schema_default
-from sim.scenario.schema import field_infos
-from sim.sweeps import abc_smc, predict
-from sim.sweeps.calibration import Case
-from sim.sweeps.executors import process_pool
-from sim.sweeps.posterior import (
+from sim.calibration import abc_smc, predict
+from sim.calibration.cases import Case
+from sim.calibration.posterior import (
     draw_particles,
     posterior_summary,
     read_posterior,
     weighted_quantiles,
     write_posterior,
 )
-from sim.sweeps.runs import run_scenario
+from sim.errors import InputError
+from sim.runs.executors import process_pool
+from sim.runs.replicates import run_scenario
+from sim.scenario.cases import CASES_DIR
+from sim.scenario.priors import PRIORS, fitted_priors, prior_table, schema_default
+from sim.scenario.schema import field_infos
 
 SMALL = {"org.size": 40}
 

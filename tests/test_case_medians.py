@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.scenario.cases import CASES_DIR
-from sim.sweeps.case_medians import (
+from sim.calibration.case_medians import (
     MARKER,
     carried_values,
     cases_with_medians,
@@ -19,7 +18,8 @@ from sim.sweeps.case_medians import (
     posterior_medians,
     rewrite_case_medians,
 )
-from sim.sweeps.posterior import library_posterior_path, read_posterior, read_sidecar
+from sim.calibration.posterior import library_posterior_path, read_posterior, read_sidecar
+from sim.scenario.cases import CASES_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -11,18 +11,18 @@ from helpers import design, small_scenario
 from sim.cli.main import main
 from sim.errors import InputError
 from sim.model.model import OrgCultureModel
-from sim.scenario.cases import CASES_DIR
-from sim.scenario.loading import load_scenario, loads_scenario
-from sim.scenario.outcomes import is_summary_outcome
-from sim.scenario.parameters import Observation
-from sim.sweeps.effects import (
+from sim.runs.effects import (
     MENTOR_COLUMNS,
     add_paired_effects,
     all_pathways_off,
     first_intake_mentors,
     mentor_counterfactual,
 )
-from sim.sweeps.runs import run_one, run_scenario
+from sim.runs.replicates import run_one, run_scenario
+from sim.scenario.cases import CASES_DIR
+from sim.scenario.loading import load_scenario, loads_scenario
+from sim.scenario.outcomes import is_summary_outcome
+from sim.scenario.parameters import Observation
 
 DESIGN = design(name="program", mentee_levels=(0, 1, 2), duration_weeks=52, cadence_weeks=2)
 

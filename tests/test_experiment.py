@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-import sim.sweeps.experiment
+import sim.runs.experiment
 from sim.cli.main import main
 from sim.errors import InputError
-from sim.sweeps.executors import SerialExecutor, open_backend
-from sim.sweeps.experiment import Experiment
-from sim.sweeps.store import ResultStore
-from sim.sweeps.sweep_file import load_sweep
+from sim.runs.executors import SerialExecutor, open_backend
+from sim.runs.experiment import Experiment
+from sim.runs.store import ResultStore
+from sim.runs.sweep_file import load_sweep
 
 # Everything a run stores except its wall time and the git commit (another commit can land
 # between two sweeps of a test; it is provenance, not a result).
@@ -144,7 +144,7 @@ def test_runs_export_to_pandas_csv_and_parquet(tmp_path, reference):
 
 def test_designs_share_seeds_so_a_program_that_never_meets_is_the_baseline(tmp_path):
     exp = load_sweep(write_sweep(tmp_path))
-    exp = sim.sweeps.experiment.Experiment(
+    exp = sim.runs.experiment.Experiment(
         exp.base, {"designs.*.commitment": [0.0]}, replicates=2, seed=3
     )
     exp.run(tmp_path / "crn.sqlite")
@@ -220,14 +220,14 @@ def test_a_changed_sweep_file_is_refused_on_resume(tmp_path, capsys):
 def test_a_run_that_raises_is_recorded_the_sweep_goes_on_and_the_exit_code_says_so(
     tmp_path, monkeypatch, capsys
 ):
-    real = sim.sweeps.experiment.tasks.run_one
+    real = sim.runs.experiment.tasks.run_one
 
     def flaky(scenario, design, replicate, seed, chart, **options):
         if design == "program" and replicate == 1 and scenario.design(design).cadence_weeks == 4:
             raise RuntimeError("boom in the model")
         return real(scenario, design, replicate, seed, chart, **options)
 
-    monkeypatch.setattr(sim.sweeps.experiment.tasks, "run_one", flaky)
+    monkeypatch.setattr(sim.runs.experiment.tasks, "run_one", flaky)
     sweep = write_sweep(tmp_path)
     out = tmp_path / "out"
     code = main(["sweep", str(sweep), "--out", str(out), "--workers", "1", "--quiet"])
@@ -244,7 +244,7 @@ def test_a_run_that_raises_is_recorded_the_sweep_goes_on_and_the_exit_code_says_
     assert (out / "runs.csv").exists() and (out / "summary.csv").exists()
 
     # Fixed: --resume runs only the failed runs again, and the sweep is complete.
-    monkeypatch.setattr(sim.sweeps.experiment.tasks, "run_one", real)
+    monkeypatch.setattr(sim.runs.experiment.tasks, "run_one", real)
     capsys.readouterr()
     code = main(["sweep", str(sweep), "--out", str(out), "--resume", "--workers", "1", "--quiet"])
     assert code == 0
@@ -294,9 +294,7 @@ class BrokenPool(SerialExecutor):
 
 def test_a_dead_worker_stops_the_sweep_instead_of_failing_every_run(tmp_path):
     exp = load_sweep(write_sweep(tmp_path))
-    with pytest.raises(
-        sim.sweeps.experiment.WorkerLost, match="a worker process died during design"
-    ):
+    with pytest.raises(sim.runs.experiment.WorkerLost, match="a worker process died during design"):
         exp.run(tmp_path / "s.sqlite", BrokenPool())
     with ResultStore(tmp_path / "s.sqlite") as store:
         assert store.count() == 0  # nothing recorded as a model failure

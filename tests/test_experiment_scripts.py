@@ -130,9 +130,9 @@ def test_sensitivity_script_runs_the_ablation_alone_and_writes_its_tables(tmp_pa
 def test_a_failed_run_stops_a_script_before_its_table_and_a_rerun_resumes(
     tmp_path, monkeypatch, capsys
 ):
-    import sim.sweeps.experiment.tasks
+    import sim.runs.experiment.tasks
 
-    real = sim.sweeps.experiment.tasks.run_one
+    real = sim.runs.experiment.tasks.run_one
 
     def flaky(scenario, design, replicate, seed, chart, **options):
         if design == "formal_focused_two_way" and replicate == 0:
@@ -141,12 +141,12 @@ def test_a_failed_run_stops_a_script_before_its_table_and_a_rerun_resumes(
 
     script = load_script("compare_program_designs.py")
     args = ["--replicates", "2", "--workers", "1", "--out", str(tmp_path), *TINY]
-    monkeypatch.setattr(sim.sweeps.experiment.tasks, "run_one", flaky)
+    monkeypatch.setattr(sim.runs.experiment.tasks, "run_one", flaky)
     assert script.main(args) == 1
     err = capsys.readouterr().err
     assert "1 runs failed" in err and "RuntimeError: boom in the model" in err
     assert not (tmp_path / "compare_program_designs.csv").exists()
-    monkeypatch.setattr(sim.sweeps.experiment.tasks, "run_one", real)
+    monkeypatch.setattr(sim.runs.experiment.tasks, "run_one", real)
     assert script.main(args) == 0
     assert (tmp_path / "compare_program_designs.csv").exists()
 

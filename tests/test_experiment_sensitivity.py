@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from helpers import small_scenario
+from sim.runs.experiment import Experiment, Morris, Range, Sobol
 from sim.scenario.priors import PRIORS
-from sim.sweeps.experiment import Experiment, Morris, Range, Sobol
-from sim.sweeps.sensitivity import (
+from sim.studies.sensitivity import (
     PUBLISHED_RANGES,
     point_means,
     run_published_sensitivity,

@@ -10,9 +10,9 @@ import pytest
 from helpers import small_scenario
 from sim.cli.main import main
 from sim.model.observe import PROGRAM_COLUMNS
+from sim.runs.replicates import run_one, run_scenario
 from sim.scenario.design import ProgramDesign
-from sim.sweeps.explain import PATHWAYS, TOTAL, explain, shapley, with_switches
-from sim.sweeps.runs import run_one, run_scenario
+from sim.studies.explain import PATHWAYS, TOTAL, explain, shapley, with_switches
 from sim.viz.explain_plot import explain_figure, explain_tables
 
 # The program's own columns: they count sessions, which run whatever the switches say.
@@ -135,12 +135,12 @@ def test_a_pathway_the_scenario_switches_off_stays_off_and_gets_zero():
 def test_observation_extras_are_not_run_and_change_no_share(monkeypatch):
     from dataclasses import replace
 
-    import sim.sweeps.runs
+    import sim.runs.replicates
 
     def never(*args, **kwargs):
         raise AssertionError("explain ran a mentor counterfactual")
 
-    monkeypatch.setattr(sim.sweeps.runs, "mentor_counterfactual", never)
+    monkeypatch.setattr(sim.runs.replicates, "mentor_counterfactual", never)
     plain = scenario(ONE_WAY)
     extras = plain.with_changes(
         observation=replace(plain.observation, mentor_counterfactual=True, record_people=True)

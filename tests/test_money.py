@@ -9,10 +9,10 @@ from helpers import small_scenario
 from sim import analysis
 from sim.cli.main import main
 from sim.errors import InputError
+from sim.runs.replicates import run_scenario
 from sim.scenario.design import ProgramDesign
 from sim.scenario.loading import loads_scenario
 from sim.scenario.template import scenario_template
-from sim.sweeps.runs import run_scenario
 
 # Four shared seeds; costs chosen so that every measure is easy to work out by hand.
 TOY = pd.DataFrame(

@@ -17,7 +17,7 @@ from sim.model.org import INFORMAL, generate_org, shuffle_informal_ties
 from sim.scenario.design import default_program
 from sim.scenario.loading import default_with_overrides
 from sim.scenario.parameters import OrgSpec
-from sim.sweeps.ablation import EFFECT, ablation_table, run_network_ablation
+from sim.studies.ablation import EFFECT, ablation_table, run_network_ablation
 
 PEOPLE = (
     "digital",

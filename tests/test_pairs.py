@@ -18,21 +18,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import sim.sweeps.pairing_list as pairing_module
+import sim.pairs.pairing_list as pairing_module
 from sim.cli.main import main
 from sim.errors import InputError
 from sim.model.model import OrgCultureModel
 from sim.model.program import Program
-from sim.scenario.design import MENTOR_SELECTIONS, PAIRING_RULES, ProgramDesign
-from sim.scenario.orgchart import write_synthetic_org_chart
-from sim.scenario.orgchart.roster import load_roster
-from sim.scenario.parameters import Scenario
-from sim.sweeps.pairing_list import (
+from sim.pairs.pairing_list import (
     PairingList,
     pairing_list,
     tenure_weeks,
     write_pairing_list,
 )
+from sim.scenario.design import MENTOR_SELECTIONS, PAIRING_RULES, ProgramDesign
+from sim.scenario.orgchart import write_synthetic_org_chart
+from sim.scenario.orgchart.roster import load_roster
+from sim.scenario.parameters import Scenario
 
 DATE = dt.date(2026, 3, 2)
 

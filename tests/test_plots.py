@@ -10,7 +10,7 @@ from PIL import Image
 from helpers import small_scenario
 from sim import analysis
 from sim.errors import InputError
-from sim.sweeps.runs import run_scenario
+from sim.runs.replicates import run_scenario
 from sim.viz import plots
 
 

@@ -8,9 +8,9 @@ from PIL import Image
 
 from helpers import small_scenario
 from sim.cli.main import main
+from sim.runs.replicates import run_scenario
 from sim.scenario.design import ProgramDesign
 from sim.scenario.parameters import OrgSpec, Target
-from sim.sweeps.runs import run_scenario
 from sim.viz.report import changed_parameters, report_html
 
 DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')

@@ -11,7 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from helpers import small_scenario
 from sim import analysis
 from sim.cli.main import main
-from sim.sweeps.runs import run_scenario
+from sim.runs.replicates import run_scenario
 from sim.viz import plots
 
 

@@ -173,8 +173,8 @@ def test_parameter_table_lists_every_parameter():
 
 
 def test_a_synthetic_hr_export_imports_and_runs(tmp_path):
+    from sim.runs.replicates import run_scenario
     from sim.scenario.orgchart import write_synthetic_org_chart
-    from sim.sweeps.runs import run_scenario
 
     write_synthetic_org_chart(2000, tmp_path / "org.csv", seed=3)
     (tmp_path / "hr.toml").write_text(

@@ -7,8 +7,8 @@ import pytest
 
 from helpers import small_scenario
 from sim.errors import InputError
-from sim.sweeps.experiment import Experiment, RunOutcome
-from sim.sweeps.store import ResultStore
+from sim.runs.experiment import Experiment, RunOutcome
+from sim.runs.store import ResultStore
 
 
 def experiment(**changes) -> Experiment:

@@ -4,8 +4,8 @@ import pytest
 
 from helpers import small_scenario
 from sim.errors import InputError
-from sim.sweeps.experiment import Experiment, LatinHypercube, Morris, Range, Sobol
-from sim.sweeps.sweep_file import load_sweep, sweep_from_dict
+from sim.runs.experiment import Experiment, LatinHypercube, Morris, Range, Sobol
+from sim.runs.sweep_file import load_sweep, sweep_from_dict
 
 BASE = {"set": {"org.size": 60, "years": 0.2}, "replicates": 2}
 

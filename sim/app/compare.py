@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim import analysis
+from sim.runs.replicates import run_scenario
 from sim.scenario.parameters import Scenario
 from sim.scenario.seeds import replicate_seeds
-from sim.sweeps.explain import explain
-from sim.sweeps.runs import run_scenario
+from sim.studies.explain import explain
 from sim.viz.explain_plot import explain_notes, explain_tables
 
 REPLICATES = 5  # below 5 the intervals are not to be relied on (analysis.few_replicates_warning)

@@ -101,9 +101,9 @@ def run_explain(
     seeds: list[int] | None = None,
     outcomes: list[str] | None = None,
 ):
-    """Run `sim.sweeps.explain.explain` on the executor `--workers` asks for."""
-    from sim.sweeps.executors import open_backend
-    from sim.sweeps.explain import explain
+    """Run `sim.studies.explain.explain` on the executor `--workers` asks for."""
+    from sim.runs.executors import open_backend
+    from sim.studies.explain import explain
 
     with open_backend(args.workers) as backend:
         return explain(
@@ -150,7 +150,7 @@ def write_figure(folder: Path, summary: pd.DataFrame) -> Path:
 def cmd_explain(args: argparse.Namespace) -> int:
     """`sim explain [SCENARIO]`."""
     from sim.cli.scenario_args import load_for_run
-    from sim.sweeps.output import (
+    from sim.runs.output import (
         check_out_dir,
         default_out_dir,
         manifest,
@@ -163,7 +163,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     scenario = load_for_run(args)
     designs = _names(args.designs)
     outcomes = _names(args.outcomes)
-    from sim.sweeps.explain import (
+    from sim.studies.explain import (
         check_designs,
         check_outcomes,
         default_outcomes,

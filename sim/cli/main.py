@@ -1,7 +1,7 @@
 """The `sim` command: a thin layer over the Python API.
 
 Every user mistake is printed as one line per problem and exits with status 2; nothing
-is half-written (see `sim.sweeps.output`).
+is half-written (see `sim.runs.output`).
 """
 
 from __future__ import annotations
@@ -279,9 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     """`sim run` and `sim compare`."""
     from sim import analysis
+    from sim.runs.output import default_out_dir, manifest, write_atomically, write_tables
+    from sim.runs.replicates import run_scenario
     from sim.scenario.orgchart import load_chart
-    from sim.sweeps.output import default_out_dir, manifest, write_atomically, write_tables
-    from sim.sweeps.runs import run_scenario
 
     scenario = load_for_run(args)
     designs = None
@@ -302,7 +302,7 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     wanted_files = scenario.outputs
     out = args.out or (Path(wanted_files.folder).expanduser() if wanted_files.folder else None)
     out = out or default_out_dir(scenario.name)
-    from sim.sweeps.output import check_out_dir
+    from sim.runs.output import check_out_dir
 
     check_out_dir(out, args.force)
     chart = load_chart(scenario)
@@ -313,12 +313,12 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
         f"{scenario.weeks} weeks, {analysis.replicates_text(replicates)} per design"
     )
     if args.uncertainty == "posterior":
-        from sim.scenario.seeds import replicate_seeds
-        from sim.sweeps.posterior import (
+        from sim.calibration.posterior import (
             library_posterior_path,
             read_posterior,
             run_over_posterior,
         )
+        from sim.scenario.seeds import replicate_seeds
 
         args.posterior = args.posterior or library_posterior_path()
         posterior = read_posterior(args.posterior)

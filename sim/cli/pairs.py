@@ -105,15 +105,15 @@ def _date(text: str) -> dt.date:
 
 def cmd_pairs(args: argparse.Namespace) -> int:
     """`sim pairs ORG.csv --scenario S --design D --out FILE`."""
-    from sim.scenario.loading import load_scenario, scenario_file
-    from sim.scenario.orgchart.roster import load_roster
-    from sim.scenario.seeds import replicate_seeds
-    from sim.sweeps.pairing_list import (
+    from sim.pairs.pairing_list import (
         PRIVACY_NOTE,
         check_out_file,
         pairing_list,
         write_pairing_list,
     )
+    from sim.scenario.loading import load_scenario, scenario_file
+    from sim.scenario.orgchart.roster import load_roster
+    from sim.scenario.seeds import replicate_seeds
 
     check_out_file(args.out, args.force, args.org)
     scenario = load_scenario(args.scenario, args.set)

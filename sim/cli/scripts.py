@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
-from sim.sweeps.experiment import Experiment, run_experiment
-from sim.sweeps.experiment.driver import RunsFailed
+from sim.runs.experiment import Experiment, run_experiment
+from sim.runs.experiment.driver import RunsFailed
 
 
 def script_parser(

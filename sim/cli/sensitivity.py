@@ -2,10 +2,10 @@
 
 The entry points a script calls (experiments/sensitivity.py, experiments/calibrate.py):
 `publish_sensitivity` and `publish_network_ablation` run the sweeps
-(`sim.sweeps.sensitivity.run_published_sensitivity`,
-`sim.sweeps.ablation.run_network_ablation`), then draw their figures from the tables they
+(`sim.studies.sensitivity.run_published_sensitivity`,
+`sim.studies.ablation.run_network_ablation`), then draw their figures from the tables they
 wrote (`sim.viz.sensitivity_plot`) and write a short Markdown summary. They live here, not
-in `sim.sweeps`, because the sweeps never import the pictures (the layers in
+in `sim.studies`, because the studies never import the pictures (the layers in
 pyproject.toml).
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim.sweeps import ablation as abl
-from sim.sweeps.sensitivity import PublishedSensitivity, run_published_sensitivity
+from sim.studies import ablation as abl
+from sim.studies.sensitivity import PublishedSensitivity, run_published_sensitivity
 from sim.viz.plots import save_figure
 from sim.viz.sensitivity_plot import ablation_figure, sensitivity_overview_figure
 
@@ -30,7 +30,7 @@ def publish_sensitivity(
 
     Args:
         out: the output folder (the runs stay in out/morris and out/sobol, resumable).
-        quick: the quick sizes (`sim.sweeps.sensitivity.PUBLISHED_SIZES`).
+        quick: the quick sizes (`sim.studies.sensitivity.PUBLISHED_SIZES`).
         say: where progress messages go (None: nowhere).
         **options: passed to `run_published_sensitivity` (replicates, size, years, seed,
             workers, force, progress).

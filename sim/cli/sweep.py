@@ -82,10 +82,10 @@ def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """`sim sweep SWEEP.toml`: exit 0 when every run is ok, 1 when some failed."""
     from sim.analysis import replicates_text
-    from sim.sweeps.executors import open_backend
-    from sim.sweeps.experiment import WorkerLost
-    from sim.sweeps.store import ResultStore
-    from sim.sweeps.sweep_file import load_sweep
+    from sim.runs.executors import open_backend
+    from sim.runs.experiment import WorkerLost
+    from sim.runs.store import ResultStore
+    from sim.runs.sweep_file import load_sweep
 
     if args.resume and args.force:
         raise InputError(
@@ -194,8 +194,8 @@ def _prepare(out: Path, args: argparse.Namespace) -> None:
 def write_outputs(store, out: Path, exp, parquet: bool = False) -> list[Path]:
     """runs, summary, differences and sensitivity tables, and the manifest."""
     from sim import analysis
-    from sim.sweeps.output import manifest
-    from sim.sweeps.store import write_table
+    from sim.runs.output import manifest
+    from sim.runs.store import write_table
 
     written = store.export(out, "csv")
     if parquet:
@@ -226,7 +226,7 @@ def write_outputs(store, out: Path, exp, parquet: bool = False) -> list[Path]:
 def _sensitivity(store, runs: pd.DataFrame, exp) -> pd.DataFrame | None:
     if exp.sample.method not in ("sobol", "morris"):
         return None
-    from sim.sweeps.sensitivity import sensitivity_table
+    from sim.studies.sensitivity import sensitivity_table
 
     outcomes = [o for o in HEADLINE_SENSITIVITY if o in runs]
     tables = []

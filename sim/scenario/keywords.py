@@ -43,7 +43,7 @@ NOT_RUN_KEYS: dict[str, str] = {
     "replicates": "a number of runs",
     "include_baseline": "which runs a scenario makes",
     "org.chart": "a file; pass the imported chart as org_chart",
-    "observation.mentor_counterfactual": "a second run that sim.sweeps makes",
+    "observation.mentor_counterfactual": "a second run that sim.runs makes",
     "outputs": "files a command writes",
 }
 

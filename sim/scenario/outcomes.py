@@ -2,7 +2,7 @@
 
 They live with the scenario, not the model, so that a scenario's targets can be checked
 without importing the model; `sim.model.observe` computes these columns, except the effects
-measured against a paired run, which `sim.sweeps.effects` adds.
+measured against a paired run, which `sim.runs.effects` adds.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ RUN_OUTCOMES = (
     "program_cost",
     "turnover_cost",
     "mentor_retention_52w",
-    # Measured against a paired run (sim.sweeps.effects), not by the model alone:
+    # Measured against a paired run (sim.runs.effects), not by the model alone:
     "mentor_retention_counterfactual_52w",
     "mentor_retention_effect_52w",
     "digital_relevance_effect_end",

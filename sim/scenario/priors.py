@@ -1,8 +1,8 @@
 """Priors of the shared behavioural parameters, each with its evidence (docs/ODD.md section 11).
 
-One source of truth, kept as data: the joint calibration (`sim.sweeps.abc`) samples from these,
-`prior_table()` renders them for docs/ODD.md section 8 (a test keeps the two equal), and the
-posterior file carries one column per fitted key, spelt as `--set` spells it.
+One source of truth, kept as data: the joint calibration (`sim.calibration.abc_smc`) samples
+from these, `prior_table()` renders them for docs/ODD.md section 8 (a test keeps the two equal),
+and the posterior file carries one column per fitted key, spelt as `--set` spells it.
 
 Every prior is uniform over a range. Where the range is a judgment rather than a measurement,
 its source says so. `fitted=False` marks a parameter the calibration patterns cannot identify

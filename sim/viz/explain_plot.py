@@ -1,6 +1,6 @@
 """Which pathway carries a design's effect: the table and the waterfall figure of `sim explain`.
 
-Both read the explain summary (`sim.sweeps.explain.ExplainResult.summary()`, written as
+Both read the explain summary (`sim.studies.explain.ExplainResult.summary()`, written as
 explain_summary.csv): a row per design, outcome and pathway with the mean Shapley share, its
 95% interval over replicates, the percent of the total and a note where a share is exactly
 0 because the pathway cannot act. No model is run here.

@@ -3,8 +3,8 @@
 `sensitivity_overview_figure` draws the Morris screening (mu* and sigma) and the Sobol
 indices (S1 and ST) of each outcome side by side; `ablation_figure` draws each network
 variant minus the full model on the same seeds, with 95% intervals. Both read the tables
-`sim.sweeps.sensitivity.run_published_sensitivity` and
-`sim.sweeps.ablation.run_network_ablation` write; no model is run.
+`sim.studies.sensitivity.run_published_sensitivity` and
+`sim.studies.ablation.run_network_ablation` write; no model is run.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def ablation_figure(
     replicates can tell.
 
     Args:
-        table: `sim.sweeps.ablation.ablation_table`'s rows (variant, design, outcome,
+        table: `sim.studies.ablation.ablation_table`'s rows (variant, design, outcome,
             difference, ci_low, ci_high).
         outcomes: outcome column -> label, a panel each.
         variant_labels: variant -> its label (default: the variant's name).

@@ -20,7 +20,7 @@ share (a null player's presence does not change the others' Shapley values).
 
 Example:
     >>> from sim import default_scenario
-    >>> from sim.sweeps.explain import explain
+    >>> from sim.studies.explain import explain
     >>> s = default_scenario().with_changes(years=1.0)
     >>> result = explain(s, replicates=2, outcomes=["engagement_junior_end"])
     >>> sorted(result.shares["pathway"].unique())[:2]
@@ -42,6 +42,8 @@ from tqdm.auto import tqdm
 
 from sim import analysis
 from sim.errors import InputError, Problem, did_you_mean
+from sim.runs.executors import SerialExecutor
+from sim.runs.replicates import run_one
 from sim.scenario.orgchart import load_org_chart
 from sim.scenario.outcomes import (
     COUNTERFACTUAL_OUTCOMES,
@@ -52,8 +54,6 @@ from sim.scenario.outcomes import (
 )
 from sim.scenario.parameters import Pathways, Scenario
 from sim.scenario.seeds import replicate_seeds
-from sim.sweeps.executors import SerialExecutor
-from sim.sweeps.runs import run_one
 
 PATHWAYS: tuple[str, ...] = tuple(f.name for f in fields(Pathways))
 TOTAL = "total"

@@ -5,7 +5,7 @@ runs on the same seeds (common random numbers), so differences between designs a
 noise between seeds. `run_one` is a plain function of its arguments, so any executor
 (serial, processes, Dask) gives bit-identical rows. `run_scenario` pairs each design run
 with the baseline run of its seed for the effects measured against it
-(`sim.sweeps.effects.add_paired_effects`).
+(`sim.runs.effects.add_paired_effects`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from tqdm.auto import tqdm
 
 from sim.model.model import OrgCultureModel
 from sim.provenance import git_commit, package_version
+from sim.runs.effects import add_paired_effects, mentor_counterfactual
 from sim.scenario.orgchart import load_chart
 from sim.scenario.parameters import Scenario
 from sim.scenario.seeds import replicate_seeds
-from sim.sweeps.effects import add_paired_effects, mentor_counterfactual
 
 KEYS = ("design", "replicate", "seed")
 
@@ -46,7 +46,7 @@ def run_one(
     """One run: the weekly series, the summary row and (if recorded) the people table.
 
     With `observation.mentor_counterfactual` the summary row also has the mentors' retention
-    in the counterfactual run, which this runs too (`sim.sweeps.effects`). With
+    in the counterfactual run, which this runs too (`sim.runs.effects`). With
     `keep_series` False the series is None: callers that keep only the summary row skip
     building its DataFrame (the summary is computed from the same columns either way).
     """

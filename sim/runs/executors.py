@@ -134,7 +134,7 @@ def open_backend(
         yield Backend(SerialExecutor(), 1, "1 worker (serial, in this process)")
         return
     # The forkserver imports the model once, so workers start fast.
-    pool = process_pool(n, preload=("sim.sweeps.experiment",))
+    pool = process_pool(n, preload=("sim.runs.experiment",))
     try:
         yield Backend(pool, n, f"{n} local worker processes")
     finally:

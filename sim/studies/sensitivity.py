@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.runs.experiment.samples import SALIB_METHODS, Range, require_salib
 from sim.scenario.design import default_program
 from sim.scenario.parameters import OrgSpec, Scenario
 from sim.scenario.priors import prior_for
-from sim.sweeps.experiment.samples import SALIB_METHODS, Range, require_salib
 
 
 def salib_problem(definition: Mapping[str, Any]) -> dict[str, Any]:
@@ -285,9 +285,9 @@ def run_published_sensitivity(
     Raises:
         RunsFailed: some runs raised (stored with their tracebacks; rerun to resume).
     """
-    from sim.sweeps.experiment import Experiment, Morris, Sobol, run_experiment
-    from sim.sweeps.experiment.driver import RunsFailed
-    from sim.sweeps.store import ResultStore, write_table
+    from sim.runs.experiment import Experiment, Morris, Sobol, run_experiment
+    from sim.runs.experiment.driver import RunsFailed
+    from sim.runs.store import ResultStore, write_table
 
     say = say or (lambda *_: None)
     started = time.perf_counter()

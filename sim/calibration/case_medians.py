@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.sweeps.posterior import posterior_summary
+from sim.calibration.posterior import posterior_summary
 
 MARKER = "# Shared behavioural parameters: the posterior medians of the joint calibration"
 # The line after MARKER: "# (experiments/calibrate.py --quick, commit f4dff43; docs/ODD.md ..."

@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError, Problem
+from sim.runs.replicates import Results, run_scenario
 from sim.scenario.cases import CASES_DIR
 from sim.scenario.parameters import Scenario
 from sim.scenario.priors import PRIORS, prior_for
-from sim.sweeps.runs import Results, run_scenario
 
 WEIGHT = "weight"
 POSTERIOR_NAME = "posterior.csv"

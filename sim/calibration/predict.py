@@ -23,13 +23,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.calibration.abc_smc import CASE_DESIGN, PATTERNS, pattern_statistics
+from sim.calibration.cases import Case
+from sim.calibration.posterior import draw_particles
+from sim.runs.replicates import run_one
 from sim.scenario.parameters import Scenario
 from sim.scenario.priors import Prior, unfitted_priors
 from sim.scenario.seeds import replicate_seeds
-from sim.sweeps.abc_smc import CASE_DESIGN, PATTERNS, pattern_statistics
-from sim.sweeps.calibration import Case
-from sim.sweeps.posterior import draw_particles
-from sim.sweeps.runs import run_one
 
 
 @dataclass(frozen=True)

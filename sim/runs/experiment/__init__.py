@@ -25,10 +25,10 @@ Example:
     (2, 8)
 """
 
-from sim.sweeps.experiment.definition import Experiment, run_experiment
-from sim.sweeps.experiment.driver import SweepReport, WorkerLost
-from sim.sweeps.experiment.points import point_scenario
-from sim.sweeps.experiment.samples import (
+from sim.runs.experiment.definition import Experiment, run_experiment
+from sim.runs.experiment.driver import SweepReport, WorkerLost
+from sim.runs.experiment.points import point_scenario
+from sim.runs.experiment.samples import (
     Factorial,
     LatinHypercube,
     Morris,
@@ -36,7 +36,7 @@ from sim.sweeps.experiment.samples import (
     Sobol,
     Values,
 )
-from sim.sweeps.experiment.tasks import RunOutcome, RunTask, run_task
+from sim.runs.experiment.tasks import RunOutcome, RunTask, run_task
 
 __all__ = [
     "Experiment",

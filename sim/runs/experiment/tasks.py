@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.errors import InputError
+from sim.runs.experiment.points import point_scenario
+from sim.runs.replicates import run_one
 from sim.scenario.parameters import Scenario
-from sim.sweeps.experiment.points import point_scenario
-from sim.sweeps.runs import run_one
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,9 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError, Problem, did_you_mean
-from sim.scenario.design import ProgramDesign
-from sim.scenario.parameters import Scenario
-from sim.scenario.schema import field_infos, type_options
-from sim.scenario.seeds import replicate_seeds
-from sim.sweeps.experiment.driver import SweepReport, drive
-from sim.sweeps.experiment.points import point_scenario
-from sim.sweeps.experiment.samples import (
+from sim.runs.experiment.driver import SweepReport, drive
+from sim.runs.experiment.points import point_scenario
+from sim.runs.experiment.samples import (
     SALIB_METHODS,
     Factorial,
     LatinHypercube,
@@ -36,7 +32,11 @@ from sim.sweeps.experiment.samples import (
     Values,
     require_salib,
 )
-from sim.sweeps.experiment.tasks import RunTask
+from sim.runs.experiment.tasks import RunTask
+from sim.scenario.design import ProgramDesign
+from sim.scenario.parameters import Scenario
+from sim.scenario.schema import field_infos, type_options
+from sim.scenario.seeds import replicate_seeds
 
 # Keys an experiment sets itself: varying them per point would break common random numbers.
 RESERVED_PATHS = {
@@ -427,7 +427,7 @@ class Experiment:
         """Run every task not yet stored; write each run to the store as it finishes.
 
         Args:
-            store: a `sim.sweeps.store.ResultStore` or a path to one (an SQLite file).
+            store: a `sim.runs.store.ResultStore` or a path to one (an SQLite file).
             executor: any `concurrent.futures.Executor` (default: serial, in this process).
             resume: continue a store made by this same experiment (skip stored runs).
             window: runs in flight at once (bounds memory; a few per worker is plenty).
@@ -436,8 +436,8 @@ class Experiment:
         Returns:
             A `SweepReport` of what ran, what was skipped and what failed.
         """
-        from sim.sweeps.executors import SerialExecutor
-        from sim.sweeps.store import ResultStore
+        from sim.runs.executors import SerialExecutor
+        from sim.runs.store import ResultStore
 
         own_store = not isinstance(store, ResultStore)
         db = ResultStore(store) if own_store else store
@@ -471,8 +471,8 @@ def run_experiment(
     experiment in ``out`` is continued (its runs are kept); a store of another experiment
     is refused unless ``force`` (which discards it).
     """
-    from sim.sweeps.executors import open_backend
-    from sim.sweeps.store import STORE_NAME, ResultStore
+    from sim.runs.executors import open_backend
+    from sim.runs.store import STORE_NAME, ResultStore
 
     path = Path(out) / STORE_NAME
     if force:

@@ -27,11 +27,11 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis import outcome_interval
+from sim.runs.experiment import Experiment, run_experiment
+from sim.runs.experiment.driver import RunsFailed
+from sim.runs.store import write_table
 from sim.scenario.design import default_program
 from sim.scenario.parameters import OrgSpec, Scenario
-from sim.sweeps.experiment import Experiment, run_experiment
-from sim.sweeps.experiment.driver import RunsFailed
-from sim.sweeps.store import write_table
 
 NAME = "network-ablation"
 FULL = "full"

@@ -267,7 +267,7 @@ def target_table(summary: pd.DataFrame, targets: Sequence) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# --- experiments and sweeps (sim.sweeps.experiment): a row per run, keyed by design and point
+# --- experiments and sweeps (sim.runs.experiment): a row per run, keyed by design and point
 def summarise_points(
     runs: pd.DataFrame, outcomes: Sequence[str], params: Sequence[str] = ()
 ) -> pd.DataFrame:

@@ -29,7 +29,7 @@ seed from it; batches are collected in index order and the generation takes the 
 accepted. So the accepted particles, and the database, depend on the seed only, not on the
 number of workers, and a run resumed from its database (`resume`) continues exactly as the
 uninterrupted run would have. Any `concurrent.futures` executor of the project serves
-(`sim.sweeps.executors`: serial, processes, Dask); since pyabc draws from numpy's one global
+(`sim.runs.executors`: serial, processes, Dask); since pyabc draws from numpy's one global
 generator, batches that share a process (threads) run one at a time.
 """
 
@@ -47,14 +47,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.calibration.cases import Case
+from sim.calibration.posterior import WEIGHT
 from sim.errors import InputError, Problem
 from sim.model.observe import year_windows
+from sim.runs.executors import SerialExecutor
+from sim.runs.replicates import run_one
 from sim.scenario.parameters import Scenario
 from sim.scenario.priors import Prior, fitted_priors
-from sim.sweeps.calibration import Case
-from sim.sweeps.executors import SerialExecutor
-from sim.sweeps.posterior import WEIGHT
-from sim.sweeps.runs import run_one
 
 GENERATION_SEED = 0x5EED
 

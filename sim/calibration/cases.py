@@ -2,8 +2,8 @@
 
 `Case` reads a case file once and gives its validated scenario with dotted-key overrides
 (``--set`` syntax, validated by the same code as a user's file). The joint calibration
-(`sim.sweeps.abc_smc`) runs the telecom case at each particle's values; the posterior
-predictions (`sim.sweeps.predict`) run every case at each draw's. The priors the values come
+(`sim.calibration.abc_smc`) runs the telecom case at each particle's values; the posterior
+predictions (`sim.calibration.predict`) run every case at each draw's. The priors the values come
 from are in `sim.scenario.priors`.
 """
 

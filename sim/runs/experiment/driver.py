@@ -13,7 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.sweeps.experiment.tasks import RunOutcome, RunTask, run_task
+from sim.runs.experiment.tasks import RunOutcome, RunTask, run_task
 
 
 @dataclass

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError, Problem, did_you_mean
-from sim.sweeps.experiment.definition import OUTCOME_CHOICES, Experiment
-from sim.sweeps.experiment.samples import (
+from sim.runs.experiment.definition import OUTCOME_CHOICES, Experiment
+from sim.runs.experiment.samples import (
     Factorial,
     LatinHypercube,
     Morris,
@@ -120,7 +120,7 @@ def sweep_from_dict(
     base = None
     scenario_path = (base_dir or Path.cwd()) / scenario_file if scenario_file else None
     try:
-        from sim.sweeps.experiment.points import scenario_from_file_or_default
+        from sim.runs.experiment.points import scenario_from_file_or_default
 
         base = scenario_from_file_or_default(scenario_path, sets)
     except InputError as err:
