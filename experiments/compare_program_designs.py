@@ -159,13 +159,13 @@ def table(runs: pd.DataFrame) -> pd.DataFrame:
     out = means.merge(
         diff.drop(columns="n"), on=["design", "outcome"], how="left", validate="one_to_one"
     )
-    cost = analysis.cost_per_avoided_exit_interval(runs)
+    cost = analysis.program_cost_per_avoided_exit_interval(runs)
     exits = analysis.paired_differences(runs, ["exits_total"])
     cost_rows = pd.DataFrame(
         {
             "design": cost["design"],
             "outcome": "cost_per_avoided_exit",
-            "mean": cost["cost_per_avoided_exit"],
+            "mean": cost["program_cost_per_avoided_exit"],
             "ci_low": cost["ci_low"],
             "ci_high": cost["ci_high"],
             "n": exits["n"].to_numpy(),

@@ -6,6 +6,7 @@ printed "1 replicates".
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -85,3 +86,42 @@ def test_one_replicate_reads_1_replicate_and_few_replicates_are_warned(tmp_path,
     assert main([*args, "5", "--out", str(tmp_path / "five")]) == 0
     assert "Warning" not in capsys.readouterr().out
     assert "Warning" not in (tmp_path / "five" / "report.html").read_text()
+
+
+# --- paired comparisons: runs lined up by seed ----------------------------------------------
+RUNS = pd.DataFrame(
+    {
+        "design": ["baseline"] * 3 + ["program"] * 3,
+        "seed": [5, 6, 7, 7, 5, 9],
+        "turnover_junior_y1": [0.20, 0.30, 0.25, 0.15, 0.18, 0.99],
+    }
+)
+
+
+def test_runs_line_up_by_seed_on_the_seeds_both_designs_ran_in_the_designs_order():
+    runs, base = analysis.align_by_seed(RUNS, "program", "baseline")
+    assert list(runs.index) == [7, 5] and list(base.index) == [7, 5]
+    assert list(runs["turnover_junior_y1"]) == [0.15, 0.18]
+    assert list(base["turnover_junior_y1"]) == [0.25, 0.20]
+
+
+def test_a_paired_difference_leaves_out_a_seed_only_one_design_ran():
+    row = analysis.paired_differences(RUNS, ["turnover_junior_y1"]).iloc[0]
+    assert row["design"] == "program" and row["n"] == 2
+    assert row["difference"] == pytest.approx(((0.15 - 0.25) + (0.18 - 0.20)) / 2)
+
+
+def test_the_paired_bootstrap_of_a_ratio_is_unbounded_when_the_denominator_may_be_zero():
+    rng = np.random.default_rng(0)
+    lo, hi = analysis.bootstrap_ratio(np.array([4.0, 6.0]), np.array([2.0, 2.0]), 0.95, 500, rng)
+    assert lo == pytest.approx(2) and hi == pytest.approx(3)
+    num, den = np.array([1.0, 1.0, 1.0]), np.array([1.0, 0.0, -1.0])
+    lo, hi = analysis.bootstrap_ratio(num, den, 0.95, 500, np.random.default_rng(0))
+    assert np.isinf(hi) and lo > 0
+
+
+def test_the_paired_bootstrap_draws_the_same_interval_from_the_same_seed():
+    num, den = np.arange(1.0, 9.0), np.arange(2.0, 10.0)
+    first = analysis.bootstrap_ratio(num, den, 0.9, 300, np.random.default_rng(4))
+    again = analysis.bootstrap_ratio(num, den, 0.9, 300, np.random.default_rng(4))
+    assert first == again

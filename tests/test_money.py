@@ -57,6 +57,32 @@ def test_money_against_the_baseline_is_worked_out_on_paired_seeds():
     assert list(dict.fromkeys(money["design"])) == ["cheap", "dear"]  # the run's order
 
 
+def test_program_cost_per_avoided_exit_is_not_the_replacement_cost_an_avoided_exit_saves():
+    per_exit = analysis.program_cost_per_avoided_exit(TOY).set_index("design")
+    # dear: program cost 30, exits avoided (4 + 5 + 3 + 4) / 4 = 4: 7.5 per avoided exit ...
+    assert per_exit.loc["dear", "program_cost_per_avoided_exit"] == pytest.approx(7.5)
+    assert per_exit.loc["cheap", "program_cost_per_avoided_exit"] == pytest.approx(10)
+    # ... while each avoided exit saves 40 / 4 = 10 of turnover cost (the money table's measure)
+    dear = measures(analysis.money_table(TOY), "dear")
+    assert dear.loc[analysis.ASSUMED_COST_PER_EXIT, "value"] == pytest.approx(10)
+    assert dear.loc["break_even_cost_per_exit", "value"] == pytest.approx(7.5)
+
+
+def test_program_cost_per_avoided_exit_is_undefined_when_no_exit_is_avoided():
+    same = TOY.assign(exits_total=10)
+    table = analysis.program_cost_per_avoided_exit_interval(same, resamples=200)
+    assert table["program_cost_per_avoided_exit"].isna().all()
+    assert set(table["note"]) == {"no exit avoided on average: undefined"}
+    assert np.isinf(table["ci_high"]).all()  # no resample avoids an exit
+
+
+def test_program_cost_per_avoided_exit_has_a_paired_bootstrap_interval_around_it():
+    table = analysis.program_cost_per_avoided_exit_interval(TOY, resamples=500).set_index("design")
+    dear = table.loc["dear"]
+    assert dear["ci_low"] <= dear["program_cost_per_avoided_exit"] <= dear["ci_high"]
+    assert np.isfinite(dear["ci_high"])  # dear avoids an exit on every seed
+
+
 def test_money_against_any_design_is_paired_too():
     money = analysis.money_table(TOY, against="cheap")
     assert set(money["design"]) == {"baseline", "dear"} and set(money["against"]) == {"cheap"}

@@ -18,12 +18,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import sim.pairs.pairing_list as pairing_module
+import sim.pairs.match as match_module
 from sim.cli.main import main
 from sim.errors import InputError
 from sim.model.model import OrgCultureModel
 from sim.model.program import Program
-from sim.pairs.pairing_list import (
+from sim.pairs import (
     PairingList,
     pairing_list,
     tenure_weeks,
@@ -245,17 +245,17 @@ def test_no_simulated_value_changes_the_list(synthetic, monkeypatch):
         (synthetic, ProgramDesign(name="d", mentor_selection="volunteers", coverage=0.5)),
         (volunteer_path, ProgramDesign(name="d", mentee_levels=None)),
     ]
-    real = pairing_module.initial_people
+    real = match_module.initial_people
     for path, design in cases:
         roster = load_roster(path)
         first = pairing_list(roster, scenario_of(design), "d", 9, DATE)
         monkeypatch.setattr(
-            pairing_module,
+            match_module,
             "initial_people",
             lambda org, wf, year, rng: real(org, wf, year, np.random.default_rng(777)),
         )
         again = pairing_list(roster, scenario_of(design), "d", 9, DATE)
-        monkeypatch.setattr(pairing_module, "initial_people", real)
+        monkeypatch.setattr(match_module, "initial_people", real)
         assert first.rows == again.rows and first.pairs > 0
 
 

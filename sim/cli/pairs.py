@@ -105,7 +105,7 @@ def _date(text: str) -> dt.date:
 
 def cmd_pairs(args: argparse.Namespace) -> int:
     """`sim pairs ORG.csv --scenario S --design D --out FILE`."""
-    from sim.pairs.pairing_list import (
+    from sim.pairs import (
         PRIVACY_NOTE,
         check_out_file,
         pairing_list,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis import outcome_interval
+from sim.analysis import align, outcome_interval
 from sim.runs.experiment import Experiment, run_experiment
 from sim.runs.experiment.driver import RunsFailed
 from sim.runs.store import write_table
@@ -185,20 +185,20 @@ def ablation_table(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
                 other = _values(wide, variant, design, outcome)
                 if full is None or other is None:
                     continue
-                seeds = full.index.intersection(other.index)
-                diff = (other[seeds] - full[seeds]).to_numpy(dtype=float)
+                full, other = align(full, other)
+                diff = (other - full).to_numpy(dtype=float)
                 mean, lo, hi = outcome_interval(diff, outcome, difference=True)
                 rows.append(
                     {
                         "variant": variant,
                         "design": design,
                         "outcome": outcome,
-                        "full": float(full[seeds].mean()),
-                        "variant_mean": float(other[seeds].mean()),
+                        "full": float(full.mean()),
+                        "variant_mean": float(other.mean()),
                         "difference": mean,
                         "ci_low": lo,
                         "ci_high": hi,
-                        "n": len(seeds),
+                        "n": len(full),
                     }
                 )
     return pd.DataFrame(rows)
@@ -220,8 +220,8 @@ def _values(
         program, base = wide.get((variant, "program")), wide.get((variant, "baseline"))
         if program is None or base is None:
             return None
-        seeds = program.index.intersection(base.index)
-        return program.loc[seeds, outcome] - base.loc[seeds, outcome]
+        program, base = align(program, base)
+        return program[outcome] - base[outcome]
     at = wide.get((variant, design))
     return None if at is None else at[outcome]
 
