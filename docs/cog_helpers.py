@@ -15,6 +15,8 @@ code prints today. `sim(...)` runs `python -m sim ...` with the interpreter runn
 this checkout's code (its root goes first on PYTHONPATH), in a new empty temporary folder (so
 results folders and files land there, never in the checkout), and shows what a terminal would
 show: standard output and standard error in the order they were written, without progress bars.
+`python(CODE)` does the same for a Python snippet (`python -c CODE`), showing the code and what
+it printed.
 
 Results are deterministic for a seed, so a block changes only when the code does. Exactly three
 things vary between runs of the same command, and only they are masked (`MASKS`, `mask`):
@@ -79,6 +81,11 @@ def strip_progress(text: str) -> str:
     return "\n".join(lines)
 
 
+def run_python(code: str) -> str:
+    """Run a Python snippet (`python -c CODE`) as `run_sim` runs a command; return its output."""
+    return run_sim("", argv=[sys.executable, "-c", code])
+
+
 def run_sim(
     command: str,
     *,
@@ -86,13 +93,14 @@ def run_sim(
     before: Sequence[str] = (),
     prepare: Callable[[Path], None] | None = None,
     returncode: int = 0,
+    argv: Sequence[str] | None = None,
 ) -> str:
     """Run `python -m sim COMMAND` in a new temporary folder and return what it printed, masked.
 
     `files` are written into the folder first (name -> text), then each `sim` command of
     `before` runs (its output is not shown; it must succeed), then `prepare(folder)`. The
     command must exit with `returncode`, so a block that shows a refusal stops being
-    regenerated if the refusal goes away.
+    regenerated if the refusal goes away. `argv` runs that program instead of `sim COMMAND`.
     """
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
@@ -103,10 +111,10 @@ def run_sim(
         for name, text in (files or {}).items():
             (folder / name).write_text(text, encoding="utf-8")
 
-        def sim_process(args: str) -> tuple[int, str]:
+        def sim_process(args: str, program: Sequence[str] | None = None) -> tuple[int, str]:
             # Bytes, decoded here: text=True would turn a progress bar's "\r" into new lines.
             done = subprocess.run(
-                [sys.executable, "-m", "sim", *shlex.split(args)],
+                list(program) if program else [sys.executable, "-m", "sim", *shlex.split(args)],
                 cwd=folder,
                 env=env,
                 stdout=subprocess.PIPE,
@@ -122,11 +130,10 @@ def run_sim(
                 raise RuntimeError(f"sim {args} exited {status}:\n{printed}")
         if prepare is not None:
             prepare(folder)
-        status, printed = sim_process(command)
+        status, printed = sim_process(command, argv)
         if status != returncode:
-            raise RuntimeError(
-                f"sim {command} exited {status}, the docs expect {returncode}:\n{printed}"
-            )
+            shown = "python -c ..." if argv else f"sim {command}"
+            raise RuntimeError(f"{shown} exited {status}, the docs expect {returncode}:\n{printed}")
         folders = {str(ROOT): "<repo>", str(folder): ".", str(folder.resolve()): "."}
         return mask(strip_progress(printed), folders).rstrip("\n") + "\n"
 
@@ -144,6 +151,13 @@ def sim(command: str, **options) -> None:
     import cog  # provided by cogapp while it runs the block
 
     cog.out(fence(f"$ sim {command}\n{run_sim(command, **options)}"))
+
+
+def python(code: str) -> None:
+    """Write, into the cog block, a Python snippet and what it printed, as two fenced blocks."""
+    import cog  # provided by cogapp while it runs the block
+
+    cog.out(fence(code, "python") + "\nprints\n\n" + fence(run_python(code)))
 
 
 def show_file(name: str, text: str, language: str = "toml") -> None:
