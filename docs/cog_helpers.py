@@ -48,8 +48,9 @@ MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(results/[\w.-]+?)-\d{8}-\d{6}"), r"\1-YYYYMMDD-HHMMSS"),
     (re.compile(r"\bin (?:\d+ min )?\d+(?:\.\d+)? s\b"), "in N.N s"),
 )
-# A progress bar's frame, as tqdm writes it: "runs:  45%|####      | 18/40 [...]".
-PROGRESS = re.compile(r"^\s*[\w' ]*:\s*\d+%\|")
+# A progress bar's frame, as tqdm writes it: "runs:  45%|####      | 18/40 [...]", with or
+# without a label.
+PROGRESS = re.compile(r"^\s*(?:[\w' ]*:\s*)?\d+%\|")
 TIMEOUT_SECONDS = 600
 
 
