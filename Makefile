@@ -5,11 +5,18 @@ STAMP   := $(VENV)/.installed
 # Candidates for a Python >= 3.12, in order; `make PYTHON=/path/to/python3.12` picks one.
 PYTHONS := $(PYTHON) python3.13 python3.12 python3 python
 
-.PHONY: run test lint bench clean help
+# The Markdown files with generated output blocks (cog markers; docs/cog_helpers.py runs the
+# real commands): `make docs` rewrites the blocks, `make test` fails when one is stale.
+DOCS    := README.md docs/hr.md docs/experiments.md docs/mesa.md
+COG     := $(BIN)/cog -I docs
+
+.PHONY: run test lint docs bench clean help
 
 help:
 	@echo "make run    run the default scenario (program vs baseline) and print the table"
-	@echo "make test   lint (ruff), the layer contracts (import-linter) and the test suite"
+	@echo "make test   lint (ruff), the layer contracts (import-linter), the docs' output blocks"
+	@echo "            (cog --check) and the test suite"
+	@echo "make docs   rerun the commands behind the docs' output blocks and rewrite them"
 	@echo "make bench  run the performance benchmarks"
 	@echo "make clean  remove .venv and caches"
 
@@ -40,12 +47,16 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(COG) --check --diff --check-fail-msg "run 'make docs' to regenerate them" $(DOCS)
 	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+docs: $(STAMP)
+	$(COG) -r $(DOCS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
