@@ -249,7 +249,7 @@ def tenure_weeks(hire_date: np.ndarray, date: dt.date) -> np.ndarray:
     return weeks
 
 
-def _plan(
+def _plan(  # noqa: C901, PLR0915 - temporary, until pairs splits it
     roster: Roster, design: ProgramDesign, vp: VolunteerParams, date: dt.date, source: str
 ) -> tuple[_Plan, list[Problem]]:
     """Tenure, who may mentor and the selection to use; a problem for each missing value."""
