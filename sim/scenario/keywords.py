@@ -119,26 +119,7 @@ def run_inputs(
         InputError: an unknown keyword (with close matches), a value the key does not
             allow, an unknown design name -- every problem at once.
     """
-    if not isinstance(scenario, Scenario):
-        raise InputError(
-            [
-                Problem(
-                    f"{source}(scenario={scenario!r})",
-                    "allowed: a Scenario, e.g. sim.load_scenario('telecom') or "
-                    "sim.default_scenario()",
-                )
-            ]
-        )
-    if design is not None and not isinstance(design, ProgramDesign | str):
-        raise InputError(
-            [
-                Problem(
-                    f"{source}(design={design!r})",
-                    "allowed: a ProgramDesign, a design's name in the scenario, "
-                    '"baseline" or None',
-                )
-            ]
-        )
+    _check_kinds(scenario, design, source)
     baseline = False
     if isinstance(design, str):
         baseline = design == RESERVED_DESIGN
@@ -168,6 +149,30 @@ def run_inputs(
     if knobs:
         design = checked.designs[0]
     return checked.with_changes(designs=scenario.designs), None if baseline else design
+
+
+def _check_kinds(scenario: Any, design: Any, source: str) -> None:
+    """Refuse a scenario that is no `Scenario`, a design that is no design or name."""
+    if not isinstance(scenario, Scenario):
+        raise InputError(
+            [
+                Problem(
+                    f"{source}(scenario={scenario!r})",
+                    "allowed: a Scenario, e.g. sim.load_scenario('telecom') or "
+                    "sim.default_scenario()",
+                )
+            ]
+        )
+    if design is not None and not isinstance(design, ProgramDesign | str):
+        raise InputError(
+            [
+                Problem(
+                    f"{source}(design={design!r})",
+                    "allowed: a ProgramDesign, a design's name in the scenario, "
+                    '"baseline" or None',
+                )
+            ]
+        )
 
 
 def _named_design(scenario: Scenario, name: str, source: str) -> ProgramDesign:
