@@ -38,6 +38,11 @@ def test_dots_and_double_underscores_name_the_same_key_in_either_place():
     assert problems(base, {"years": 2}, years=3) == ["years: given twice (also as years)"]
 
 
+def test_values_that_are_no_mapping_are_refused():
+    (line,) = problems(default_scenario(), ["years=3"])
+    assert line.startswith("with_overrides(['years=3']): allowed: a mapping of keys to values")
+
+
 def test_a_designs_knob_is_designs_name_key_and_other_designs_stay():
     base = default_scenario()
     two = base.with_changes(designs=(*base.designs, base.designs[0].with_changes(name="other")))
@@ -112,19 +117,19 @@ def test_a_model_built_with_keywords_equals_one_built_with_with_overrides():
     pd.testing.assert_frame_equal(by_keywords.series(), by_scenario.series(), check_exact=True)
 
 
-# Numeric keys with their allowed ranges; a few values outside them too (both must refuse).
+# Numeric keys, mostly inside their allowed ranges and a little outside (both must refuse).
 NUMERIC = {
-    "years": st.floats(0.0, 60.0),
-    "org.size": st.integers(-5, 5000),
-    "dynamics.exits.beta_e": st.floats(-1.0, 12.0),
-    "dynamics.engagement.kappa": st.floats(0.0, 1.5),
-    "workforce.sd": st.floats(0.0, 0.3),
-    "designs.program.cadence_weeks": st.integers(0, 60),
-    "designs.program.commitment": st.floats(0.0, 1.2),
+    "years": st.floats(0.0, 52.0),
+    "org.size": st.integers(1, 5000),
+    "dynamics.exits.beta_e": st.floats(0.0, 10.5),
+    "dynamics.engagement.kappa": st.floats(0.0, 1.05),
+    "workforce.sd": st.floats(0.005, 0.26),
+    "designs.program.cadence_weeks": st.integers(0, 53),
+    "designs.program.commitment": st.floats(0.0, 1.02),
 }
 
 
-@settings(max_examples=60)
+@settings(max_examples=100)
 @given(st.fixed_dictionaries({}, optional=NUMERIC))
 def test_with_overrides_agrees_with_the_same_set_through_the_loader(values):
     sets = [f"{key}={value!r}" for key, value in values.items()]

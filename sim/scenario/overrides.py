@@ -32,6 +32,15 @@ def with_overrides(
     scenario: Scenario, values: Mapping[str, Any], keywords: Mapping[str, Any]
 ) -> Scenario:
     """`Scenario.with_overrides`: `values` and `keywords` merged; problems name keys as given."""
+    if not isinstance(values, Mapping):
+        raise InputError(
+            [
+                Problem(
+                    f"with_overrides({values!r})",
+                    'allowed: a mapping of keys to values, e.g. {"dynamics.exits.beta_e": 1.2}',
+                )
+            ]
+        )
     paths: dict[str, Any] = {}
     given: dict[str, str] = {}
     problems = []
