@@ -91,6 +91,13 @@ def test_an_unknown_key_is_refused_with_close_matches():
     (line,) = problems(base, colour="red")
     assert "unknown key; allowed: a scenario file's key" in line
     assert "removed in model v3" in problems(base, {"dynamics.sessions.g_mentor": 0.1})[0]
+    no_designs = base.with_changes(designs=())
+    assert problems(no_designs, {"designs.program": 1}) == [
+        "designs.program: expected designs.NAME.KEY, e.g. designs.NAME.cadence_weeks"
+    ]
+    assert problems(no_designs, {"designs.program.coverage": 1}) == [
+        "designs.program.coverage: no design named 'program' in the scenario; designs: none"
+    ]
 
 
 def test_the_loaders_checks_of_several_values_run_again():

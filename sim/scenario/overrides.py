@@ -186,17 +186,18 @@ def _design_field(
     """The schema of a design's knob, ``designs.NAME.KNOB``, of a design the scenario has."""
     names = [d.name for d in scenario.designs]
     if len(parts) != 3:
-        check.problem(path, f"expected designs.NAME.KEY, e.g. designs.{names[0]}.cadence_weeks")
+        example = names[0] if names else "NAME"
+        check.problem(path, f"expected designs.NAME.KEY, e.g. designs.{example}.cadence_weeks")
         return None
     name, knob = parts[1:]
     if name not in names:
-        hint = did_you_mean(name, names) or f"; designs: {', '.join(names)}"
+        hint = did_you_mean(name, names) or f"; designs: {', '.join(names) or 'none'}"
         check.problem(path, f"no design named {name!r} in the scenario{hint}")
         return None
-    info = _fields(ProgramDesign).get(knob)
     if knob == "name":
         check.problem(path, "unknown key; the table's name is the design's name")
         return None
+    info = _fields(ProgramDesign).get(knob)
     if info is None:
         check.problem(path, _unknown(scenario, path))
         return None

@@ -419,7 +419,7 @@ class Scenario:
             **keys: the same with ``__`` for dots, e.g. ``dynamics__exits__beta_e=1.2``.
 
         Returns:
-            The changed scenario (a new object; no key given: an equal copy).
+            The changed scenario, a new object (with no key given: this one).
 
         Raises:
             InputError: every problem at once, each naming its key as given: an unknown key
