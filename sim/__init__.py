@@ -6,8 +6,11 @@ The public API is a handful of nouns:
 - `ProgramDesign`: one program's knobs;
 - `OrgCultureModel`: the Mesa model of one organisation under one design;
 - `run_scenario`: designs x replicate seeds -> tidy `Results` (series, summary);
+- `write_results`: a results folder as `sim run` writes it (tables, manifest, report.html);
 - `Experiment` (with `Values`, `Range` and a sample design): a sweep stored run by run.
 """
+
+from typing import Any
 
 from sim.model.agents import Employee, Junior, Senior
 from sim.model.model import OrgCultureModel
@@ -45,4 +48,15 @@ __all__ = [
     "load_scenario",
     "replicate_seeds",
     "run_scenario",
+    "write_results",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # write_results draws report.html with matplotlib: imported on first use, so that
+    # `import sim` stays quick for model users.
+    if name == "write_results":
+        from sim.viz.results_report import write_results
+
+        return write_results
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -192,8 +192,3 @@ class WorkshopModel(mesa.Model):
             "seed": self.run_seed,
             "people": int(self.baseline.org.size),
         }
-
-
-def values_of(model: WorkshopModel) -> dict[str, Any]:
-    """The control values of a model (to start the controls from)."""
-    return dict(model.controls)

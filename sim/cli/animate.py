@@ -33,6 +33,26 @@ def cmd_animate(args) -> int:
         start=args.start,
         hold=hold,
     )
+    out = _out_file(args, scenario, anim)
+    frames = len(anim.weeks)
+    shown = " vs ".join(reversed(anim.designs))
+    frame = anim.frame
+    print(
+        f"Animating {scenario.name!r}: {shown}, seed {anim.seed}, weeks {anim.weeks[0]} to "
+        f"{scenario.weeks} (from {animation.week_date(scenario, anim.weeks[0])}), {frames} "
+        f"frames at {anim.fps:g} fps, {frame.width}x{frame.height} px, last frame held "
+        f"{anim.hold:g} s"
+    )
+    started = time.perf_counter()
+    anim.save(out, progress=not args.quiet)
+    elapsed = time.perf_counter() - started
+    size = out.stat().st_size / 1e6
+    print(f"Wrote {out} ({frames} frames, {size:.1f} MB) in {elapsed:.1f} s")
+    return 0
+
+
+def _out_file(args, scenario, anim) -> Path:
+    """--out (a GIF instead of an MP4 without ffmpeg), else a name from the run; checked."""
     out = args.out or default_out_path(scenario.name, anim.designs, anim.seed)
     if out.suffix.lower() == ".mp4" and animation.ffmpeg_path() is None:
         print(
@@ -50,21 +70,7 @@ def cmd_animate(args) -> int:
                 )
             ]
         )
-    frames = len(anim.weeks)
-    shown = " vs ".join(reversed(anim.designs))
-    frame = anim.frame
-    print(
-        f"Animating {scenario.name!r}: {shown}, seed {anim.seed}, weeks {anim.weeks[0]} to "
-        f"{scenario.weeks} (from {animation.week_date(scenario, anim.weeks[0])}), {frames} "
-        f"frames at {anim.fps:g} fps, {frame.width}x{frame.height} px, last frame held "
-        f"{anim.hold:g} s"
-    )
-    started = time.perf_counter()
-    anim.save(out, progress=not args.quiet)
-    elapsed = time.perf_counter() - started
-    size = out.stat().st_size / 1e6
-    print(f"Wrote {out} ({frames} frames, {size:.1f} MB) in {elapsed:.1f} s")
-    return 0
+    return out
 
 
 def default_out_path(name: str, designs: Sequence[str], seed: int) -> Path:

@@ -149,40 +149,9 @@ def write_figure(folder: Path, summary: pd.DataFrame) -> Path:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """`sim explain [SCENARIO]`."""
-    from sim.cli.scenario_args import load_for_run
-    from sim.runs.output import (
-        check_out_dir,
-        default_out_dir,
-        manifest,
-        write_atomically,
-        write_tables,
-    )
-
-    if args.replicates is not None and args.replicates < 1:
-        raise InputError([Problem(f"--replicates {args.replicates}", "must be at least 1")])
-    scenario = load_for_run(args)
-    designs = _names(args.designs)
-    outcomes = _names(args.outcomes)
-    from sim.studies.explain import (
-        check_designs,
-        check_outcomes,
-        default_outcomes,
-        default_replicates,
-        run_count,
-    )
-
-    names = check_designs(scenario, designs)
-    check_outcomes(scenario, outcomes or default_outcomes(scenario))
-    folder = scenario.outputs.folder
-    out = args.out or (Path(folder).expanduser() if folder else None)
-    out = out or default_out_dir(f"{scenario.name}-explain")
-    check_out_dir(out, args.force)
-    seeds = len(args.replicate_seed or []) or args.replicates or default_replicates(scenario)
-    runs = run_count(scenario, names, seeds, skip_inert=not args.all_pathways)
-    print(
-        f"Scenario {scenario.name!r}: {', '.join(names)} vs the no-program baseline, {seeds} "
-        f"replicate seeds, {runs} runs of {scenario.weeks} weeks"
-    )
+    scenario, names, outcomes = _explain_inputs(args)
+    out = _out_dir(scenario, args)
+    _print_plan(scenario, names, args)
     started = time.perf_counter()
     try:
         result, where = run_explain(scenario, names, args, args.replicate_seed, outcomes)
@@ -193,6 +162,54 @@ def cmd_explain(args: argparse.Namespace) -> int:
     summary = result.summary()
     print(f"Ran {result.runs} runs on {where} in {elapsed:.1f} s")
     print_explain(result, summary)
+    _write_explain(out, args.force, scenario, result, summary, elapsed)
+    print()
+    print(f"Wrote {out}/ (explain.csv, explain_summary.csv, explain.png, manifest.json)")
+    return 0
+
+
+def _explain_inputs(args: argparse.Namespace):
+    """The scenario, the designs to split and the outcomes (None: the defaults), checked."""
+    from sim.cli.scenario_args import load_for_run
+    from sim.studies.explain import check_designs, check_outcomes, default_outcomes
+
+    if args.replicates is not None and args.replicates < 1:
+        raise InputError([Problem(f"--replicates {args.replicates}", "must be at least 1")])
+    scenario = load_for_run(args)
+    designs = _names(args.designs)
+    outcomes = _names(args.outcomes)
+    names = check_designs(scenario, designs)
+    check_outcomes(scenario, outcomes or default_outcomes(scenario))
+    return scenario, names, outcomes
+
+
+def _out_dir(scenario, args: argparse.Namespace) -> Path:
+    """--out, else the scenario's outputs.folder, else a new NAME-explain folder; checked."""
+    from sim.runs.output import check_out_dir, default_out_dir
+
+    folder = scenario.outputs.folder
+    out = args.out or (Path(folder).expanduser() if folder else None)
+    out = out or default_out_dir(f"{scenario.name}-explain")
+    check_out_dir(out, args.force)
+    return out
+
+
+def _print_plan(scenario, names: list[str], args: argparse.Namespace) -> None:
+    """What will run: the designs, the seeds and the number of runs."""
+    from sim.studies.explain import default_replicates, run_count
+
+    seeds = len(args.replicate_seed or []) or args.replicates or default_replicates(scenario)
+    runs = run_count(scenario, names, seeds, skip_inert=not args.all_pathways)
+    print(
+        f"Scenario {scenario.name!r}: {', '.join(names)} vs the no-program baseline, {seeds} "
+        f"replicate seeds, {runs} runs of {scenario.weeks} weeks"
+    )
+
+
+def _write_explain(out: Path, force: bool, scenario, result, summary, elapsed: float) -> None:
+    """explain.csv, explain_summary.csv, explain.png and manifest.json, in one go."""
+    from sim.runs.output import manifest, write_atomically, write_tables
+
     meta = manifest(
         {
             "scenario": scenario.to_dict(),
@@ -209,10 +226,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         write_tables(tmp, {"explain": result.shares, "explain_summary": summary}, meta)
         write_figure(tmp, summary)
 
-    write_atomically(out, args.force, write_all)
-    print()
-    print(f"Wrote {out}/ (explain.csv, explain_summary.csv, explain.png, manifest.json)")
-    return 0
+    write_atomically(out, force, write_all)
 
 
 def explain_for_compare(

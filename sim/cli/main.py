@@ -7,17 +7,15 @@ is half-written (see `sim.runs.output`).
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib
 import sys
 import textwrap
-import time
+from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from sim.cli.options import add_results_folder_options, add_workers_option
-from sim.cli.scenario_args import load_for_run
-from sim.errors import InputError, Problem, did_you_mean
+from sim.errors import InputError, Problem
 
 EPILOG_RUN = """examples:
   sim run                                  the telecom case (scenarios/telecom.toml) vs baseline
@@ -94,20 +92,6 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
 
 
-def uncertainty_text(args: argparse.Namespace, n_particles: int | None = None) -> str:
-    """One line saying which uncertainty the intervals show."""
-    if args.uncertainty == "posterior":
-        return (
-            "parameter uncertainty and run noise: each replicate runs on its own draw from "
-            f"the calibrated posterior ({args.posterior}, {n_particles} particles), every "
-            "design on the same draw and seed"
-        )
-    return (
-        "run noise over replicates only, at the scenario's parameter values (not the "
-        "parameters' uncertainty: --uncertainty posterior adds it)"
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -115,6 +99,22 @@ def build_parser() -> argparse.ArgumentParser:
         description="Simulate reverse-mentoring programs in a virtual organisation.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_run_parsers, _add_validate_parser, _add_file_parsers, _add_animate_parser):
+        add(sub)
+    from sim.cli.app import add_app_parser
+    from sim.cli.explain import add_explain_parser
+    from sim.cli.pairs import add_pairs_parser
+    from sim.cli.sweep import add_sweep_parser
+
+    add_sweep_parser(sub)
+    add_explain_parser(sub)
+    add_pairs_parser(sub)
+    add_app_parser(sub)
+    return parser
+
+
+def _add_run_parsers(sub: argparse._SubParsersAction) -> None:
+    """`sim run` and `sim compare`."""
     run = sub.add_parser(
         "run",
         help="run a scenario's designs beside the no-program baseline",
@@ -149,8 +149,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="the design every other design is compared with (default: baseline; without "
         "a baseline, the first design)",
     )
-    from sim.cli.explain import add_explain_parser
-
     cmp_.add_argument(
         "--explain",
         action="store_true",
@@ -158,6 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
         "same seeds (writes explain.csv, explain_summary.csv, explain.png; adds a report section)",
     )
     add_workers_option(cmp_)
+
+
+def _add_validate_parser(sub: argparse._SubParsersAction) -> None:
+    """`sim validate`."""
     val = sub.add_parser(
         "validate",
         help="check a scenario file or an HR org-chart CSV",
@@ -170,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     val.add_argument("file", type=Path, help="scenario TOML file, case name, or org-chart CSV")
     val.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+
+
+def _add_file_parsers(sub: argparse._SubParsersAction) -> None:
+    """`sim scenario`, `sim cases` and `sim org`: files to start from."""
     scen = sub.add_parser(
         "scenario",
         help="print a complete, commented scenario template",
@@ -202,6 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--out", type=Path, required=True, help="CSV file to write")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     synth.add_argument("--force", action="store_true", help="replace an existing file")
+
+
+def _add_animate_parser(sub: argparse._SubParsersAction) -> None:
+    """`sim animate`."""
     anim = sub.add_parser(
         "animate",
         help="write an animation (GIF, or MP4 with ffmpeg) of the org week by week",
@@ -265,314 +275,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     anim.add_argument("--force", action="store_true", help="replace an existing --out file")
     anim.add_argument("--quiet", action="store_true", help="no progress bar")
-    from sim.cli.app import add_app_parser
-    from sim.cli.pairs import add_pairs_parser
-    from sim.cli.sweep import add_sweep_parser
-
-    add_sweep_parser(sub)
-    add_explain_parser(sub)
-    add_pairs_parser(sub)
-    add_app_parser(sub)
-    return parser
-
-
-def cmd_run(args: argparse.Namespace, compare: bool) -> int:
-    """`sim run` and `sim compare`."""
-    from sim import analysis
-    from sim.runs.output import default_out_dir, manifest, write_atomically, write_tables
-    from sim.runs.replicates import run_scenario
-    from sim.scenario.orgchart import load_chart
-
-    scenario = load_for_run(args)
-    designs = None
-    if args.designs:
-        wanted = [d.strip() for d in args.designs.split(",") if d.strip()]
-        known = scenario.design_names
-        bad = [
-            Problem(f"--designs {d}", f"no such design; designs: {', '.join(known)}")
-            for d in wanted
-            if d not in known
-        ]
-        if bad:
-            raise InputError(bad)
-        designs = (
-            ["baseline"] if scenario.include_baseline and "baseline" not in wanted else []
-        ) + wanted
-    against = _reference(args, scenario, designs) if compare else None
-    wanted_files = scenario.outputs
-    out = args.out or (Path(wanted_files.folder).expanduser() if wanted_files.folder else None)
-    out = out or default_out_dir(scenario.name)
-    from sim.runs.output import check_out_dir
-
-    check_out_dir(out, args.force)
-    chart = load_chart(scenario)
-    started = time.perf_counter()
-    replicates = len(args.replicate_seed or []) or scenario.replicates
-    print(
-        f"Scenario {scenario.name!r}: {_describe_org(scenario, chart)}, "
-        f"{scenario.weeks} weeks, {analysis.replicates_text(replicates)} per design"
-    )
-    if args.uncertainty == "posterior":
-        from sim.calibration.posterior import (
-            library_posterior_path,
-            read_posterior,
-            run_over_posterior,
-        )
-        from sim.scenario.seeds import replicate_seeds
-
-        args.posterior = args.posterior or library_posterior_path()
-        posterior = read_posterior(args.posterior)
-        seeds = args.replicate_seed or replicate_seeds(scenario.seed, scenario.replicates)
-        results = run_over_posterior(
-            lambda first: load_for_run(args, first),
-            posterior,
-            designs,
-            seeds,
-            scenario.seed,
-            chart,
-            progress=not args.quiet,
-        )
-        shown = uncertainty_text(args, len(posterior))
-    else:
-        results = run_scenario(
-            scenario, designs, args.replicate_seed, chart, progress=not args.quiet
-        )
-        shown = uncertainty_text(args)
-    elapsed = time.perf_counter() - started
-    currency = scenario.costs.currency
-    table = analysis.headline_table(results.summary, currency=currency)
-    print()
-    print("Headline outcomes: mean [95% interval over replicates]")
-    print(f"(intervals: {analysis.INTERVAL_METHOD})")
-    print(f"Uncertainty shown: {shown}.")
-    warning = analysis.few_replicates_warning(int(results.summary.groupby("design").size().min()))
-    if warning:
-        print(f"Warning: {warning}.")
-    print(table.to_string())
-    _print_mentor_retention(results.summary)
-    tables: dict[str, pd.DataFrame | None] = {
-        "series": results.series,
-        "summary": results.summary,
-        "people": results.people,
-    }
-    if against is not None:
-        tables |= _compare(scenario, results, against)
-    if compare and args.explain:
-        from sim.cli.explain import explain_for_compare
-
-        tables.update(explain_for_compare(scenario, designs, args))
-    if scenario.targets:
-        targets = analysis.target_table(results.summary, scenario.targets)
-        tables["targets"] = targets
-        print()
-        print("Case targets (docs/ODD.md section 1): target vs simulated mean [95% interval]")
-        for t in targets.itertuples():
-            verdict = "within tolerance" if t.within_tolerance else "off target"
-            interval = analysis.format_outcome(t.outcome, t.simulated, t.ci_low, t.ci_high)
-            target = analysis.format_outcome(t.outcome, t.target, np.nan, np.nan)
-            print(f"  {t.outcome} ({t.design}): target {target}, simulated {interval}: {verdict}")
-    meta = manifest(
-        {
-            "scenario": scenario.to_dict(),
-            "scenario_hash": scenario.digest(),
-            "wall_seconds": round(elapsed, 2),
-            "uncertainty": shown,
-        }
-    )
-    from sim.viz.report import REPORT_NAME, report_figures, save_figures, write_report
-
-    figures = None
-    if wanted_files.report or wanted_files.figures != "none":
-        figures = report_figures(
-            scenario, results.series, results.summary, against, tables.get("money")
-        )
-    # The report draws from every table; the scenario's [outputs] only choose the files.
-    report_tables = dict(tables)
-    if not wanted_files.series:
-        tables["series"] = None
-
-    def write_all(tmp: Path) -> None:
-        write_tables(tmp, tables, meta)
-        if tables.get("explain_summary") is not None:
-            from sim.cli.explain import write_figure
-
-            write_figure(tmp, tables["explain_summary"])
-        if wanted_files.report:
-            write_report(tmp, scenario, report_tables, meta, figures)
-        if wanted_files.figures != "none":
-            save_figures(tmp, figures, wanted_files.figures)
-
-    write_atomically(out, args.force, write_all)
-    written = [f"{k}.csv" for k, v in tables.items() if v is not None] + ["manifest.json"]
-    if tables.get("explain_summary") is not None:
-        written.append("explain.png")
-    if wanted_files.report:
-        written.append(REPORT_NAME)
-    if wanted_files.figures != "none":
-        written.append(f"figures/*.{wanted_files.figures}")
-    print()
-    print(f"Wrote {out}/ ({', '.join(written)}) in {elapsed:.1f} s")
-    return 0
-
-
-def _reference(args: argparse.Namespace, scenario, designs: list[str] | None) -> str | None:
-    """The design `sim compare` compares the others with; None when there is only one."""
-    ran = designs or list(scenario.design_names)
-    if args.against is not None:
-        if args.against not in ran:
-            hint = did_you_mean(args.against, ran)
-            raise InputError(
-                [
-                    Problem(
-                        f"--against {args.against}",
-                        f"not a design of this run{hint}; designs: {', '.join(ran)}",
-                    )
-                ]
-            )
-        return args.against
-    if len(ran) < 2:
-        return None
-    return "baseline" if "baseline" in ran else ran[0]
-
-
-def _compare(scenario, results, against: str) -> dict[str, pd.DataFrame]:
-    """Print the paired differences and the money of `sim compare`; the tables to write."""
-    from sim import analysis
-
-    summary = results.summary
-    order = list(dict.fromkeys(summary["design"]))
-    currency = scenario.costs.currency
-    diff = analysis.paired_differences(summary, list(analysis.HEADLINE), against)
-    print()
-    print(f"Difference from {against} on the same seeds: mean [95% interval]")
-    print(analysis.differences_table(diff, order=order, currency=currency).to_string())
-    horizon = analysis.Horizon.of(scenario)
-    money = analysis.money_table(summary, results.series, against, scenario.launch_week)
-    n = int(money["n"].min()) if len(money) else 0
-    print()
-    print(
-        f"Money over {horizon}, in {currency}:\n"
-        f"each design minus {against} on the same seeds, mean [95% interval over {n} paired "
-        "replicates]"
-    )
-    print(analysis.money_display(money, currency, horizon, order).to_string())
-    for line in analysis.break_even_lines(money, currency):
-        print(textwrap.fill(f"Break-even: {line}", width=100, subsequent_indent="  "))
-    money = money.assign(
-        currency=currency,
-        horizon_start=horizon.start,
-        horizon_end=horizon.end,
-        horizon_weeks=horizon.weeks,
-    )
-    return {"differences": diff.assign(against=against), "money": money}
-
-
-def _print_mentor_retention(summary: pd.DataFrame) -> None:
-    """Mentor retention beside its counterfactual, when the scenario measured it."""
-    from sim import analysis
-
-    if "mentor_retention_counterfactual_52w" not in summary:
-        return
-    designs = summary[summary["mentor_retention_52w"].notna()]
-    if designs.empty:
-        return
-    print()
-    print(
-        "Mentor retention against the same people with every pathway off "
-        "(same design and seeds): mean [95% interval]"
-    )
-    print(analysis.headline_table(designs, analysis.MENTOR_RETENTION).to_string())
-
-
-def _describe_org(scenario, chart) -> str:
-    if chart is not None:
-        return f"{len(chart.parent)} people from {Path(scenario.org.chart).name}"
-    return f"{scenario.org.size} people (generated)"
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    """`sim validate FILE`."""
-    if args.file.suffix.lower() == ".csv":
-        from sim.model.capacity import too_small
-        from sim.scenario.orgchart import load_org_chart
-
-        chart = load_org_chart(args.file)
-        seniors = int(chart.has_reports.sum())
-        why = too_small(seniors, len(chart) - seniors)
-        if why:
-            raise InputError([Problem(str(args.file), why)])
-        for notice in chart.notices:
-            print(f"notice: {notice}")
-        print(f"{args.file}: a valid org chart")
-        for key, value in chart.summary().items():
-            print(f"  {key}: {value}")
-        return 0
-    from sim import analysis
-    from sim.model.capacity import ProgramCheck
-    from sim.scenario.loading import load_scenario, scenario_file
-
-    check = ProgramCheck()
-    scenario = load_scenario(args.file, args.set, checks=[check])
-    chart, model = check.chart, check.model
-    org, people = model.org, model.people
-    from sim.model.people import GENERATIONS
-
-    gens = pd.Series(people.generation).map(dict(enumerate(GENERATIONS))).value_counts()
-    read = scenario_file(args.file)
-    case = f" (the built-in case, {read})" if read != args.file else ""
-    print(f"{args.file}: a valid scenario {scenario.name!r}{case}")
-    print(
-        f"  organisation: {_describe_org(scenario, chart)}; {int(org.is_senior.sum())} seniors, "
-        f"{int((~org.is_senior).sum())} juniors; {org.level.max() + 1} levels; "
-        f"{org.n_departments} departments"
-    )
-    print("  generations at start: " + ", ".join(f"{g} {gens.get(g, 0)}" for g in GENERATIONS))
-    print(
-        f"  time: start {scenario.start_date}, launch week {scenario.launch_week}, "
-        f"{scenario.weeks} weeks; {analysis.replicates_text(scenario.replicates)}, "
-        f"seed {scenario.seed}"
-    )
-    print(f"  designs: {', '.join(scenario.design_names)}")
-    print(f"  first intake of each design, in replicate 0's org (seed {check.seed}):")
-    table = pd.DataFrame(
-        [
-            {
-                "design": c.design,
-                "week": c.week,
-                "eligible": c.eligible,
-                "enrolled": c.enrolled,
-                "mentor pool": c.mentor_pool,
-                "pairs": c.pairs,
-                "unpaired": c.unpaired,
-                "sessions/pair/year": f"{c.sessions_per_pair_year:.1f}",
-            }
-            for c in check.capacities
-        ]
-    )
-    for line in table.to_string(index=False).splitlines():
-        print("    " + line)
-    for note in (
-        "eligible: seniors at the mentee levels; enrolled: the coverage share of them",
-        "mentor pool: juniors with min_mentor_tenure_weeks of tenure by then",
-        _tenure_source(chart),
-        "pairs: expected, by the pairing rule (exits and hires before the intake not simulated)",
-        "sessions/pair/year: scheduled in a pair's first year x commitment x informal factor",
-    ):
-        print(f"    {note}")
-    return 0
-
-
-def _tenure_source(chart) -> str:
-    """Where the mentor pool's tenure comes from: the chart's hire dates, or drawn."""
-    drawn = "drawn from workforce.junior_tenure_years"
-    if chart is None:
-        return f"tenure: {drawn}"
-    known = int((~np.isnat(chart.hire_date)).sum())
-    if known == len(chart):
-        return "tenure: from the chart's hire dates"
-    if known == 0:
-        return f"tenure: the chart has no hire dates, so {drawn} (an estimate)"
-    return f"tenure: hire dates for {known} of {len(chart)} people; the rest {drawn}"
 
 
 def cmd_cases() -> int:
@@ -608,45 +310,42 @@ def cmd_org(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command(args: argparse.Namespace) -> Callable[[], int]:
+    """The function that runs the chosen subcommand (its module imported only now)."""
+    name = args.command
+    if name in ("run", "compare"):
+        from sim.cli.run import cmd_run
+
+        return lambda: cmd_run(args, compare=name == "compare")
+    if name == "validate":
+        from sim.cli.validate import cmd_validate
+
+        return lambda: cmd_validate(args)
+    commands: dict[str, Callable[[], int]] = {
+        "scenario": cmd_scenario,
+        "cases": cmd_cases,
+        "org": lambda: cmd_org(args),
+    }
+    if name in commands:
+        return commands[name]
+    # The others live in sim/cli/NAME.py as cmd_NAME(args): animate, explain, sweep, pairs, app.
+    module = importlib.import_module(f"sim.cli.{name}")
+    return functools.partial(getattr(module, f"cmd_{name}"), args)
+
+
+def cmd_scenario() -> int:
+    """`sim scenario --template`: the complete, commented template on stdout."""
+    from sim.scenario.template import scenario_template
+
+    sys.stdout.write(scenario_template())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `sim` command."""
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "run":
-            return cmd_run(args, compare=False)
-        if args.command == "compare":
-            return cmd_run(args, compare=True)
-        if args.command == "validate":
-            return cmd_validate(args)
-        if args.command == "scenario":
-            from sim.scenario.template import scenario_template
-
-            sys.stdout.write(scenario_template())
-            return 0
-        if args.command == "cases":
-            return cmd_cases()
-        if args.command == "org":
-            return cmd_org(args)
-        if args.command == "animate":
-            from sim.cli.animate import cmd_animate
-
-            return cmd_animate(args)
-        if args.command == "explain":
-            from sim.cli.explain import cmd_explain
-
-            return cmd_explain(args)
-        if args.command == "sweep":
-            from sim.cli.sweep import cmd_sweep
-
-            return cmd_sweep(args)
-        if args.command == "pairs":
-            from sim.cli.pairs import cmd_pairs
-
-            return cmd_pairs(args)
-        if args.command == "app":
-            from sim.cli.app import cmd_app
-
-            return cmd_app(args)
+        return _command(args)()
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
@@ -656,7 +355,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 130
-    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

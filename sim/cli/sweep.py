@@ -82,8 +82,36 @@ def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """`sim sweep SWEEP.toml`: exit 0 when every run is ok, 1 when some failed."""
     from sim.analysis import replicates_text
-    from sim.runs.executors import open_backend
-    from sim.runs.experiment import WorkerLost
+
+    exp, out = _start(args)
+    runs = len(exp.tasks())
+    print(
+        f"Sweep {exp.name!r}: {len(exp.points)} points x {len(exp.designs)} designs x "
+        f"{replicates_text(exp.replicates)} = {runs} runs; store: {out / STORE_FILES[0]}"
+    )
+    outcome = _run(exp, out, args, runs)
+    if isinstance(outcome, int):
+        return outcome
+    report, written = outcome
+    ok = report.total - len(report.failures)
+    print(
+        f"Stored {report.total} runs ({ok} ok, {len(report.failures)} failed) in {out}; "
+        f"ran {report.ran} in {report.wall_seconds:.1f} s"
+    )
+    print(f"Wrote {', '.join(p.name for p in written)} in {out}/")
+    if report.failures:
+        print(
+            f"\n{len(report.failures)} runs failed (tracebacks in runs.csv, column error):",
+            file=sys.stderr,
+        )
+        for line in report.failure_lines():
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _start(args: argparse.Namespace):
+    """The sweep and its folder, checked before any worker starts (a resume: the same sweep)."""
     from sim.runs.store import ResultStore
     from sim.runs.sweep_file import load_sweep
 
@@ -98,11 +126,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         with ResultStore(out) as existing:
             existing.lock()
             existing.begin(exp, resume=True)
-    runs = len(exp.tasks())
-    print(
-        f"Sweep {exp.name!r}: {len(exp.points)} points x {len(exp.designs)} designs x "
-        f"{replicates_text(exp.replicates)} = {runs} runs; store: {out / STORE_FILES[0]}"
-    )
+    return exp, out
+
+
+def _run(exp, out: Path, args: argparse.Namespace, runs: int):
+    """Run into the store and write the outputs: (report, files), or the exit status of a stop.
+
+    A lost worker (1) or Ctrl-C (130) stops the sweep with its runs so far stored.
+    """
+    from sim.runs.executors import open_backend
+    from sim.runs.experiment import WorkerLost
+    from sim.runs.store import ResultStore
+
     store = None
     try:
         with open_backend(args.workers, args.scheduler, args.dask_local) as backend:
@@ -134,25 +169,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 return 130
         if report.skipped:
             print(f"Resumed: {report.skipped} runs were already stored")
-        written = write_outputs(store, out, exp, parquet=args.parquet)
+        return report, write_outputs(store, out, exp, parquet=args.parquet)
     finally:
         if store is not None:
             store.close()
-    ok = report.total - len(report.failures)
-    print(
-        f"Stored {report.total} runs ({ok} ok, {len(report.failures)} failed) in {out}; "
-        f"ran {report.ran} in {report.wall_seconds:.1f} s"
-    )
-    print(f"Wrote {', '.join(p.name for p in written)} in {out}/")
-    if report.failures:
-        print(
-            f"\n{len(report.failures)} runs failed (tracebacks in runs.csv, column error):",
-            file=sys.stderr,
-        )
-        for line in report.failure_lines():
-            print(f"  {line}", file=sys.stderr)
-        return 1
-    return 0
 
 
 def _prepare(out: Path, args: argparse.Namespace) -> None:

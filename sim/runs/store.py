@@ -165,10 +165,6 @@ class ResultStore:
         """The meta table as a dictionary."""
         return dict(self.conn.execute("SELECT key, value FROM meta"))
 
-    def is_empty(self) -> bool:
-        """True when no experiment has been started in this store."""
-        return "sweep_hash" not in self.meta()
-
     def begin(self, experiment: Any, resume: bool = False) -> None:
         """Record the experiment (a new store) or check it is the same one (resume).
 

@@ -8,9 +8,9 @@ else), so `OrgCultureModel` takes every parameter of a run as a scalar keyword:
   ``years=3``, ``org__size=2000``, ``dynamics__exits__beta_e=1.2``.
 
 Values are what a scenario file holds (None, or the key's word for it such as "ongoing",
-where a key allows none) and are checked by the loader, so a keyword is refused exactly as
-the same ``--set`` would be. Keys that are not a parameter of one run (`NOT_RUN_KEYS`) have
-no keyword.
+where a key allows none) and are checked by `Scenario.with_overrides` (the loader's own
+checks), so a keyword is refused exactly as the same ``--set`` would be. Keys that are
+not a parameter of one run (`NOT_RUN_KEYS`) have no keyword.
 """
 
 from __future__ import annotations
@@ -21,17 +21,12 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from sim.errors import InputError, Problem
 from sim.scenario.design import ProgramDesign
-from sim.scenario.loading import RESERVED_DESIGN, scenario_from_dict
+from sim.scenario.loading import RESERVED_DESIGN
+from sim.scenario.overrides import SEPARATOR, override
 from sim.scenario.parameters import Scenario
-from sim.scenario.raw import design_raw, scenario_raw
 from sim.scenario.schema import FieldInfo, field_infos
-
-SEPARATOR = "__"
-"""What stands for a dot of a scenario key in its keyword."""
 
 # Scenario keys without a keyword, and why: they describe a set of runs or its files, or
 # name a file, never a value of one run.
@@ -124,6 +119,40 @@ def run_inputs(
         InputError: an unknown keyword (with close matches), a value the key does not
             allow, an unknown design name -- every problem at once.
     """
+    _check_kinds(scenario, design, source)
+    baseline = False
+    if isinstance(design, str):
+        baseline = design == RESERVED_DESIGN
+        design = None if baseline else _named_design(scenario, design, source)
+    if not keywords:
+        return scenario, design
+    known = model_keywords()
+    problems = [
+        _unknown(name, value, source) for name, value in keywords.items() if name not in known
+    ]
+    if problems:
+        raise InputError(problems)
+    knobs = {k: v for k, v in keywords.items() if known[k].is_knob}
+    if design is None and knobs:
+        design = scenario.designs[0] if scenario.designs else ProgramDesign()
+    # Knobs change the run's design alone: it stands in for the scenario's designs while
+    # they are checked (the baseline's knobs are checked against the first design).
+    base = scenario.with_changes(designs=(design,)) if knobs else scenario
+    values: dict[str, Any] = {}
+    shown: dict[str, str] = {}
+    for name, value in keywords.items():
+        kw = known[name]
+        path = kw.key.replace("<design>", design.name) if kw.is_knob else kw.key
+        values[path] = value
+        shown[path] = f"{source}({name}={value!r})"
+    checked = override(base, values, lambda path: shown.get(path, f"{source}: {path}"))
+    if knobs:
+        design = checked.designs[0]
+    return checked.with_changes(designs=scenario.designs), None if baseline else design
+
+
+def _check_kinds(scenario: Any, design: Any, source: str) -> None:
+    """Refuse a scenario that is no `Scenario`, a design that is no design or name."""
     if not isinstance(scenario, Scenario):
         raise InputError(
             [
@@ -144,40 +173,6 @@ def run_inputs(
                 )
             ]
         )
-    baseline = False
-    if isinstance(design, str):
-        baseline = design == RESERVED_DESIGN
-        design = None if baseline else _named_design(scenario, design, source)
-    if not keywords:
-        return scenario, design
-    known = model_keywords()
-    problems = [
-        _unknown(name, value, source) for name, value in keywords.items() if name not in known
-    ]
-    if problems:
-        raise InputError(problems)
-    knobs = {k: v for k, v in keywords.items() if known[k].is_knob}
-    if design is None and knobs:
-        design = scenario.designs[0] if scenario.designs else ProgramDesign()
-    raw = scenario_raw(scenario)
-    where: dict[str, str] = {}
-    if knobs:
-        assert design is not None
-        raw["designs"] = {design.name: design_raw(design)}
-    for name, value in keywords.items():
-        kw = known[name]
-        path = kw.key.replace("<design>", design.name) if kw.is_knob else kw.key
-        where[f"{source}: {path}"] = f"{source}({name}={value!r})"
-        _set(raw, path.split("."), _raw_value(value, kw.info))
-    try:
-        checked = scenario_from_dict(raw, source)
-    except InputError as err:
-        raise InputError(
-            [Problem(where.get(p.where, p.where), p.message) for p in err.problems]
-        ) from None
-    if knobs:
-        design = checked.designs[0]
-    return checked.with_changes(designs=scenario.designs), None if baseline else design
 
 
 def _named_design(scenario: Scenario, name: str, source: str) -> ProgramDesign:
@@ -214,21 +209,3 @@ def _unknown(name: str, value: Any, source: str) -> Problem:
             "for its dots (e.g. dynamics__exits__beta_e; all in docs/mesa.md)"
         )
     return Problem(f"{source}({name}={value!r})", f"unknown keyword{hint}")
-
-
-def _raw_value(value: Any, info: FieldInfo) -> Any:
-    """A Python value as a scenario file would hold it, for the loader to check."""
-    if value is None and info.none_word is not None:
-        return info.none_word
-    if isinstance(value, np.generic):  # e.g. np.int64 from np.arange in a batch_run
-        return value.item()
-    if isinstance(value, tuple | list | np.ndarray):
-        return [_raw_value(v, info) for v in value]
-    return value
-
-
-def _set(raw: dict[str, Any], parts: list[str], value: Any) -> None:
-    table = raw
-    for part in parts[:-1]:
-        table = table.setdefault(part, {})
-    table[parts[-1]] = value

@@ -37,23 +37,36 @@ ScenarioCheck = Callable[[Scenario, Locate], Iterable[Problem]]
 """A check of a valid scenario that needs more than the scenario layer knows (e.g. the org)."""
 
 
-class _Checker:
-    """Builds dataclasses from raw TOML values, collecting problems with their key paths."""
+class Checker:
+    """Builds dataclasses from raw TOML values, collecting problems with their key paths.
 
-    def __init__(self, source: str, overridden: set[str]):
+    Args:
+        source: the file (or caller) a problem names before the key.
+        overridden: keys set by ``--set``, named as ``--set KEY``.
+        where: names a key's place instead (``sim.scenario.overrides`` names keywords).
+    """
+
+    def __init__(
+        self, source: str, overridden: set[str], where: Callable[[str], str] | None = None
+    ):
         self.source = source
         self.overridden = overridden
+        self._where = where
         self.problems: list[Problem] = []
         # For each design, the design whose table holds each key it has (itself or an
         # ancestor): a mistake in an inherited key is reported once, where it is written.
         self.key_origin: dict[str, dict[str, str]] = {}
 
     def where(self, path: str) -> str:
+        """A key's place in the input, as problems name it."""
+        if self._where is not None:
+            return self._where(path)
         if path in self.overridden:
             return f"--set {path}"
         return f"{self.source}: {path}" if path else self.source
 
     def problem(self, path: str, message: str) -> None:
+        """Record a problem at a key (once)."""
         problem = Problem(self.where(path), message)
         if problem not in self.problems:  # e.g. an inherited mistake, met once per heir
             self.problems.append(problem)
@@ -128,45 +141,59 @@ class _Checker:
             )
         return converted
 
+    def checked(self, info: FieldInfo, raw: Any, path: str) -> tuple[bool, Any]:
+        """``(True, value)`` for a valid raw value; ``(False, None)`` with its problem kept."""
+        value = self.value(info, raw, path)
+        return (False, None) if value is _INVALID else (True, value)
+
     def convert(self, tp: Any, raw: Any, info: FieldInfo, path: str) -> Any:
-        origin = typing.get_origin(tp)
-        if origin is tuple:
+        """A raw value as the type `tp`, or `_INVALID` with the problem recorded."""
+        if typing.get_origin(tp) is tuple:
             return self.convert_tuple(tp, raw, info, path)
-        if tp is bool:
-            if isinstance(raw, bool):
-                return raw
-            return self.bad(path, raw, "true or false")
-        if tp is int:
-            if isinstance(raw, int) and not isinstance(raw, bool):
-                return self.in_range(raw, info, path, "a whole number")
-            return self.bad(path, raw, _range_text(info, "a whole number"))
-        if tp is float:
-            if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
-                return self.in_range(float(raw), info, path, "a number", shown=raw)
-            return self.bad(path, raw, _range_text(info, "a number"))
-        if tp is str:
-            if not isinstance(raw, str):
-                return self.bad(path, raw, "text in quotes")
-            if info.choices and raw not in info.choices:
-                hint = did_you_mean(raw, info.choices)
-                return self.bad(path, raw, f"one of {', '.join(info.choices)}{hint}")
-            if info.pattern and not re.fullmatch(info.pattern[0], raw):
-                return self.bad(path, raw, info.pattern[1])
+        converter = _CONVERTERS.get(tp)
+        if converter is None:
+            raise TypeError(f"no converter for {tp}")  # a schema bug, not a user mistake
+        return converter(self, raw, info, path)
+
+    def _convert_bool(self, raw: Any, info: FieldInfo, path: str) -> Any:
+        if isinstance(raw, bool):
             return raw
-        if tp is dt.date:
-            if isinstance(raw, dt.datetime):
-                return self.bad(path, raw, "a date like 2021-08-10 (no time of day)")
-            if isinstance(raw, dt.date):
-                return raw
-            if isinstance(raw, str):
-                try:
-                    return dt.date.fromisoformat(raw)
-                except ValueError:
-                    pass
-            return self.bad(path, raw, "a date like 2021-08-10")
-        raise TypeError(f"no converter for {tp}")  # a schema bug, not a user mistake
+        return self.bad(path, raw, "true or false")
+
+    def _convert_int(self, raw: Any, info: FieldInfo, path: str) -> Any:
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return self.in_range(raw, info, path, "a whole number")
+        return self.bad(path, raw, _range_text(info, "a whole number"))
+
+    def _convert_float(self, raw: Any, info: FieldInfo, path: str) -> Any:
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
+            return self.in_range(float(raw), info, path, "a number", shown=raw)
+        return self.bad(path, raw, _range_text(info, "a number"))
+
+    def _convert_str(self, raw: Any, info: FieldInfo, path: str) -> Any:
+        if not isinstance(raw, str):
+            return self.bad(path, raw, "text in quotes")
+        if info.choices and raw not in info.choices:
+            hint = did_you_mean(raw, info.choices)
+            return self.bad(path, raw, f"one of {', '.join(info.choices)}{hint}")
+        if info.pattern and not re.fullmatch(info.pattern[0], raw):
+            return self.bad(path, raw, info.pattern[1])
+        return raw
+
+    def _convert_date(self, raw: Any, info: FieldInfo, path: str) -> Any:
+        if isinstance(raw, dt.datetime):
+            return self.bad(path, raw, "a date like 2021-08-10 (no time of day)")
+        if isinstance(raw, dt.date):
+            return raw
+        if isinstance(raw, str):
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                pass
+        return self.bad(path, raw, "a date like 2021-08-10")
 
     def convert_tuple(self, tp: Any, raw: Any, info: FieldInfo, path: str) -> Any:
+        """A list of whole numbers as a tuple (a [low, high] pair for a two-item type)."""
         args = typing.get_args(tp)
         pair = len(args) == 2 and args[1] is not Ellipsis
         want = "a list of two whole numbers [low, high]" if pair else "a list of whole numbers"
@@ -179,16 +206,25 @@ class _Checker:
         return tuple(raw)
 
     def in_range(self, v: float, info: FieldInfo, path: str, kind: str, shown: Any = None) -> Any:
+        """`v` if inside the field's range, else `_INVALID` with the problem recorded."""
         if (info.lo is not None and v < info.lo) or (info.hi is not None and v > info.hi):
             return self.bad(path, v if shown is None else shown, _range_text(info, kind))
         return v
 
     def bad(self, path: str, raw: Any, allowed: str) -> Any:
+        """Record "found X; allowed: Y" at a key and return `_INVALID`."""
         self.problem(path, f"found {_show(raw)}; allowed: {allowed}")
         return _INVALID
 
 
 _INVALID = object()
+_CONVERTERS: dict[Any, Callable[[Checker, Any, FieldInfo, str], Any]] = {
+    bool: Checker._convert_bool,
+    int: Checker._convert_int,
+    float: Checker._convert_float,
+    str: Checker._convert_str,
+    dt.date: Checker._convert_date,
+}
 
 
 def _show(raw: Any) -> str:
@@ -212,35 +248,62 @@ def _range_text(info: FieldInfo, kind: str) -> str:
 
 
 # --- designs with inheritance -----------------------------------------------------------
-def _resolve_designs(raw: Any, check: _Checker) -> tuple[ProgramDesign, ...] | None:
+def _resolve_designs(raw: Any, check: Checker) -> tuple[ProgramDesign, ...] | None:
     if raw is None:
         return (default_program(),)
     if not isinstance(raw, dict):
         check.problem("designs", "found a value; allowed: tables like [designs.formal]")
         return None
-    resolved: dict[str, dict[str, Any] | None] = {}
-    origin = check.key_origin
+    tables = _DesignTables(raw, check)
+    designs = [_build_design(name, tables, check) for name in raw]
+    return tuple(d for d in designs if d is not None)
 
-    def resolve(name: str, chain: tuple[str, ...]) -> dict[str, Any] | None:
-        if name in resolved:
-            return resolved[name]
-        resolved[name] = None  # a failure below is reported once, here
-        table = raw[name]
+
+class _DesignTables:
+    """Each design's table merged with those it inherits, resolved once, failures reported once.
+
+    Also records in ``check.key_origin`` which table holds each key a design has.
+    """
+
+    def __init__(self, raw: dict[str, Any], check: Checker):
+        self.raw = raw
+        self.check = check
+        self.resolved: dict[str, dict[str, Any] | None] = {}
+
+    def resolve(self, name: str, chain: tuple[str, ...]) -> dict[str, Any] | None:
+        """The merged table of design `name`; `chain`: the designs inheriting down to it."""
+        if name in self.resolved:
+            return self.resolved[name]
+        self.resolved[name] = None  # a failure below is reported once, here
+        table = self.raw[name]
         if not isinstance(table, dict):
-            check.problem(f"designs.{name}", "found a value; allowed: a table of design settings")
+            self.check.problem(
+                f"designs.{name}", "found a value; allowed: a table of design settings"
+            )
             return None
         parent = table.get("inherits")
         own = {k: v for k, v in table.items() if k != "inherits"}
+        origin = self.check.key_origin
         if parent is None:
-            resolved[name] = own
+            self.resolved[name] = own
             origin[name] = dict.fromkeys(own, name)
             return own
+        base = self._parent(name, parent, chain)
+        if base is None:
+            return None
+        self.resolved[name] = {**base, **own}
+        origin[name] = {**origin[parent], **dict.fromkeys(own, name)}
+        return self.resolved[name]
+
+    def _parent(self, name: str, parent: Any, chain: tuple[str, ...]) -> dict[str, Any] | None:
+        """The merged table a design inherits, or None (a missing or circular parent)."""
+        raw, check = self.raw, self.check
         if not isinstance(parent, str) or parent not in raw:
             hint = did_you_mean(str(parent), raw) if isinstance(parent, str) else ""
             hint = hint or f"; designs here: {', '.join(raw)}"
             check.problem(f"designs.{name}.inherits", f"no design named {parent!r}{hint}")
             return None
-        if parent in chain or (parent in resolved and resolved[parent] is None):
+        if parent in chain or (parent in self.resolved and self.resolved[parent] is None):
             if parent not in chain:
                 return None
             loop = " -> ".join((*chain, parent))
@@ -249,44 +312,36 @@ def _resolve_designs(raw: Any, check: _Checker) -> tuple[ProgramDesign, ...] | N
                 f"circular inheritance: {loop}; one design must not inherit",
             )
             return None
-        base = resolve(parent, (*chain, parent))
-        if base is None:
-            return None
-        resolved[name] = {**base, **own}
-        origin[name] = {**origin[parent], **dict.fromkeys(own, name)}
-        return resolved[name]
+        return self.resolve(parent, (*chain, parent))
 
-    designs = []
-    for name in raw:
-        if not name.strip():
-            check.problem(
-                f'designs."{name}"',
-                "an empty design name; allowed: a name for tables and figures, "
-                "e.g. [designs.monthly]",
-            )
-            continue
-        if name == RESERVED_DESIGN:
-            check.problem(
-                f"designs.{name}",
-                '"baseline" is the no-program run and is added for you; rename this design',
-            )
-            continue
-        merged = resolve(name, (name,))
-        if merged is None:
-            continue
-        if "name" in merged:
-            check.problem(
-                check.design_path(name, "name"),
-                "unknown key; the table's name is the design's name",
-            )
-            continue
-        paths = {key: check.design_path(name, key) for key in merged}
-        design = check.build(
-            ProgramDesign, merged, f"designs.{name}", extra={"name": name}, key_paths=paths
+
+def _build_design(name: str, tables: _DesignTables, check: Checker) -> ProgramDesign | None:
+    """One design from its merged table, or None with its problems recorded."""
+    if not name.strip():
+        check.problem(
+            f'designs."{name}"',
+            "an empty design name; allowed: a name for tables and figures, e.g. [designs.monthly]",
         )
-        if design is not None:
-            designs.append(design)
-    return tuple(designs)
+        return None
+    if name == RESERVED_DESIGN:
+        check.problem(
+            f"designs.{name}",
+            '"baseline" is the no-program run and is added for you; rename this design',
+        )
+        return None
+    merged = tables.resolve(name, (name,))
+    if merged is None:
+        return None
+    if "name" in merged:
+        check.problem(
+            check.design_path(name, "name"),
+            "unknown key; the table's name is the design's name",
+        )
+        return None
+    paths = {key: check.design_path(name, key) for key in merged}
+    return check.build(
+        ProgramDesign, merged, f"designs.{name}", extra={"name": name}, key_paths=paths
+    )
 
 
 # --- --set overrides --------------------------------------------------------------------
@@ -339,7 +394,7 @@ def scenario_from_dict(
     like the loader's own and an inherited one is reported once, under its table.
     """
     raw, overridden, problems = apply_overrides(dict(raw), list(sets or []))
-    check = _Checker(source, overridden)
+    check = Checker(source, overridden)
     check.problems.extend(problems)
     _check_dates(raw, check)
     raw_designs = raw.pop("designs", None)
@@ -348,7 +403,7 @@ def scenario_from_dict(
     scenario = check.build(Scenario, raw, "")
     if scenario is not None and designs is not None:
         scenario = scenario.with_changes(designs=designs, targets=targets)
-        _check_scenario(scenario, check, base_dir)
+        check_scenario(scenario, check, base_dir)
     if check.problems:
         raise InputError(check.problems)
     if scenario.org.chart is not None and base_dir is not None:
@@ -368,7 +423,7 @@ def scenario_from_dict(
     return scenario
 
 
-def _targets(raw: Any, check: _Checker) -> tuple[Target, ...]:
+def _targets(raw: Any, check: Checker) -> tuple[Target, ...]:
     """Case targets: [targets.OUTCOME] tables with value, design, tolerance, note."""
     if not isinstance(raw, dict):
         check.problem("targets", "found a value; allowed: tables like [targets.turnover_junior_y1]")
@@ -396,7 +451,7 @@ def _targets(raw: Any, check: _Checker) -> tuple[Target, ...]:
     return tuple(out)
 
 
-def _check_dates(raw: dict[str, Any], check: _Checker) -> None:
+def _check_dates(raw: dict[str, Any], check: Checker) -> None:
     """The launch may not come before the start (checked on raw values, beside other errors)."""
     start = raw.get("start_date", Scenario.start_date)
     launch = raw.get("launch_date")
@@ -404,6 +459,11 @@ def _check_dates(raw: dict[str, Any], check: _Checker) -> None:
         start = _try_date(start)
     if isinstance(launch, str):
         launch = _try_date(launch)
+    check_launch(start, launch, check)
+
+
+def check_launch(start: Any, launch: Any, check: Checker) -> None:
+    """A problem under launch_date if both are dates and the launch comes before the start."""
     if isinstance(start, dt.date) and isinstance(launch, dt.date) and launch < start:
         check.problem(
             "launch_date",
@@ -418,8 +478,8 @@ def _try_date(text: str) -> dt.date | None:
         return None
 
 
-def _check_scenario(s: Scenario, check: _Checker, base_dir: Path | None) -> None:
-    """Checks that involve more than one value."""
+def check_scenario(s: Scenario, check: Checker, base_dir: Path | None) -> None:
+    """Checks that involve more than one value (and the org chart's file, from `base_dir`)."""
     for d in s.designs:
         if (
             d.duration_weeks is not None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -400,8 +401,40 @@ class Scenario:
         return (("baseline",) if self.include_baseline else ()) + names
 
     def with_changes(self, **changes: Any) -> Scenario:
-        """A copy with some top-level fields changed."""
+        """A copy with some top-level fields changed (unchecked: see `with_overrides`)."""
         return replace(self, **changes)
+
+    def with_overrides(self, values: Mapping[str, Any] | None = None, /, **keys: Any) -> Scenario:
+        """A new, validated scenario with some values changed; this one is left as it is.
+
+        Keys are a scenario file's (the keys ``--set`` takes): dotted in `values`, or as
+        Python names with ``__`` for each dot in `keys` (either way in either place). A
+        design's knob is ``designs.NAME.KNOB``. Values are what a scenario file holds:
+        numbers, booleans, text, lists or tuples, dates or ISO text, and None (or the key's
+        word for it) where a key allows none; numpy numbers are fine. Each is checked as
+        the loader checks it, then the loader's checks of several values run again.
+
+        Args:
+            values: dotted key -> value, e.g. ``{"dynamics.exits.beta_e": 1.2}``.
+            **keys: the same with ``__`` for dots, e.g. ``dynamics__exits__beta_e=1.2``.
+
+        Returns:
+            The changed scenario, a new object (with no key given: this one).
+
+        Raises:
+            InputError: every problem at once, each naming its key as given: an unknown key
+                (with close matches), a value it does not allow, a launch before the start.
+
+        Example:
+            >>> s = default_scenario().with_overrides({"dynamics.exits.beta_e": 1.2}, years=3)
+            >>> s.dynamics.exits.beta_e, s.years, default_scenario().years
+            (1.2, 3.0, 2.0)
+            >>> s.with_overrides(designs__program__cadence_weeks=4).designs[0].cadence_weeks
+            4
+        """
+        from sim.scenario.overrides import with_overrides
+
+        return with_overrides(self, values or {}, keys)
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-ready dictionary of every value."""

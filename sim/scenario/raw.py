@@ -3,7 +3,9 @@
 `scenario_from_dict(scenario_raw(s))` gives `s` back: every value goes in as it is (floats,
 dates, lists for tuples, a field's word for None), so changes applied to the raw data are
 validated by `sim.scenario.loading`, the one place that checks input, and nothing else
-moves. Sweeps use it for a sample point's overrides, the model for its keyword parameters.
+moves. Sweeps use it for a sample point's overrides (`sim.runs.experiment.points`), which
+also validates a scenario built in Python as a whole; `Scenario.with_overrides` changes
+values without it.
 """
 
 from __future__ import annotations

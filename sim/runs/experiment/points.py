@@ -2,6 +2,11 @@
 
 The base scenario is turned back into TOML-shaped data once (cached, `sim.scenario.raw`), so
 that every point goes through `sim.scenario.loading`, the one place that checks input.
+
+Not `Scenario.with_overrides`, on purpose: a sweep checks a base scenario built in Python as
+a whole (`point_scenario(base, [])`), which a change of some values does not; a point's
+values arrive as ``--set`` text, where None and NaN read as words, not as values; and a
+sweep's messages are the loader's (``--set KEY``, a table's own keys as suggestions).
 """
 
 from __future__ import annotations

@@ -1,0 +1,215 @@
+"""`sim run` and `sim compare`: load, run, print the tables, write the results folder.
+
+The folder is written by the Python API (`sim.write_results`); this module parses what the
+command line chose and prints what a reader of the terminal needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim import analysis
+from sim.cli.scenario_args import load_for_run
+from sim.errors import InputError, Problem, did_you_mean
+from sim.runs.replicates import Results
+from sim.scenario.parameters import Scenario
+
+
+def cmd_run(args: argparse.Namespace, compare: bool) -> int:
+    """`sim run` and `sim compare`."""
+    from sim.runs.output import check_out_dir
+    from sim.runs.results_folder import comparison_tables, results_out_dir, results_tables
+    from sim.scenario.orgchart import load_chart
+    from sim.viz.results_report import write_results
+
+    scenario = load_for_run(args)
+    designs = chosen_designs(args, scenario)
+    against = _reference(args, scenario, designs) if compare else None
+    out = results_out_dir(scenario, args.out)
+    check_out_dir(out, args.force)  # before the runs, not after them
+    chart = load_chart(scenario)
+    started = time.perf_counter()
+    replicates = len(args.replicate_seed or []) or scenario.replicates
+    print(
+        f"Scenario {scenario.name!r}: {describe_org(scenario, chart)}, "
+        f"{scenario.weeks} weeks, {analysis.replicates_text(replicates)} per design"
+    )
+    results, shown = _run(args, scenario, designs, chart)
+    elapsed = time.perf_counter() - started
+    _print_headline(scenario, results, shown)
+    compared = comparison_tables(results, scenario, against) if against is not None else {}
+    if against is not None:
+        _print_comparison(scenario, results, compared, against)
+    explained = {}
+    if compare and args.explain:
+        from sim.cli.explain import explain_for_compare
+
+        explained = explain_for_compare(scenario, designs, args)
+    tables = results_tables(results, scenario, extra=compared | explained)
+    if tables.get("targets") is not None:
+        _print_targets(tables["targets"])
+    written = write_results(
+        results,
+        scenario,
+        out,
+        against=against,
+        tables=tables,
+        manifest_extra={"wall_seconds": round(elapsed, 2), "uncertainty": shown},
+        force=args.force,
+    )
+    print()
+    print(f"Wrote {written.folder}/ ({', '.join(written.files)}) in {elapsed:.1f} s")
+    return 0
+
+
+def uncertainty_text(args: argparse.Namespace, n_particles: int | None = None) -> str:
+    """One line saying which uncertainty the intervals show."""
+    if args.uncertainty == "posterior":
+        return (
+            "parameter uncertainty and run noise: each replicate runs on its own draw from "
+            f"the calibrated posterior ({args.posterior}, {n_particles} particles), every "
+            "design on the same draw and seed"
+        )
+    return (
+        "run noise over replicates only, at the scenario's parameter values (not the "
+        "parameters' uncertainty: --uncertainty posterior adds it)"
+    )
+
+
+def chosen_designs(args: argparse.Namespace, scenario: Scenario) -> list[str] | None:
+    """The designs ``--designs`` names (the baseline first, when included); None for all."""
+    if not args.designs:
+        return None
+    wanted = [d.strip() for d in args.designs.split(",") if d.strip()]
+    known = scenario.design_names
+    bad = [
+        Problem(f"--designs {d}", f"no such design; designs: {', '.join(known)}")
+        for d in wanted
+        if d not in known
+    ]
+    if bad:
+        raise InputError(bad)
+    baseline = ["baseline"] if scenario.include_baseline and "baseline" not in wanted else []
+    return baseline + wanted
+
+
+def _reference(args: argparse.Namespace, scenario, designs: list[str] | None) -> str | None:
+    """The design `sim compare` compares the others with; None when there is only one."""
+    ran = designs or list(scenario.design_names)
+    if args.against is not None:
+        if args.against not in ran:
+            hint = did_you_mean(args.against, ran)
+            raise InputError(
+                [
+                    Problem(
+                        f"--against {args.against}",
+                        f"not a design of this run{hint}; designs: {', '.join(ran)}",
+                    )
+                ]
+            )
+        return args.against
+    if len(ran) < 2:
+        return None
+    return "baseline" if "baseline" in ran else ran[0]
+
+
+def _run(
+    args: argparse.Namespace, scenario: Scenario, designs: list[str] | None, chart
+) -> tuple[Results, str]:
+    """The runs, at the scenario's values or over the posterior; which uncertainty they show."""
+    if args.uncertainty != "posterior":
+        from sim.runs.replicates import run_scenario
+
+        progress = not args.quiet
+        results = run_scenario(scenario, designs, args.replicate_seed, chart, progress=progress)
+        return results, uncertainty_text(args)
+    from sim.calibration.posterior import library_posterior_path, read_posterior, run_over_posterior
+    from sim.scenario.seeds import replicate_seeds
+
+    args.posterior = args.posterior or library_posterior_path()
+    posterior = read_posterior(args.posterior)
+    seeds = args.replicate_seed or replicate_seeds(scenario.seed, scenario.replicates)
+    results = run_over_posterior(
+        lambda first: load_for_run(args, first),
+        posterior,
+        designs,
+        seeds,
+        scenario.seed,
+        chart,
+        progress=not args.quiet,
+    )
+    return results, uncertainty_text(args, len(posterior))
+
+
+def _print_headline(scenario: Scenario, results: Results, shown: str) -> None:
+    """The headline outcomes with their intervals, and mentor retention if measured."""
+    table = analysis.headline_table(results.summary, currency=scenario.costs.currency)
+    print()
+    print("Headline outcomes: mean [95% interval over replicates]")
+    print(f"(intervals: {analysis.INTERVAL_METHOD})")
+    print(f"Uncertainty shown: {shown}.")
+    warning = analysis.few_replicates_warning(int(results.summary.groupby("design").size().min()))
+    if warning:
+        print(f"Warning: {warning}.")
+    print(table.to_string())
+    _print_mentor_retention(results.summary)
+
+
+def _print_comparison(scenario: Scenario, results: Results, tables: dict, against: str) -> None:
+    """The paired differences and the money of `sim compare` (`comparison_tables`)."""
+    diff, money = tables["differences"], tables["money"]
+    order = list(dict.fromkeys(results.summary["design"]))
+    currency = scenario.costs.currency
+    print()
+    print(f"Difference from {against} on the same seeds: mean [95% interval]")
+    print(analysis.differences_table(diff, order=order, currency=currency).to_string())
+    horizon = analysis.Horizon.of(scenario)
+    n = int(money["n"].min()) if len(money) else 0
+    print()
+    print(
+        f"Money over {horizon}, in {currency}:\n"
+        f"each design minus {against} on the same seeds, mean [95% interval over {n} paired "
+        "replicates]"
+    )
+    print(analysis.money_display(money, currency, horizon, order).to_string())
+    for line in analysis.break_even_lines(money, currency):
+        print(textwrap.fill(f"Break-even: {line}", width=100, subsequent_indent="  "))
+
+
+def _print_targets(targets: pd.DataFrame) -> None:
+    """Each case target beside the simulated mean, within tolerance or not."""
+    print()
+    print("Case targets (docs/ODD.md section 1): target vs simulated mean [95% interval]")
+    for t in targets.itertuples():
+        verdict = "within tolerance" if t.within_tolerance else "off target"
+        interval = analysis.format_outcome(t.outcome, t.simulated, t.ci_low, t.ci_high)
+        target = analysis.format_outcome(t.outcome, t.target, np.nan, np.nan)
+        print(f"  {t.outcome} ({t.design}): target {target}, simulated {interval}: {verdict}")
+
+
+def _print_mentor_retention(summary: pd.DataFrame) -> None:
+    """Mentor retention beside its counterfactual, when the scenario measured it."""
+    if "mentor_retention_counterfactual_52w" not in summary:
+        return
+    designs = summary[summary["mentor_retention_52w"].notna()]
+    if designs.empty:
+        return
+    print()
+    print(
+        "Mentor retention against the same people with every pathway off "
+        "(same design and seeds): mean [95% interval]"
+    )
+    print(analysis.headline_table(designs, analysis.MENTOR_RETENTION).to_string())
+
+
+def describe_org(scenario, chart) -> str:
+    """The org in a few words: its size, generated or from which chart."""
+    if chart is not None:
+        return f"{len(chart.parent)} people from {Path(scenario.org.chart).name}"
+    return f"{scenario.org.size} people (generated)"
