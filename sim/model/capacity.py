@@ -10,7 +10,6 @@ organisation too small to hold a program, into one-line input errors.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -95,7 +94,7 @@ def first_intake(
     probe = Program(design, org, people, scenario.launch_week, key, sessions)
     week = probe.first_week
     # Tenure grows by one each week before the intake's (weeks 1..week-1).
-    later = dataclasses.replace(people, tenure=people.tenure + max(week - 1, 0))
+    later = people.replace(tenure=people.tenure + max(week - 1, 0))
     program = Program(
         design, org, later, scenario.launch_week, key, sessions, volunteers=volunteers
     )
