@@ -22,6 +22,7 @@ from sim.errors import Problem
 from sim.model.org import Org
 from sim.model.people import People
 from sim.model.program import Program
+from sim.model.weeks import WEEKS_PER_YEAR
 from sim.scenario.design import PAIRING_RULES, ProgramDesign
 from sim.scenario.parameters import Scenario
 
@@ -68,7 +69,8 @@ class Capacity:
 
 def sessions_per_pair_year(design: ProgramDesign) -> float:
     """Sessions a pair holds in its first year: cadence, duration, commitment, formality."""
-    weeks = 52 if design.duration_weeks is None else min(design.duration_weeks, 52)
+    year = WEEKS_PER_YEAR
+    weeks = year if design.duration_weeks is None else min(design.duration_weeks, year)
     scheduled = math.ceil(weeks / design.cadence_weeks)  # weeks 0, c, 2c, ... before the end
     return scheduled * design.attendance
 

@@ -326,4 +326,3 @@ class OrgCultureModel(mesa.Model):
         """A row per person and week (only if the scenario asked to record people)."""
         rows = self.recorder.people_rows
         return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
-

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.attributes import Attribute, reported, series_means
+from sim.model.weeks import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
     from sim.model.org import Org
@@ -256,9 +257,7 @@ class WeeklyRecorder:
             np.divide(stocks, stocks + m.config.dynamics.engagement.l_half, out=stocks)
         junior_sums = np.add.reduce(values[:, n_s:], axis=1).tolist()
         senior_sums = np.add.reduce(values[:, :n_s], axis=1).tolist()
-        sums = {
-            entry.name: (junior_sums[i], senior_sums[i]) for i, entry in enumerate(observed)
-        }
+        sums = {entry.name: (junior_sums[i], senior_sums[i]) for i, entry in enumerate(observed)}
         stock_sums = (junior_sums[-1], senior_sums[-1]) if prog is not None else (0.0, 0.0)
         return sums, stock_sums
 
@@ -373,7 +372,7 @@ class WeeklyRecorder:
         )
         for group, values in zip((*groups, "all"), turnover, strict=True):
             s[f"turnover_{group}"] = values
-        s["turnover_annualised"] = week < 52
+        s["turnover_annualised"] = week < WEEKS_PER_YEAR
         c = m.config.costs
         s["turnover_cost"] = np.cumsum(
             cols["exits_junior"] * c.replacement_junior * c.salary_junior
@@ -418,19 +417,20 @@ def trailing_turnover(
     e = np.asarray(exits, dtype=np.float64)
     h = np.asarray(headcount, dtype=np.float64)
     n_weeks = e.shape[-1]
-    n = np.minimum(np.arange(n_weeks), 52).astype(np.float64)  # weeks 1..w (week 0 is not)
+    # Weeks 1..w (week 0 is not).
+    n = np.minimum(np.arange(n_weeks), WEEKS_PER_YEAR).astype(np.float64)
 
     def window_sum(x: np.ndarray) -> np.ndarray:
         c = x.copy()
         c[..., 0] = 0.0
         np.cumsum(c, axis=-1, out=c)  # c[w] = x[1] + ... + x[w], in that order
         out = c.copy()
-        out[..., 52:] -= c[..., :-52]
+        out[..., WEEKS_PER_YEAR:] -= c[..., :-WEEKS_PER_YEAR]
         return out
 
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = window_sum(e) / (window_sum(h) / n)
-        turnover = rate * 52.0 / n
+        turnover = rate * WEEKS_PER_YEAR / n
     turnover[..., 0] = np.nan
     turnover[np.isinf(turnover)] = np.nan
     return turnover
@@ -440,11 +440,11 @@ def year_windows(series: pd.DataFrame, launch_week: int) -> dict[str, pd.DataFra
     """Complete 52-week windows relative to launch: 'pre' (the year before), 'y1', 'y2', ..."""
     out = {}
     w = series["week"]
-    if launch_week >= 52:
-        out["pre"] = series[(w > launch_week - 52) & (w <= launch_week)]
+    if launch_week >= WEEKS_PER_YEAR:
+        out["pre"] = series[(w > launch_week - WEEKS_PER_YEAR) & (w <= launch_week)]
     y = 1
-    while launch_week + 52 * y <= int(w.max()):
-        lo, hi = launch_week + 52 * (y - 1), launch_week + 52 * y
+    while launch_week + WEEKS_PER_YEAR * y <= int(w.max()):
+        lo, hi = launch_week + WEEKS_PER_YEAR * (y - 1), launch_week + WEEKS_PER_YEAR * y
         out[f"y{y}"] = series[(w > lo) & (w <= hi)]
         y += 1
     return out
@@ -484,11 +484,11 @@ def summarise(
 
     week, launch = col("week"), model.config.launch_week
     windows = {}
-    if launch >= 52:
-        windows["pre"] = (week > launch - 52) & (week <= launch)
+    if launch >= WEEKS_PER_YEAR:
+        windows["pre"] = (week > launch - WEEKS_PER_YEAR) & (week <= launch)
     y = 1
-    while launch + 52 * y <= int(week.max()):
-        lo, hi = launch + 52 * (y - 1), launch + 52 * y
+    while launch + WEEKS_PER_YEAR * y <= int(week.max()):
+        lo, hi = launch + WEEKS_PER_YEAR * (y - 1), launch + WEEKS_PER_YEAR * y
         windows[f"y{y}"] = (week > lo) & (week <= hi)
         y += 1
     for label, win in windows.items():
