@@ -128,6 +128,11 @@ class WeeklyRecorder:
         self._observed = series_means()
         self._reported = reported()
         self._role_columns = role_columns(self._observed)
+        # Each per-role column as (name, role index, stem, attribute or None if counted).
+        self._role_plan = [
+            (column, ROLES.index(role), column[: -len(role) - 1], entry)
+            for column, role, entry in self._role_columns
+        ]
         self.columns: tuple[str, ...] = (
             "week",
             *(column for column, _, _ in self._role_columns),
@@ -212,10 +217,8 @@ class WeeklyRecorder:
             "vacancies": tuple(self._role_positions[r] - n_role[r] for r in (0, 1)),
             "exits": exits["role"],
         }
-        for column, role, entry in self._role_columns:
-            r = ROLES.index(role)
+        for column, r, stem, entry in self._role_plan:
             n = n_role[r]
-            stem = column[: -len(role) - 1]
             if entry is not None:
                 out[column] = sums[entry.name][r] / n if n else nan
             elif stem == "engaged_share":
