@@ -26,7 +26,7 @@ from scipy.special import betaincinv
 
 from sim.model.keyed import HIRE_AGE, HIRE_E0, HIRE_OPENNESS, beta_parameters
 from sim.model.org import Org
-from sim.model.weeks import WEEKS_PER_YEAR, WORKING_AGE
+from sim.model.weeks import DAYS_PER_WEEK, WEEKS_PER_YEAR, WORKING_AGE
 from sim.scenario.parameters import Workforce
 
 if TYPE_CHECKING:
@@ -247,7 +247,8 @@ def chart_tenure(chart: OrgChart, start: dt.date) -> tuple[np.ndarray, np.ndarra
     """Whole weeks from each known hire date to the start date (0 if hired later)."""
     hired = ~np.isnat(chart.hire_date)
     start_day = np.datetime64(start, "D")
-    weeks = (start_day - chart.hire_date[hired]).astype("timedelta64[D]").astype(np.int64) // 7
+    days = (start_day - chart.hire_date[hired]).astype("timedelta64[D]").astype(np.int64)
+    weeks = days // DAYS_PER_WEEK
     return hired, np.maximum(weeks, 0)
 
 

@@ -5,5 +5,8 @@ WEEKS_PER_YEAR = 52
 new-hire factor, mentor retention and the outcome windows look back or ahead this many
 weeks."""
 
+DAYS_PER_WEEK = 7
+"""Days in a week: an HR export's dates become whole weeks of tenure."""
+
 WORKING_AGE = 18
 """Nobody has worked in the organisation since before this age (caps the initial tenure)."""
