@@ -1,8 +1,10 @@
 """Observation (docs/ODD.md section 7.6): a weekly row from the arrays, and a run's summary row.
 
-`WeeklyRecorder.record` reads the model's arrays once a week and keeps plain numbers;
-`finish` turns them into the tidy series (a row per week, turnover derived with the HR
-formula), and `summarise` reduces a series to one row per run, per year relative to launch.
+`WeeklyRecorder.record` reads the model's arrays once a week and keeps plain numbers, a
+week's row built by column name (the per-role means of every attribute the registry marks
+observed, `sim.model.attributes`); `finish` turns them into the tidy series (a row per week,
+turnover derived with the HR formula), and `summarise` reduces a series to one row per run,
+per year relative to launch.
 """
 
 from __future__ import annotations
