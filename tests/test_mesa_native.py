@@ -15,7 +15,7 @@ import pytest
 from helpers import design, small_scenario
 from sim import OrgCultureModel
 from sim.errors import InputError
-from sim.model.collector import AGENT_REPORTERS, SERIES_ONLY
+from sim.model.collector import SERIES_ONLY, usual_agent_reporters
 from sim.scenario.design import default_program
 from sim.scenario.keywords import NOT_RUN_KEYS, keyword_of, model_keywords, run_inputs
 from sim.scenario.loading import scenario_from_dict
@@ -239,7 +239,7 @@ def test_agent_reporters_on_request_are_collected_every_week():
     model = OrgCultureModel(small_scenario(size=60, years=0.1), design(), 3, agent_reporters=True)
     model.run_model()
     agents = model.datacollector.get_agent_vars_dataframe()
-    assert list(agents.columns) == list(AGENT_REPORTERS)
+    assert list(agents.columns) == list(usual_agent_reporters())
     heads = model.series()[["headcount_junior", "headcount_senior"]].sum(axis=1)
     assert agents.groupby(level="Step").size().tolist() == heads.tolist()
     last = agents.xs(float(model.steps), level="Step")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as dt
 import math
 import os
@@ -209,7 +208,7 @@ def test_the_pairs_are_the_models_first_intake_on_the_same_people(synthetic, rul
     result = pairing_list(roster, scenario, "d", 1234, DATE)
     # The model, built on the chart with the same seed; tenure on the intake's date.
     model = OrgCultureModel(scenario, design, 1234, org_chart=roster.chart)
-    people = dataclasses.replace(model.people, tenure=tenure_weeks(roster.chart.hire_date, DATE))
+    people = model.people.replace(tenure=tenure_weeks(roster.chart.hire_date, DATE))
     program = Program(
         design,
         model.org,

@@ -274,7 +274,7 @@ def vacant_leaders_count_in_the_climate(model, monkeypatch) -> None:
     real = dynamics.listening_climate
 
     def everyone_filled(people, org, ep):
-        return real(dc.replace(people, filled=np.ones_like(people.filled)), org, ep)
+        return real(people.replace(filled=np.ones_like(people.filled)), org, ep)
 
     monkeypatch.setattr(dynamics, "listening_climate", everyone_filled)
 

@@ -10,7 +10,6 @@ organisation too small to hold a program, into one-line input errors.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from sim.errors import Problem
 from sim.model.org import Org
 from sim.model.people import People
 from sim.model.program import Program
+from sim.model.weeks import WEEKS_PER_YEAR
 from sim.scenario.design import PAIRING_RULES, ProgramDesign
 from sim.scenario.parameters import Scenario
 
@@ -69,7 +69,8 @@ class Capacity:
 
 def sessions_per_pair_year(design: ProgramDesign) -> float:
     """Sessions a pair holds in its first year: cadence, duration, commitment, formality."""
-    weeks = 52 if design.duration_weeks is None else min(design.duration_weeks, 52)
+    year = WEEKS_PER_YEAR
+    weeks = year if design.duration_weeks is None else min(design.duration_weeks, year)
     scheduled = math.ceil(weeks / design.cadence_weeks)  # weeks 0, c, 2c, ... before the end
     return scheduled * design.attendance
 
@@ -95,7 +96,7 @@ def first_intake(
     probe = Program(design, org, people, scenario.launch_week, key, sessions)
     week = probe.first_week
     # Tenure grows by one each week before the intake's (weeks 1..week-1).
-    later = dataclasses.replace(people, tenure=people.tenure + max(week - 1, 0))
+    later = people.replace(tenure=people.tenure + max(week - 1, 0))
     program = Program(
         design, org, later, scenario.launch_week, key, sessions, volunteers=volunteers
     )

@@ -9,7 +9,8 @@ the series' numbers, week by week, from week 0.
 
 Per-agent reporters cost a Python call per agent and reporter each week, and an agent's
 state of a past week is gone, so they are collected live, at the end of every week, and
-only when the model is built with `agent_reporters`.
+only when the model is built with `agent_reporters`; the usual ones (``True``) are the
+position's and the attributes the registry marks `reported` (`sim.model.attributes`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import mesa
 
 from sim.errors import InputError, Problem, did_you_mean
+from sim.model.attributes import reported
 
 if TYPE_CHECKING:
     from sim.model.model import OrgCultureModel
@@ -29,19 +31,17 @@ SERIES_ONLY = ("digital_relevance",)
 """Series columns that are no model reporter: digital_relevance is measured from the launch
 week's leadership fluency, which a week before the launch does not know yet."""
 
-AGENT_REPORTERS = (
-    "position",
-    "role",
-    "level",
-    "department",
-    "generation",
-    "digital",
-    "business",
-    "engagement",
-    "exit_risk",
-    "tenure",
-)
-"""The per-agent reporters of ``agent_reporters=True``: Employee attributes."""
+POSITION_REPORTERS = ("position", "role", "level", "department")
+"""The first per-agent reporters of ``agent_reporters=True``: where the person sits."""
+
+
+def usual_agent_reporters() -> tuple[str, ...]:
+    """The per-agent reporters of ``agent_reporters=True``: Employee attribute names.
+
+    `POSITION_REPORTERS`, then every attribute the registry marks `reported`, in registry
+    order (`sim.model.attributes`).
+    """
+    return (*POSITION_REPORTERS, *(entry.name for entry in reported()))
 
 
 class SeriesCollection:
@@ -94,15 +94,16 @@ class SeriesCollection:
 def agent_reporters_of(spec: Any) -> dict[str, Any]:
     """Mesa agent reporters from a model's ``agent_reporters`` keyword.
 
-    None or False: none; True: `AGENT_REPORTERS`; a list of Employee attribute names; or
+    None or False: none; True: `usual_agent_reporters()`; a list of Employee attribute names; or
     a mapping of names to anything Mesa's DataCollector takes as an agent reporter.
     """
     from sim.model.agents import Employee
 
     if spec is None or spec is False:
         return {}
+    usual = usual_agent_reporters()
     if spec is True:
-        return {name: name for name in AGENT_REPORTERS}
+        return {name: name for name in usual}
     if isinstance(spec, Mapping):
         return dict(spec)
     if isinstance(spec, Sequence) and not isinstance(spec, str):
@@ -112,8 +113,8 @@ def agent_reporters_of(spec: Any) -> dict[str, Any]:
         problems = [
             Problem(
                 f"OrgCultureModel(agent_reporters=[..., {name!r}, ...])",
-                f"not an attribute of an Employee{did_you_mean(str(name), AGENT_REPORTERS)}; "
-                f"e.g. {', '.join(AGENT_REPORTERS)}",
+                f"not an attribute of an Employee{did_you_mean(str(name), usual)}; "
+                f"e.g. {', '.join(usual)}",
             )
             for name in names
             if not isinstance(name, str) or name not in attributes

@@ -22,6 +22,7 @@ import numpy as np
 
 from sim.model.org import Org
 from sim.model.people import People
+from sim.model.weeks import WEEKS_PER_YEAR
 from sim.scenario.design import ProgramDesign
 from sim.scenario.parameters import (
     EngagementParams,
@@ -30,26 +31,6 @@ from sim.scenario.parameters import (
     Pathways,
     SessionParams,
 )
-
-
-def senior_block(org: Org) -> slice | np.ndarray:
-    """`org.senior_positions` as a slice when they are the first positions, else the array.
-
-    A generated org numbers positions level by level, so its seniors are positions 0 to
-    n_s - 1: reading them through a slice is a view (no gather) and writing is in place
-    (no scatter). An imported chart may number them otherwise; then the index array. Either
-    way the same elements in the same order, so the same numbers. Kept on the org (a frozen
-    structure, like its other derived arrays).
-    """
-    cache = org.__dict__
-    block = cache.get("_senior_block")
-    if block is None:
-        seniors = org.senior_positions
-        n_s = len(seniors)
-        first = n_s == 0 or (seniors[0] == 0 and seniors[-1] == n_s - 1)
-        block = slice(0, n_s) if first else seniors
-        cache["_senior_block"] = block
-    return block
 
 
 # --- Program: sessions -------------------------------------------------------------------
@@ -126,7 +107,7 @@ def drift_knowledge(people: People, org: Org, kp: KnowledgeParams, spillover: bo
     `spillover` False (the network ablation) leaves the spillover out: as sigma = 0 would.
     """
     d, x = people.digital, people.exposure
-    seniors = senior_block(org)
+    seniors = org.senior_block
     # d + phi (x - d), in place (a sum or product of two floats does not depend on which
     # comes first, so this rounds as the formula does).
     new_d = np.subtract(x, d)
@@ -141,7 +122,7 @@ def drift_knowledge(people: People, org: Org, kp: KnowledgeParams, spillover: bo
     np.maximum(0.0, step, out=step)
     step *= kp.psi
     drift = np.multiply(kp.frontier_drift, x_s)
-    drift /= 52.0
+    drift /= WEEKS_PER_YEAR
     step += x_s
     step -= drift
     unit_interval(new_d, out=d)
@@ -170,7 +151,7 @@ def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndar
     for every position (a senior's value is what a junior in its place would feel) so that
     the target needs no scatter into the junior positions.
     """
-    seniors = senior_block(org)
+    seniors = org.senior_block
     n_s = len(org.senior_positions)
     # Per senior, (l if filled else 0, 1 if filled else 0), plus a sentinel row (0, 0) that
     # the chain's positions past the top index. Every position in a chain is a Senior one.
@@ -185,7 +166,7 @@ def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndar
     # Each (manager, department) slot's sums over the manager and the chain_depth - 1 above
     # it (one gather of both columns for every step up; take's clip mode skips the bounds
     # check: every index is in range), added step by step in chain order.
-    up = per_senior.take(_slot_chain_ranks(org, ep.chain_depth), axis=0, mode="clip")
+    up = per_senior.take(org.slot_chain_ranks(ep.chain_depth), axis=0, mode="clip")
     sums = up[0]
     if len(up) > 1:
         sums = np.add(sums, up[1])
@@ -209,25 +190,6 @@ def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndar
     return by_slot.take(slot, mode="clip")
 
 
-def _slot_chain_ranks(org: Org, depth: int) -> np.ndarray:
-    """Senior ranks of each climate slot's manager and the `depth` - 1 above it.
-
-    Shape (depth, slots): `org.senior_chain_ranks(depth)` read at each slot's manager,
-    the sentinel rank past the top where there is none. Kept on the org for the chain
-    ranks it was read from (a replaced chain array is read afresh).
-    """
-    ranks = org.senior_chain_ranks(depth)
-    cache = org.__dict__.setdefault("_slot_chain_ranks", {})
-    known = cache.get(depth)
-    if known is None or known[0] is not ranks:
-        n_s = len(org.senior_positions)
-        past_top = np.full((depth, 1), n_s, dtype=ranks.dtype)
-        by_slot = np.concatenate((ranks, past_top), axis=1)[:, org.climate_slots[1]]
-        by_slot.setflags(write=False)
-        known = cache[depth] = (ranks, by_slot)
-    return known[1]
-
-
 def nearest_filled_manager(people: People, org: Org) -> np.ndarray:
     """For each position, the nearest filled position up the chain (-1 if none).
 
@@ -236,11 +198,11 @@ def nearest_filled_manager(people: People, org: Org) -> np.ndarray:
     # Only Senior positions have reports, so only a vacant senior sends anyone further up:
     # find the nearest filled senior at or above each senior (itself where filled), then
     # read it at each position's manager.
-    filled_seniors = people.filled[senior_block(org)]
+    filled_seniors = people.filled[org.senior_block]
     vacant = (~filled_seniors).nonzero()[0]
     if len(vacant) == 0:
         return org.parent
-    up_rank, positions = _senior_ladder(org)
+    up_rank, positions = org.senior_ladder
     # Ranks above each vacant senior, climbing while vacant; the sentinel rank past the top
     # counts as filled, so the climb stops there.
     live = np.concatenate((filled_seniors, _TRUE))
@@ -256,22 +218,6 @@ def nearest_filled_manager(people: People, org: Org) -> np.ndarray:
 
 
 _TRUE = np.ones(1, dtype=bool)
-
-
-def _senior_ladder(org: Org) -> tuple[np.ndarray, np.ndarray]:
-    """(each senior's manager as a senior rank, the top's: their count; senior positions + [-1]).
-
-    Index both with senior ranks, with one sentinel rank past the top (kept on the org).
-    """
-    cache = org.__dict__
-    ladder = cache.get("_senior_ladder")
-    if ladder is None:
-        seniors = org.senior_positions
-        ladder = (org.manager_rank[seniors], np.append(seniors, -1))
-        for a in ladder:
-            a.setflags(write=False)
-        cache["_senior_ladder"] = ladder
-    return ladder
 
 
 def engagement_target(
@@ -306,7 +252,7 @@ def engagement_target(
         voice = signal(people.voice, ep.l_half)  # 0 at seniors: they hold no voice stock
         voice *= ep.a_voice
         target += voice
-    seniors = senior_block(org)
+    seniors = org.senior_block
     target[seniors] = people.e0[seniors]
     return unit_interval(target, out=target)
 
@@ -352,14 +298,14 @@ def annual_exit_probability(
     np.exp(a, out=a)
     a *= org.by_role(xp.base_junior, xp.base_senior)[where]
     a *= 1.0 + xp.beta_c * recent_neighbour_exits[where]
-    # The new-hire factor where tenure < 52 (elsewhere x 1.0, which changes nothing).
-    np.multiply(a, xp.new_hire_factor, out=a, where=people.tenure[where] < 52)
+    # The new-hire factor in the first year (elsewhere x 1.0, which changes nothing).
+    np.multiply(a, xp.new_hire_factor, out=a, where=people.tenure[where] < WEEKS_PER_YEAR)
     return np.minimum(xp.max_annual, a, out=a)
 
 
 def weekly_exit_probability(annual: np.ndarray) -> np.ndarray:
     """Weekly probability with the same annual total: 1 - (1 - A)^(1/52)."""
-    return -np.expm1(np.log1p(-annual) / 52.0)
+    return -np.expm1(np.log1p(-annual) / WEEKS_PER_YEAR)
 
 
 def draw_exits(

@@ -53,6 +53,7 @@ MENTOR_ORDER = 3  # the order of the mentor pool in the matching
 # Hires: the k-th hire into position p draws trait t from the key 4 x (k x 2^32 + p) + t,
 # one component (one round of mixing for all of a week's hires and their traits).
 HIRE_E0, HIRE_OPENNESS, HIRE_AGE = 0, 1, 2
+HIRE_TRAITS = 3  # traits drawn per hire; the key's two low bits leave room for one more
 
 
 def hire_key(positions: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -61,7 +62,7 @@ def hire_key(positions: np.ndarray, k: np.ndarray) -> np.ndarray:
     Distinct for every (position, k, trait) with positions below 2^32 and k below 2^29.
     """
     person = (k << 32) | positions
-    return (person[:, None] << 2) | np.arange(3)
+    return (person[:, None] << 2) | np.arange(HIRE_TRAITS)
 
 
 def hire_uniforms(base: int, positions: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -76,7 +77,7 @@ def hire_uniforms(base: int, positions: np.ndarray, k: np.ndarray) -> np.ndarray
     if len(positions) <= FEW_DRAWS:
         persons = [(kk << 32) | p for p, kk in zip(positions.tolist(), k.tolist(), strict=True)]
         words = [(x * _GOLDEN4_INT + t) & _MASK for x in persons for t in traits.tolist()]
-        return _few_uniforms(words).reshape(len(persons), 3)
+        return _few_uniforms(words).reshape(len(persons), HIRE_TRAITS)
     person = np.left_shift(k, 32)
     person |= positions
     word = person.astype(np.uint64)
@@ -87,7 +88,7 @@ def hire_uniforms(base: int, positions: np.ndarray, k: np.ndarray) -> np.ndarray
 @functools.lru_cache(maxsize=16)
 def _hire_trait_words(h: int) -> np.ndarray:
     """The words h + golden x (t + 1) modulo 2^64 of the traits t = 0, 1, 2 (kept per stream)."""
-    words = _u64([(h + _GOLDEN_INT * (t + 1)) & _MASK for t in range(3)])
+    words = _u64([(h + _GOLDEN_INT * (t + 1)) & _MASK for t in range(HIRE_TRAITS)])
     words.setflags(write=False)
     return words
 

@@ -29,7 +29,15 @@ from sim.model.org import (
     generate_org,
     shuffle_informal_ties,
 )
-from sim.model.people import Leavers, People, hire_into, initial_people
+from sim.model.people import (
+    Hiring,
+    Leavers,
+    People,
+    apply_chart,
+    hire_into,
+    initial_people,
+    vacate,
+)
 from sim.model.program import Program
 from sim.scenario.design import ProgramDesign
 from sim.scenario.keywords import run_inputs
@@ -79,7 +87,7 @@ class OrgCultureModel(mesa.Model):
         rng: Mesa's name for the seed: a whole number, None (unseeded) or a numpy
             Generator to draw the seed from. Give seed or rng, not both.
         agent_reporters: per-agent reporters for `datacollector`, collected every week:
-            True for the usual attributes (`sim.model.collector.AGENT_REPORTERS`), a list
+            True for the usual attributes (`sim.model.collector.usual_agent_reporters`), a list
             of Employee attribute names, or a dict of Mesa reporters. Costly at scale.
         **keywords: scalar parameters of the run (`sim.scenario.keywords`): a design knob
             by its name (``cadence_weeks=4``, ``commitment=0.5``; they change `design`, or
@@ -143,10 +151,11 @@ class OrgCultureModel(mesa.Model):
             self.org, scenario.workforce, scenario.start_date.year, self.streams["org"]
         )
         if org_chart is not None:
-            apply_chart_people(self.people, org_chart, scenario)
+            apply_chart(self.people, org_chart, scenario.start_date)
         if scenario.dynamics.ablation.shuffle_informal_ties:
             # After people are drawn, from its own stream: the same people on other ties.
             self.org = shuffle_informal_ties(self.org, self.streams["ties"])
+        self.hiring = Hiring(self.org, scenario.workforce, self.keys["hiring"])
         # Mesa's Network over the org ties (cells = positions, capacity 1, no layout), built
         # from the org's arrays; `grid.G`, the networkx graph, is made on first access.
         self.grid = OrgNetwork(self.org, capacity=1, random=self.random)
@@ -187,11 +196,13 @@ class OrgCultureModel(mesa.Model):
         )
 
     def place_agents(self, positions: np.ndarray) -> None:
-        """Create a Junior or Senior agent in each given position's cell."""
+        """Create a Junior or Senior agent for the person in each given position's cell."""
         cells, at = self.grid._cells, self._agents_at
         senior = self.org.is_senior[positions].tolist()
-        for pos, is_senior in zip(positions.tolist(), senior, strict=True):
-            at[pos] = (Senior if is_senior else Junior)(self, cells[pos])
+        # Each agent is bound to its person: the position's k-th occupant.
+        occupant = self.people.occupant[positions].tolist()
+        for pos, is_senior, k in zip(positions.tolist(), senior, occupant, strict=True):
+            at[pos] = (Senior if is_senior else Junior)(self, cells[pos], k)
 
     def agent_at(self, position: int) -> Employee | None:
         """The employee holding a position, or None if it is vacant."""
@@ -231,15 +242,12 @@ class OrgCultureModel(mesa.Model):
         leavers = Leavers(gone, self.people.generation[gone], neighbours)
         if self.program is not None:
             self.program.people_left(gone, week)
+        # Their agents leave the model (a kept reference then says so when read).
         at = self._agents_at
         for pos in gone.tolist():
             at[pos].remove()
             at[pos] = None
-        self.people.filled[gone] = False
-        self.people.vacant_since[gone] = week
-        # A vacant position's listening and voice stocks are 0.
-        self.people.listening[gone] = 0.0
-        self.people.voice[gone] = 0.0
+        vacate(self.people, gone, week)
         return leavers
 
     def hire(self, week: int) -> None:
@@ -253,7 +261,7 @@ class OrgCultureModel(mesa.Model):
         # The calendar year of this week's date. (It was once estimated from day counts /
         # 365.2425, which put 1 January in the year before: hires that day were a year off.)
         year = (self.config.start_date + dt.timedelta(weeks=week)).year
-        hire_into(p, self.org, due, self.config.workforce, year, self.keys["hiring"])
+        hire_into(p, self.hiring, due, year)
         self.place_agents(due)
 
     def end_week(self, week: int, leavers: Leavers) -> None:
@@ -318,24 +326,3 @@ class OrgCultureModel(mesa.Model):
         """A row per person and week (only if the scenario asked to record people)."""
         rows = self.recorder.people_rows
         return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
-
-
-def apply_chart_people(people: People, chart: OrgChart, scenario: Scenario) -> None:
-    """Overwrite drawn values with what an HR export knows (birth year, tenure, digital, e)."""
-    from sim.model.people import generation_of
-
-    known = ~np.isnan(chart.birth_year)
-    people.birth_year[known] = chart.birth_year[known].astype(np.int64)
-    people.generation[:] = generation_of(people.birth_year)
-    hired = ~np.isnat(chart.hire_date)
-    start = np.datetime64(scenario.start_date, "D")
-    weeks = (start - chart.hire_date[hired]).astype("timedelta64[D]").astype(np.int64) // 7
-    people.tenure[hired] = np.maximum(weeks, 0)
-    for name in ("digital", "engagement"):
-        values = getattr(chart, name)
-        ok = ~np.isnan(values)
-        getattr(people, name)[ok] = values[ok]
-    ok = ~np.isnan(chart.digital)
-    people.exposure[ok] = chart.digital[ok]
-    ok = ~np.isnan(chart.engagement)
-    people.e0[ok] = chart.engagement[ok]

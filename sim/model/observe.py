@@ -1,8 +1,10 @@
 """Observation (docs/ODD.md section 7.6): a weekly row from the arrays, and a run's summary row.
 
-`WeeklyRecorder.record` reads the model's arrays once a week and keeps plain numbers;
-`finish` turns them into the tidy series (a row per week, turnover derived with the HR
-formula), and `summarise` reduces a series to one row per run, per year relative to launch.
+`WeeklyRecorder.record` reads the model's arrays once a week and keeps plain numbers, a
+week's row built by column name (the per-role means of every attribute the registry marks
+observed, `sim.model.attributes`); `finish` turns them into the tidy series (a row per week,
+turnover derived with the HR formula), and `summarise` reduces a series to one row per run,
+per year relative to launch.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from sim.model.people import GENERATIONS
+from sim.model.attributes import Attribute, reported, series_means
+from sim.model.weeks import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
     from sim.model.org import Org
@@ -56,6 +59,11 @@ ROLE_COLUMNS = (
     "digital",
     "business",
 )
+"""The series' columns per role, in their published order. Four are role means of
+attributes observed under these names (`Attribute.series`: engagement, exit_risk, digital,
+business); an attribute observed under another name adds its role means after these."""
+COUNTED = ("headcount", "vacancies", "exits", "engaged_share")
+"""Of `ROLE_COLUMNS`, those counted here rather than an attribute's mean."""
 GENERATION_COLUMNS = ("headcount", "exits", "engagement", "engaged_share")
 PROGRAM_COLUMNS = (
     "pairs_active",
@@ -68,6 +76,26 @@ PROGRAM_COLUMNS = (
     "listening_senior",
     "voice_junior",
 )
+_NO_PROGRAM = dict(zip(PROGRAM_COLUMNS, (0, 0, 0, 0, 0.0, 0.0, 0.0), strict=True))
+
+
+def role_columns(observed: tuple[Attribute, ...]) -> tuple[tuple[str, str, Attribute | None], ...]:
+    """(column, role, attribute or None if counted) of the per-role columns, in series order.
+
+    `ROLE_COLUMNS` first (an attribute's mean only for the roles that carry it), then the
+    role means of any other observed attribute, in registry order.
+    """
+    by_series = {a.series: a for a in observed}
+    stems = [*ROLE_COLUMNS, *(s for s in by_series if s not in ROLE_COLUMNS)]
+    out = []
+    for role, label in zip(ROLES, ("Junior", "Senior"), strict=True):
+        for stem in stems:
+            entry = by_series.get(stem)
+            if stem in COUNTED:
+                out.append((f"{stem}_{role}", role, None))
+            elif entry is not None and label in entry.roles:
+                out.append((f"{stem}_{role}", role, entry))
+    return tuple(out)
 
 
 class WeeklyRecorder:
@@ -76,7 +104,8 @@ class WeeklyRecorder:
     Each group's mean is numpy's mean over that group's values in position order, exactly
     as `values[mask].mean()` gives it, but the groups come from a few index arrays (one per
     role, one stable sort by generation) instead of two dozen boolean masks a week. A week
-    is kept as one list of values in the order of `columns`; `rows` shows them by column.
+    is built by column name (`record`) and kept as one list of values in the order of
+    `columns`; `rows` shows them by column.
     """
 
     def __init__(self, model: ObservedModel) -> None:
@@ -96,9 +125,19 @@ class WeeklyRecorder:
         in_order = np.array_equal(seniors_first, np.arange(org.size))
         self._seniors_first = None if in_order else seniors_first
         self._senior_code2 = org.is_senior.astype(np.int8) * np.int8(2)
+        # The attributes observed as role means (one row each in `_role_means`), the
+        # people table's attributes, and the series' per-role columns.
+        self._observed = series_means()
+        self._reported = reported()
+        self._role_columns = role_columns(self._observed)
+        # Each per-role column as (name, role index, stem, attribute or None if counted).
+        self._role_plan = [
+            (column, ROLES.index(role), column[: -len(role) - 1], entry)
+            for column, role, entry in self._role_columns
+        ]
         self.columns: tuple[str, ...] = (
             "week",
-            *(f"{c}_{role}" for role in ROLES for c in ROLE_COLUMNS),
+            *(column for column, _, _ in self._role_columns),
             *(f"{c}_{gen}" for gen in GEN_KEYS for c in GENERATION_COLUMNS),
             *(f"exits_dept_{d}" for d in range(org.n_departments)),
             "leadership_fluency",
@@ -118,111 +157,163 @@ class WeeklyRecorder:
     def record(self, week: int, leavers: Leavers | None) -> None:  # noqa: PLR0915 - temporary, until the model split
         """Append this week's row; `leavers` are the week's leavers (None at week 0)."""
         m = self.model
-        p, org = m.people, m.org
+        p = m.people
         self._series = self._columns = None
-        nan = NAN
-        filled = p.filled
-        e = p.engagement
-        engaged = e >= m.config.dynamics.engagement.engaged_threshold
+        engaged = p.engagement >= m.config.dynamics.engagement.engaged_threshold
+        # Generation codes of the filled positions (vacant positions: one past the last).
+        gen_key = np.where(p.filled, p.generation, len(GEN_KEYS))
+        exits = self._exits(leavers)
+        heads, engaged_heads = self._group_counts(gen_key, engaged)
+        row: dict[str, float] = {"week": week}
+        row |= self._role_rows(exits, heads, engaged_heads, week)
+        row |= self._generation_rows(exits, heads, engaged_heads, gen_key)
+        row |= self._leadership_rows(row["digital_junior"])
+        self._weeks.append([row[c] for c in self.columns])
+        if m.config.observation.record_people:
+            self.people_rows.append(self.people_snapshot(week))
+
+    def _exits(self, leavers: Leavers | None) -> dict[str, Any]:
+        """The week's exits by role, generation and department (whole numbers)."""
+        org = self.model.org
         n_gen = len(GEN_KEYS)
         if leavers is None or len(leavers.positions) == 0:
             # No exits (week 0, or a quiet week): the exit counts are zeros.
-            exits, exits_by_gen, exits_by_dept = (0, 0), [0] * n_gen, self._no_dept_exits
-        else:
-            left = leavers.positions
-            left_senior = int(np.count_nonzero(org.is_senior[left]))
-            exits = (len(left) - left_senior, left_senior)
+            return {"role": (0, 0), "generation": [0] * n_gen, "department": self._no_dept_exits}
+        left = leavers.positions
+        left_senior = int(np.count_nonzero(org.is_senior[left]))
+        return {
+            "role": (len(left) - left_senior, left_senior),
             # A leaver counts in the generation they had when they left.
-            exits_by_gen = np.bincount(leavers.generation, minlength=n_gen).tolist()
-            exits_by_dept = np.bincount(org.department[left], minlength=org.n_departments).tolist()
-        # Group sizes and engaged counts of every (generation, role) in one bincount: code
-        # 4 x generation + 2 x senior + engaged (vacant positions: generation n_gen).
-        gen_key = np.where(filled, p.generation, n_gen)
+            "generation": np.bincount(leavers.generation, minlength=n_gen).tolist(),
+            "department": np.bincount(org.department[left], minlength=org.n_departments).tolist(),
+        }
+
+    def _group_counts(self, gen_key: np.ndarray, engaged: np.ndarray) -> tuple[list, list]:
+        """Heads and engaged heads of every (generation, role), by 2 x generation + senior.
+
+        One bincount of the code 4 x generation + 2 x senior + engaged.
+        """
         code = gen_key * 4
         code += self._senior_code2
         code += engaged
-        counts = np.bincount(code, minlength=4 * n_gen + 4).tolist()
-        engaged_heads = counts[1::2]  # by 2 x generation + senior
+        counts = np.bincount(code, minlength=4 * len(GEN_KEYS) + 4).tolist()
+        engaged_heads = counts[1::2]
         heads = [n_out + n_in for n_out, n_in in zip(counts[::2], engaged_heads, strict=True)]
+        return heads, engaged_heads
+
+    def _role_rows(
+        self, exits: dict[str, Any], heads: list, engaged_heads: list, week: int
+    ) -> dict[str, float]:
+        """Per role: headcount, vacancies, exits, engaged share, the observed means; program."""
+        n_gen = len(GEN_KEYS)
         n_role = (sum(heads[0 : 2 * n_gen : 2]), sum(heads[1 : 2 * n_gen : 2]))
         engaged_role = (
             sum(engaged_heads[0 : 2 * n_gen : 2]),
             sum(engaged_heads[1 : 2 * n_gen : 2]),
         )
-        # The role groups' four columns gathered into the rows of one array (filled seniors,
-        # then filled juniors) and each group's rows summed in one call: each row's sum is
-        # numpy's pairwise sum of that column, as values[mask].mean() sums it. With a
-        # program, a fifth row: the seniors' listening signals, then the juniors' voice.
+        sums, stocks = self._role_sums(n_role[1])
+        nan = NAN
+        out: dict[str, float] = {}
+        counted = {
+            "headcount": n_role,
+            "vacancies": tuple(self._role_positions[r] - n_role[r] for r in (0, 1)),
+            "exits": exits["role"],
+        }
+        for column, r, stem, entry in self._role_plan:
+            n = n_role[r]
+            if entry is not None:
+                out[column] = sums[entry.name][r] / n if n else nan
+            elif stem == "engaged_share":
+                out[column] = engaged_role[r] / n if n else nan
+            else:
+                out[column] = counted[stem][r]
+        out |= self._program_rows(stocks, n_role, week)
+        return out
+
+    def _role_sums(self, n_s: int) -> tuple[dict[str, tuple[float, float]], tuple[float, float]]:
+        """Per observed attribute, its sums over filled juniors and over filled seniors.
+
+        The attributes are gathered into the rows of one array (filled seniors, then filled
+        juniors) and each role's part summed in one call: each row's sum is numpy's
+        pairwise sum of that attribute, as values[mask].mean() sums it. With a program, a
+        last row: the seniors' listening signals, then the juniors' voice (their sums are
+        returned apart, (juniors, seniors); without a program (0.0, 0.0)).
+        """
+        m = self.model
+        p = m.people
+        filled = p.filled
         if self._seniors_first is None:  # the seniors are the first positions
             order = filled.nonzero()[0]
         else:
             order = self._seniors_first[filled[self._seniors_first]]
-        n_s = n_role[1]
         prog = m.program
-        columns = (e, p.exit_risk, p.digital, p.business)
-        values = np.empty((4 if prog is None else 5, len(order)))
-        for i, column in enumerate(columns):
-            column.take(order, out=values[i], mode="clip")
+        observed = self._observed
+        values = np.empty((len(observed) + (prog is not None), len(order)))
+        for i, entry in enumerate(observed):
+            column = getattr(p, entry.name)
+            if column.dtype == np.float64:
+                column.take(order, out=values[i], mode="clip")
+            else:
+                values[i] = column[order]
         if prog is not None:
-            stocks = values[4]
+            stocks = values[-1]
             p.listening.take(order[:n_s], out=stocks[:n_s], mode="clip")
             p.voice.take(order[n_s:], out=stocks[n_s:], mode="clip")
             np.divide(stocks, stocks + m.config.dynamics.engagement.l_half, out=stocks)
-        sums = (
-            np.add.reduce(values[:, n_s:], axis=1).tolist(),
-            np.add.reduce(values[:, :n_s], axis=1).tolist(),
-        )
-        row: list[float] = [week]
-        for r in (0, 1):
-            n = n_role[r]
-            e_sum, risk_sum, digital_sum, business_sum = sums[r][:4]
-            row += (
-                n,
-                self._role_positions[r] - n,
-                exits[r],
-                e_sum / n if n else nan,
-                engaged_role[r] / n if n else nan,
-                risk_sum / n if n else nan,
-                digital_sum / n if n else nan,
-                business_sum / n if n else nan,
-            )
-        digital_junior = row[7]
-        # Generations: a stable sort keeps each group in position order (vacant last).
+        junior_sums = np.add.reduce(values[:, n_s:], axis=1).tolist()
+        senior_sums = np.add.reduce(values[:, :n_s], axis=1).tolist()
+        sums = {entry.name: (junior_sums[i], senior_sums[i]) for i, entry in enumerate(observed)}
+        stock_sums = (junior_sums[-1], senior_sums[-1]) if prog is not None else (0.0, 0.0)
+        return sums, stock_sums
+
+    def _program_rows(
+        self, stocks: tuple[float, float], n_role: tuple[int, int], week: int
+    ) -> dict[str, float]:
+        """The program's columns (`PROGRAM_COLUMNS`): zeros without a program."""
+        prog = self.model.program
+        if prog is None:
+            return _NO_PROGRAM
+        # Mean listening signal of filled seniors, mean voice signal of filled juniors.
+        n_j, n_s = n_role
+        return {
+            "pairs_active": prog.active_pairs,
+            "unpaired_mentees": prog.unpaired_mentees(week),
+            "pairs_formed": prog.pairs_formed,
+            "sessions_held": prog.sessions_held,
+            "program_hours": prog.hours,
+            "listening_senior": stocks[1] / n_s if n_s else NAN,
+            "voice_junior": stocks[0] / n_j if n_j else NAN,
+        }
+
+    def _generation_rows(
+        self, exits: dict[str, Any], heads: list, engaged_heads: list, gen_key: np.ndarray
+    ) -> dict[str, float]:
+        """Per generation: headcount, exits, mean engagement, engaged share; by department."""
+        p = self.model.people
+        n_filled = sum(heads[: 2 * len(GEN_KEYS)])
+        # A stable sort keeps each generation in position order (vacant last).
         by_gen = gen_key.argsort(kind="stable")
-        e_by_gen = e.take(by_gen[: len(order)])
+        e_by_gen = p.engagement.take(by_gen[:n_filled])
+        out: dict[str, float] = {}
         lo = 0
-        for g in range(n_gen):
+        for g, gen in enumerate(GEN_KEYS):
             n = heads[2 * g] + heads[2 * g + 1]
             hi = lo + n
-            row += (
-                n,
-                exits_by_gen[g],
-                _mean(e_by_gen[lo:hi]),
-                (engaged_heads[2 * g] + engaged_heads[2 * g + 1]) / n if n else nan,
-            )
+            out[f"headcount_{gen}"] = n
+            out[f"exits_{gen}"] = exits["generation"][g]
+            out[f"engagement_{gen}"] = _mean(e_by_gen[lo:hi])
+            engaged = engaged_heads[2 * g] + engaged_heads[2 * g + 1]
+            out[f"engaged_share_{gen}"] = engaged / n if n else NAN
             lo = hi
-        row += exits_by_dept
-        fluency = _mean(p.digital[self._leaders[filled[self._leaders]]])
-        row += (fluency, digital_junior - fluency)
-        if prog is None:
-            row += (0, 0, 0, 0, 0.0, 0.0, 0.0)
-        else:
-            # Mean listening signal of filled seniors, mean voice signal of filled juniors.
-            listening = sums[1][4] / n_s if n_s else nan
-            n_j = n_role[0]
-            voice = sums[0][4] / n_j if n_j else nan
-            row += (
-                prog.active_pairs,
-                prog.unpaired_mentees(week),
-                prog.pairs_formed,
-                prog.sessions_held,
-                prog.hours,
-                listening,
-                voice,
-            )
-        self._weeks.append(row)
-        if m.config.observation.record_people:
-            self.people_rows.append(self.people_snapshot(week))
+        for d, count in enumerate(exits["department"]):
+            out[f"exits_dept_{d}"] = count
+        return out
+
+    def _leadership_rows(self, digital_junior: float) -> dict[str, float]:
+        """Leadership fluency (leaders' mean digital knowledge) and the juniors' lead on it."""
+        p = self.model.people
+        fluency = _mean(p.digital[self._leaders[p.filled[self._leaders]]])
+        return {"leadership_fluency": fluency, "knowledge_gap": digital_junior - fluency}
 
     def people_snapshot(self, week: int) -> pd.DataFrame:
         """A row per filled position this week (only when asked for: it is large)."""
@@ -230,6 +321,10 @@ class WeeklyRecorder:
         p, org = m.people, m.org
         at = np.flatnonzero(p.filled)
         partner = m.program.partner[at] if m.program else np.full(len(at), -1)
+        reported: dict[str, np.ndarray] = {}
+        for entry in self._reported:
+            values = getattr(p, entry.name)[at]
+            reported[entry.name] = np.array(entry.labels)[values] if entry.labels else values
         return pd.DataFrame(
             {
                 "week": week,
@@ -238,12 +333,7 @@ class WeeklyRecorder:
                 "role": np.where(org.is_senior[at], "Senior", "Junior"),
                 "level": org.level[at],
                 "department": org.department[at],
-                "generation": np.array(GENERATIONS)[p.generation[at]],
-                "digital": p.digital[at],
-                "business": p.business[at],
-                "engagement": p.engagement[at],
-                "exit_risk": p.exit_risk[at],
-                "tenure": p.tenure[at],
+                **reported,
                 "partner": partner,
             }
         )
@@ -287,7 +377,7 @@ class WeeklyRecorder:
         )
         for group, values in zip((*groups, "all"), turnover, strict=True):
             s[f"turnover_{group}"] = values
-        s["turnover_annualised"] = week < 52
+        s["turnover_annualised"] = week < WEEKS_PER_YEAR
         c = m.config.costs
         s["turnover_cost"] = np.cumsum(
             cols["exits_junior"] * c.replacement_junior * c.salary_junior
@@ -332,19 +422,20 @@ def trailing_turnover(
     e = np.asarray(exits, dtype=np.float64)
     h = np.asarray(headcount, dtype=np.float64)
     n_weeks = e.shape[-1]
-    n = np.minimum(np.arange(n_weeks), 52).astype(np.float64)  # weeks 1..w (week 0 is not)
+    # Weeks 1..w (week 0 is not).
+    n = np.minimum(np.arange(n_weeks), WEEKS_PER_YEAR).astype(np.float64)
 
     def window_sum(x: np.ndarray) -> np.ndarray:
         c = x.copy()
         c[..., 0] = 0.0
         np.cumsum(c, axis=-1, out=c)  # c[w] = x[1] + ... + x[w], in that order
         out = c.copy()
-        out[..., 52:] -= c[..., :-52]
+        out[..., WEEKS_PER_YEAR:] -= c[..., :-WEEKS_PER_YEAR]
         return out
 
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = window_sum(e) / (window_sum(h) / n)
-        turnover = rate * 52.0 / n
+        turnover = rate * WEEKS_PER_YEAR / n
     turnover[..., 0] = np.nan
     turnover[np.isinf(turnover)] = np.nan
     return turnover
@@ -354,11 +445,11 @@ def year_windows(series: pd.DataFrame, launch_week: int) -> dict[str, pd.DataFra
     """Complete 52-week windows relative to launch: 'pre' (the year before), 'y1', 'y2', ..."""
     out = {}
     w = series["week"]
-    if launch_week >= 52:
-        out["pre"] = series[(w > launch_week - 52) & (w <= launch_week)]
+    if launch_week >= WEEKS_PER_YEAR:
+        out["pre"] = series[(w > launch_week - WEEKS_PER_YEAR) & (w <= launch_week)]
     y = 1
-    while launch_week + 52 * y <= int(w.max()):
-        lo, hi = launch_week + 52 * (y - 1), launch_week + 52 * y
+    while launch_week + WEEKS_PER_YEAR * y <= int(w.max()):
+        lo, hi = launch_week + WEEKS_PER_YEAR * (y - 1), launch_week + WEEKS_PER_YEAR * y
         out[f"y{y}"] = series[(w > lo) & (w <= hi)]
         y += 1
     return out
@@ -398,11 +489,11 @@ def summarise(
 
     week, launch = col("week"), model.config.launch_week
     windows = {}
-    if launch >= 52:
-        windows["pre"] = (week > launch - 52) & (week <= launch)
+    if launch >= WEEKS_PER_YEAR:
+        windows["pre"] = (week > launch - WEEKS_PER_YEAR) & (week <= launch)
     y = 1
-    while launch + 52 * y <= int(week.max()):
-        lo, hi = launch + 52 * (y - 1), launch + 52 * y
+    while launch + WEEKS_PER_YEAR * y <= int(week.max()):
+        lo, hi = launch + WEEKS_PER_YEAR * (y - 1), launch + WEEKS_PER_YEAR * y
         windows[f"y{y}"] = (week > lo) & (week <= hi)
         y += 1
     for label, win in windows.items():

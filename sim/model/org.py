@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -95,9 +95,31 @@ class Org:
         """Positions with the Senior role, ascending."""
         return np.flatnonzero(self.is_senior)
 
+    # Arrays kept per parameter value: a dict each, made on first use like the other
+    # derived arrays (a frozen Org's cached_property writes its own instance __dict__).
+    @cached_property
+    def _by_role(self) -> dict[tuple[float, float], np.ndarray]:
+        return {}
+
+    @cached_property
+    def _by_rank(self) -> dict[tuple[float, float, float, int], np.ndarray]:
+        return {}
+
+    @cached_property
+    def _chain_above(self) -> dict[int, np.ndarray]:
+        return {}
+
+    @cached_property
+    def _senior_chain_ranks(self) -> dict[int, np.ndarray]:
+        return {}
+
+    @cached_property
+    def _slot_chain_ranks(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        return {}
+
     def by_role(self, junior: float, senior: float) -> np.ndarray:
         """Per position: `senior` at Senior positions, `junior` at Junior ones (kept, read-only)."""
-        cache = self.__dict__.setdefault("_by_role", {})
+        cache = self._by_role
         key = (junior, senior)
         if key not in cache:
             values = np.where(self.is_senior, senior, junior)
@@ -111,10 +133,10 @@ class Org:
         """Per position: `executive`, `manager` or `junior` by rank (kept, read-only).
 
         `executive` at Senior positions above level `executive_levels`, `manager` at the other
-        Senior positions, `junior` at Junior ones. The initial people's ages and the hires'
-        table (`sim.model.people.hire_table`) read their age ranges from these.
+        Senior positions, `junior` at Junior ones. The initial people's ages and the hiring
+        table (`sim.model.attributes.age_ranges`) read their age ranges from these.
         """
-        cache = self.__dict__.setdefault("_by_rank", {})
+        cache = self._by_rank
         key = (junior, manager, executive, executive_levels)
         if key not in cache:
             senior = self.is_senior
@@ -124,18 +146,32 @@ class Org:
             cache[key] = values
         return cache[key]
 
-    def kept_for(self, owner: object, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
-        """`make()`, kept per org under `name` for as long as it is asked for with `owner`.
+    @cached_property
+    def senior_block(self) -> slice | np.ndarray:
+        """`senior_positions` as a slice when they are the first positions, else the array.
 
-        For arrays that depend on the org and a parameter object (the workforce): `owner` is
-        compared by identity, which costs nothing per call, where hashing a parameter
-        dataclass would cost microseconds; another owner makes (and keeps) it anew.
+        A generated org numbers positions level by level, so its seniors are positions 0 to
+        n_s - 1: reading them through a slice is a view (no gather) and writing is in place
+        (no scatter). An imported chart may number them otherwise; then the index array.
+        Either way the same elements in the same order, so the same numbers.
         """
-        cache = self.__dict__.setdefault("_kept_for", {})
-        kept = cache.get(name)
-        if kept is None or kept[0] is not owner:
-            kept = cache[name] = (owner, make())
-        return kept[1]
+        seniors = self.senior_positions
+        n_s = len(seniors)
+        first = n_s == 0 or (seniors[0] == 0 and seniors[-1] == n_s - 1)
+        return slice(0, n_s) if first else seniors
+
+    @cached_property
+    def senior_ladder(self) -> tuple[np.ndarray, np.ndarray]:
+        """(each senior's manager as a senior rank, the top's: their count; seniors + [-1]).
+
+        Index both with senior ranks, with one sentinel rank past the top (read-only): the
+        climb to the nearest filled manager (`sim.model.dynamics.nearest_filled_manager`).
+        """
+        seniors = self.senior_positions
+        ladder = (self.manager_rank[seniors], np.append(seniors, -1))
+        for a in ladder:
+            a.setflags(write=False)
+        return ladder
 
     @cached_property
     def junior_positions(self) -> np.ndarray:
@@ -150,7 +186,7 @@ class Org:
         below it). The readable form of the chains; the weekly climate reads them as
         `senior_chain_ranks` and `manager_rank`, fixed arrays, not a walk up the tree.
         """
-        cache = self.__dict__.setdefault("_chain_above", {})
+        cache = self._chain_above
         if depth not in cache:
             chain = np.empty((self.size, depth), dtype=np.int64)
             up = self.parent
@@ -171,7 +207,7 @@ class Org:
         the seniors' columns once and then reading each position's manager's sum gathers
         over the seniors `depth` times and over all positions once, not `depth` times.
         """
-        cache = self.__dict__.setdefault("_senior_chain_ranks", {})
+        cache = self._senior_chain_ranks
         if depth not in cache:
             past_top = len(self.senior_positions)
             up = self.senior_positions
@@ -183,6 +219,24 @@ class Org:
             ranks.setflags(write=False)
             cache[depth] = ranks
         return cache[depth]
+
+    def slot_chain_ranks(self, depth: int) -> np.ndarray:
+        """Senior ranks of each climate slot's manager and the `depth` - 1 above it.
+
+        Shape (depth, slots): `senior_chain_ranks(depth)` read at each slot's manager
+        (`climate_slots`), the sentinel rank past the top where there is none. Kept for the
+        chain ranks it was read from (a replaced chain array is read afresh).
+        """
+        ranks = self.senior_chain_ranks(depth)
+        cache = self._slot_chain_ranks
+        known = cache.get(depth)
+        if known is None or known[0] is not ranks:
+            n_s = len(self.senior_positions)
+            past_top = np.full((depth, 1), n_s, dtype=ranks.dtype)
+            by_slot = np.concatenate((ranks, past_top), axis=1)[:, self.climate_slots[1]]
+            by_slot.setflags(write=False)
+            known = cache[depth] = (ranks, by_slot)
+        return known[1]
 
     @cached_property
     def manager_rank(self) -> np.ndarray:
@@ -237,18 +291,6 @@ class Org:
     def positions(self) -> np.ndarray:
         """0, 1, ..., size - 1."""
         return np.arange(self.size)
-
-    @cached_property
-    def reports(self) -> tuple[np.ndarray, np.ndarray]:
-        """Direct reports of each position as CSR arrays (indptr, indices)."""
-        child = np.flatnonzero(self.parent >= 0)
-        child = child[np.argsort(self.parent[child], kind="stable")]
-        indptr = np.r_[0, np.cumsum(np.bincount(self.parent[child], minlength=self.size))]
-        return indptr.astype(np.int64), child.astype(np.int64)
-
-    def reports_of(self, positions: np.ndarray) -> np.ndarray:
-        """Every direct report of each given position, concatenated."""
-        return _gather_ranges(*self.reports, positions)
 
     @cached_property
     def neighbours(self) -> tuple[np.ndarray, np.ndarray]:

@@ -24,6 +24,7 @@ from sim.model import keyed
 from sim.model.dynamics import session_quality, transfer_in_sessions
 from sim.model.org import Org
 from sim.model.people import People
+from sim.model.weeks import WEEKS_PER_YEAR
 from sim.scenario.design import ProgramDesign
 from sim.scenario.parameters import Pathways, SessionParams, VolunteerParams
 
@@ -462,7 +463,7 @@ class Program:
     def note_retention(self, week: int) -> None:
         """At 52 weeks after an intake began, record the share of its mentors still employed."""
         for intake in self.intakes:
-            if week == intake.start + 52 and len(intake.mentor_positions):
+            if week == intake.start + WEEKS_PER_YEAR and len(intake.mentor_positions):
                 at = intake.mentor_positions
                 # A vacant position keeps its leaver's id until refilled: check `filled` too.
                 still = self.people.filled[at] & (self.people.person_id[at] == intake.mentor_ids)
