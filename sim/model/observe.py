@@ -154,7 +154,7 @@ class WeeklyRecorder:
         columns = list(zip(*self._weeks, strict=True)) or [()] * len(self.columns)
         return dict(zip(self.columns, columns, strict=True))
 
-    def record(self, week: int, leavers: Leavers | None) -> None:  # noqa: PLR0915 - temporary, until the model split
+    def record(self, week: int, leavers: Leavers | None) -> None:
         """Append this week's row; `leavers` are the week's leavers (None at week 0)."""
         m = self.model
         p = m.people
