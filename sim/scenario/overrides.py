@@ -1,6 +1,6 @@
 """Changed values of a ready scenario, checked as the loader checks a file (`with_overrides`).
 
-Each new value goes through the loader's own field check (`sim.scenario.loading.Checker`:
+Each new value goes through the loader's own field check (`sim.scenario.checks.Checker`:
 the same conversions, ranges and messages as a scenario file or ``--set``), is put in place
 with `dataclasses.replace` down its key's path, and the loader's cross-field checks run on
 the result. Nothing is turned back into TOML-shaped dictionaries.
@@ -12,15 +12,20 @@ import dataclasses
 import difflib
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.errors import InputError, Problem, did_you_mean
+from sim.scenario.checks import Checker, check_launch, check_scenario
 from sim.scenario.design import ProgramDesign
-from sim.scenario.loading import Checker, check_launch, check_scenario
-from sim.scenario.parameters import REMOVED_KEYS, Scenario
+from sim.scenario.removed import REMOVED_KEYS
 from sim.scenario.schema import FieldInfo, field_infos
+
+if TYPE_CHECKING:
+    # Only named: the scenario's own class is `type(scenario)`, so that `Scenario`'s method
+    # can call this module without an import cycle.
+    from sim.scenario.parameters import Scenario
 
 SEPARATOR = "__"
 """What stands for a dot of a scenario key in a Python name (``dynamics__exits__beta_e``)."""
@@ -138,8 +143,8 @@ def _fields(cls: type) -> dict[str, FieldInfo]:
 
 
 @functools.cache
-def scenario_keys() -> tuple[str, ...]:
-    """Every dotted key of one value of a scenario, in the schema's order (no designs)."""
+def scenario_keys(scenario_cls: type) -> tuple[str, ...]:
+    """Every dotted key of one value of a scenario class, in the schema's order (no designs)."""
     keys: list[str] = []
 
     def walk(cls: type, prefix: str) -> None:
@@ -151,7 +156,7 @@ def scenario_keys() -> tuple[str, ...]:
             else:
                 keys.append(prefix + info.name)
 
-    walk(Scenario, "")
+    walk(scenario_cls, "")
     return tuple(keys)
 
 
@@ -163,7 +168,7 @@ def _field(scenario: Scenario, path: str, check: Checker) -> FieldInfo | None:
     if parts[0] == "targets":
         check.problem(path, "targets are case data, not values of a run; edit the scenario file")
         return None
-    cls: type = Scenario
+    cls: type = type(scenario)
     for i, part in enumerate(parts):
         info = _fields(cls).get(part)
         if info is None:
@@ -209,7 +214,8 @@ def _unknown(scenario: Scenario, path: str) -> str:
     if path in REMOVED_KEYS:
         return REMOVED_KEYS[path]
     knobs = [k for k in _fields(ProgramDesign) if k != "name"]
-    keys = [*scenario_keys(), *(f"designs.{d.name}.{k}" for d in scenario.designs for k in knobs)]
+    designs = [f"designs.{d.name}.{k}" for d in scenario.designs for k in knobs]
+    keys = [*scenario_keys(type(scenario)), *designs]
     # A key's last part alone (beta_e) names the full key (dynamics.exits.beta_e).
     ends = [k for k in keys if k.endswith("." + path)]
     close = difflib.get_close_matches(path, keys, n=3, cutoff=0.6)

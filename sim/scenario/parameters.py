@@ -263,16 +263,6 @@ class Dynamics:
     ablation: Ablation = group(Ablation, "network switches (for the network ablation)")
 
 
-# Keys of earlier model versions, refused with what replaced them (the loader and --set
-# report these instead of "unknown key").
-REMOVED_KEYS: dict[str, str] = {
-    "dynamics.sessions.g_mentor": "removed in model v3; mentors' recognition is now the voice "
-    "stock: set dynamics.engagement.a_voice (and h, l_half)",
-    "dynamics.engagement.climate_window_weeks": "removed in model v3; the listening climate is "
-    "now a decaying stock of session hours: set dynamics.engagement.h (weeks) and l_half",
-}
-
-
 @dataclass(frozen=True)
 class Costs:
     """Money: salaries, replacement factors, program cost (docs/ODD.md section 7.6).
