@@ -22,7 +22,7 @@ from sim.model.agents import Employee, Junior, Senior, StaleAgentError
 from sim.model.attributes import Attribute, Fixed, registered
 from sim.model.collector import usual_agent_reporters
 from sim.model.people import Hiring, hire_into
-from sim.model.weeks import WEEKS_PER_YEAR
+from sim.scenario.calendar import WEEKS_PER_YEAR
 from sim.scenario.parameters import Observation, OrgSpec, Scenario
 
 LOYALTY = Attribute(

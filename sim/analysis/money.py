@@ -18,6 +18,7 @@ from scipy import stats
 
 from sim.analysis.intervals import mean_interval
 from sim.analysis.paired import align, align_by_seed, bootstrap_ratio
+from sim.scenario.calendar import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
     from sim.scenario.parameters import Scenario
@@ -71,7 +72,7 @@ class Horizon:
 
     def __str__(self) -> str:
         """'52 weeks (1 year) from the launch, 2021-08-10 to 2022-08-09'."""
-        years = self.weeks / 52
+        years = self.weeks / WEEKS_PER_YEAR
         span = f" ({years:g} year{'' if years == 1 else 's'})" if self.weeks % 26 == 0 else ""
         return f"{self.weeks} weeks{span} from the launch, {self.start} to {self.end}"
 

@@ -26,7 +26,7 @@ from scipy.special import betaincinv
 
 from sim.model.keyed import HIRE_AGE, HIRE_E0, HIRE_OPENNESS, beta_parameters
 from sim.model.org import Org
-from sim.model.weeks import DAYS_PER_WEEK, WEEKS_PER_YEAR, WORKING_AGE
+from sim.scenario.calendar import DAYS_PER_WEEK, WEEKS_PER_YEAR, WORKING_AGE
 from sim.scenario.parameters import Workforce
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from sim.errors import Problem
 from sim.model.org import Org
 from sim.model.people import People
 from sim.model.program import Program
-from sim.model.weeks import WEEKS_PER_YEAR
+from sim.scenario.calendar import WEEKS_PER_YEAR
 from sim.scenario.design import PAIRING_RULES, ProgramDesign
 from sim.scenario.parameters import Scenario
 

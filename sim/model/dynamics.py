@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.model.org import Org
 from sim.model.people import People
-from sim.model.weeks import WEEKS_PER_YEAR
+from sim.scenario.calendar import WEEKS_PER_YEAR
 from sim.scenario.design import ProgramDesign
 from sim.scenario.parameters import (
     EngagementParams,

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.attributes import Attribute, reported, series_means
-from sim.model.weeks import WEEKS_PER_YEAR
+from sim.scenario.calendar import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
     from sim.model.org import Org

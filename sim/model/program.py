@@ -24,7 +24,7 @@ from sim.model import keyed
 from sim.model.dynamics import session_quality, transfer_in_sessions
 from sim.model.org import Org
 from sim.model.people import People
-from sim.model.weeks import WEEKS_PER_YEAR
+from sim.scenario.calendar import WEEKS_PER_YEAR
 from sim.scenario.design import ProgramDesign
 from sim.scenario.parameters import Pathways, SessionParams, VolunteerParams
 

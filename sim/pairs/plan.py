@@ -16,6 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim.errors import InputError, Problem, did_you_mean
+from sim.scenario.calendar import DAYS_PER_WEEK
 from sim.scenario.design import PAIRING_RULES, ProgramDesign
 from sim.scenario.orgchart.problems import line_list
 from sim.scenario.orgchart.roster import ALLOWED_VOLUNTEER, Roster
@@ -122,7 +123,7 @@ def tenure_weeks(hire_date: np.ndarray, date: dt.date) -> np.ndarray:
     weeks = np.zeros(len(hire_date), dtype=np.int64)
     known = ~np.isnat(hire_date)
     days = (np.datetime64(date, "D") - hire_date[known]).astype(np.int64)
-    weeks[known] = np.maximum(days // 7, 0)
+    weeks[known] = np.maximum(days // DAYS_PER_WEEK, 0)
     return weeks
 
 

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.model import OrgCultureModel
+from sim.scenario.calendar import WEEKS_PER_YEAR
 from sim.scenario.outcomes import PAIRED_OUTCOMES
 from sim.scenario.parameters import Pathways, Scenario
 
@@ -31,7 +32,7 @@ MENTOR_COLUMNS = (
     "mentor_retention_counterfactual_52w",
     "mentor_retention_effect_52w",
 )
-RETENTION_WEEKS = 52
+RETENTION_WEEKS = WEEKS_PER_YEAR
 
 
 def all_pathways_off(scenario: Scenario) -> Scenario:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from sim.scenario.calendar import DAYS_PER_WEEK, WEEKS_PER_YEAR
 from sim.scenario.design import ProgramDesign, default_program
 from sim.scenario.schema import group, param
 
@@ -368,12 +369,12 @@ class Scenario:
         """Week index of the launch (0 without a warm-up)."""
         if self.launch_date is None:
             return 0
-        return (self.launch_date - self.start_date).days // 7
+        return (self.launch_date - self.start_date).days // DAYS_PER_WEEK
 
     @property
     def weeks(self) -> int:
         """Number of weekly steps: the warm-up plus the years after launch."""
-        return self.launch_week + round(self.years * 52)
+        return self.launch_week + round(self.years * WEEKS_PER_YEAR)
 
     def design(self, name: str) -> ProgramDesign | None:
         """The named design; None for "baseline" (no program)."""

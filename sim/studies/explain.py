@@ -44,6 +44,7 @@ from sim import analysis
 from sim.errors import InputError, Problem, did_you_mean
 from sim.runs.executors import SerialExecutor
 from sim.runs.replicates import run_one
+from sim.scenario.calendar import WEEKS_PER_YEAR
 from sim.scenario.orgchart import load_org_chart
 from sim.scenario.outcomes import (
     COUNTERFACTUAL_OUTCOMES,
@@ -79,7 +80,7 @@ def default_outcomes(scenario: Scenario) -> list[str]:
 
 def complete_years(scenario: Scenario) -> int:
     """Complete 52-week years simulated after the launch (the summary's y1, y2, ...)."""
-    return (scenario.weeks - scenario.launch_week) // 52
+    return (scenario.weeks - scenario.launch_week) // WEEKS_PER_YEAR
 
 
 def default_replicates(scenario: Scenario) -> int:

@@ -1,4 +1,4 @@
-"""The model's calendar constants: a step is one week, a year 52 of them (docs/ODD.md section 3)."""
+"""The calendar constants: a step is one week, a year 52 of them (docs/ODD.md section 3)."""
 
 WEEKS_PER_YEAR = 52
 """Weeks in a model year: annual rates become weekly ones with it, and turnover, the
