@@ -439,9 +439,7 @@ def network_climate(ref: Reference, i: int) -> float:
     """w_net x mean l over the filled seniors junior i has informal ties to (0 if none)."""
     ep = ref.scenario.dynamics.engagement
     felt = [
-        listening_signal(ref, j)
-        for j in ref.informal[i]
-        if ref.senior[j] and ref.people[j].filled
+        listening_signal(ref, j) for j in ref.informal[i] if ref.senior[j] and ref.people[j].filled
     ]
     return ep.w_net * sum(felt) / len(felt) if felt else 0.0
 
@@ -456,9 +454,7 @@ def peer_voice(ref: Reference, i: int) -> float:
     """v' - v of junior i: rho_v (1 - v) x mean v over its filled informal junior peers."""
     ep = ref.scenario.dynamics.engagement
     peers = [
-        voice_signal(ref, j)
-        for j in ref.informal[i]
-        if not ref.senior[j] and ref.people[j].filled
+        voice_signal(ref, j) for j in ref.informal[i] if not ref.senior[j] and ref.people[j].filled
     ]
     if not peers:
         return 0.0

@@ -61,8 +61,9 @@ def random_streams(seed: int) -> tuple[dict[str, np.random.Generator], dict[str,
     Returns the generators of the sequential streams (org: building the org and its first
     people; exits: one uniform per position per week; ties: the shuffle of informal ties,
     drawn only when the network ablation asks for it; warmup: the exits' uniforms of the
-    warm-up weeks, so the weeks from week 0 on draw what they drew without one) and the base keys of the keyed
-    streams (program, hiring: `sim.model.keyed`), whose draws depend on their key alone.
+    warm-up weeks, so the weeks from week 0 on draw what they drew without one) and the
+    base keys of the keyed streams (program, hiring: `sim.model.keyed`), whose draws
+    depend on their key alone.
     """
     children = dict(zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)), strict=True))
     generators = {name: np.random.default_rng(children[name]) for name in SEQUENTIAL}
@@ -141,8 +142,7 @@ class OrgCultureModel(mesa.Model):
         seed: int,
         org_chart: OrgChart | None,
     ) -> None:
-        """Build the org and its people, warm up, then the Mesa space and agents, the program;
-        observe week 0."""
+        """Build org and people, warm up, then the Mesa space, agents, program; observe week 0."""
         # Mesa reserves `model.scenario` for its own experimental Scenario class.
         self.config = scenario = scenario or default_scenario()
         self.design = design

@@ -1,10 +1,10 @@
 """Causal accounting: which pathway carries a design's effect (docs/ODD.md section 13).
 
 A program reaches juniors only through the pathways of `[dynamics.pathways]` (listening,
-learning, growth, voice, mentee_impulse, network_climate, peer_voice). For each design and replicate seed, `explain` runs
-the design under every on/off combination of the pathways and the no-program baseline on
-the same seed (common random numbers), and splits the design's effect on each outcome
-(design minus baseline) into Shapley values: pathway i gets
+learning, growth, voice, mentee_impulse, network_climate, peer_voice). For each design and
+replicate seed, `explain` runs the design under every on/off combination of the pathways
+and the no-program baseline on the same seed (common random numbers), and splits the
+design's effect on each outcome (design minus baseline) into Shapley values: pathway i gets
 
     sum over S not containing i of |S|! (k - |S| - 1)! / k! x (v(S + i) - v(S)),
 
