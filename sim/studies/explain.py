@@ -100,8 +100,9 @@ def inert_pathways(scenario: Scenario, design_name: str, by_design: bool = True)
     Args:
         scenario: the scenario; a pathway it switches off stays off in every run.
         design_name: a program design of the scenario.
-        by_design: also count pathways the design leaves no room for (growth without
-            two-way exchange); False keeps only those the scenario switches off.
+        by_design: also count pathways the design or the scenario's weights leave no room
+            for (growth without two-way exchange; network_climate at w_net 0, peer_voice at
+            rho_v 0); False keeps only those the scenario switches off.
     """
     design = scenario.design(design_name)
     on = scenario.dynamics.pathways
@@ -112,7 +113,7 @@ def inert_pathways(scenario: Scenario, design_name: str, by_design: bool = True)
     for name in PATHWAYS:
         if not getattr(on, name):
             out[name] = "switched off in the scenario"
-        elif weightless.get(name, False):
+        elif by_design and weightless.get(name, False):
             out[name] = f"{'w_net' if name == 'network_climate' else 'rho_v'} is 0 in the scenario"
         elif by_design and name == "growth" and design is not None and not design.two_way:
             out[name] = "no two-way exchange in this design"
