@@ -29,18 +29,32 @@ EPILOG_COMPARE = """examples:
   sim scenario --template > my.toml && sim compare my.toml --against program
                                                       program_two_way and baseline vs program
   sim compare --set costs.currency=EUR --set costs.salary_junior=48000
+  sim compare --loss-threshold 50000 --uncertainty replicates
+
+uncertainty: by default every replicate runs on its own draw from the calibrated posterior
+(--uncertainty posterior), so the runs are a predictive distribution of what may happen in
+one organisation. Amounts show its median and 80% predictive interval (10th-90th percentile;
+it does not narrow with more runs) and the mean with its 95% interval of the mean (how
+precisely the average is known; it narrows with more runs).
 
 money, per design against the reference, paired on shared seeds (common random numbers):
+  chance net benefit > 0  the share of paired runs with a positive net benefit; the verdict
+                          sentence follows it
+  net benefit             turnover cost avoided minus program cost
+  chance of a loss        the share of paired runs losing more than --loss-threshold
+  return on investment    net benefit / program cost, from the same runs and resamples (its
+                          sign always agrees with net benefit's)
   turnover cost avoided   the reference's turnover cost minus the design's
   program cost            the design's program cost minus the reference's
-  net benefit             turnover cost avoided minus program cost
-  return on investment    mean net benefit / mean program cost (paired bootstrap interval)
-  chance net benefit > 0  the share of paired replicates with a positive net benefit
   payback                 the first week after launch from which the mean cumulative net
-                          benefit stays positive; in brackets, the same for the upper and
-                          the lower bound of its 95% band
-  break-even              program cost / exits avoided: the replacement cost per exit above
-                          which the design pays for itself
+                          benefit stays positive; only when net benefit is positive in at
+                          least half of the runs
+  net benefit K years     1, 2 and 3 years after launch, where the run is that long
+  break-even              program cost / exits avoided: the replacement cost per exit at
+                          which the mean net benefit is zero
+
+which design: every design and the reference ranked by the chance of the best net benefit,
+with the expected net benefit, the chance of a loss and the turnover and engagement effects.
 """
 
 
@@ -77,11 +91,14 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--uncertainty",
         choices=("replicates", "posterior"),
-        default="replicates",
-        help="what the intervals show: 'replicates' (default): run noise only, at the "
-        "scenario's parameter values; 'posterior': parameter uncertainty too, each replicate "
-        "on its own draw from the calibrated posterior (docs/ODD.md section 11.2; the "
-        "draw's values go before --set, so --set still wins)",
+        default=None,
+        help="what the intervals show: 'replicates' (the default of sim run): run noise only, "
+        "at the scenario's parameter values (the calibration's medians unless the scenario "
+        "sets its own); 'posterior' (the default of sim compare, because a decision must "
+        "carry what is not known about the behaviour, which more runs do not remove): "
+        "parameter uncertainty too, each replicate on its own draw from the calibrated "
+        "posterior (docs/ODD.md section 11.2; the draw's values go before --set, so --set "
+        "still wins)",
     )
     p.add_argument(
         "--posterior",
@@ -148,6 +165,14 @@ def _add_run_parsers(sub: argparse._SubParsersAction) -> None:
         metavar="DESIGN",
         help="the design every other design is compared with (default: baseline; without "
         "a baseline, the first design)",
+    )
+    cmp_.add_argument(
+        "--loss-threshold",
+        type=float,
+        default=0.0,
+        metavar="AMOUNT",
+        help="the loss, in the scenario's currency, whose chance the money table gives "
+        "(default 0: the chance of any loss)",
     )
     cmp_.add_argument(
         "--explain",
