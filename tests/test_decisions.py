@@ -136,3 +136,30 @@ def test_loss_threshold_is_a_compare_option(tmp_path, capsys):
     assert "parameter uncertainty and run noise" in manifest  # posterior: compare's default
     money = pd.read_csv(out / "money.csv")
     assert "lose more than 50,000" in money.loc[money["measure"] == "p_loss_above", "note"].iloc[0]
+
+
+def test_a_misspelt_design_in_set_is_refused_with_the_closest_name(capsys):
+    args = ["compare", "telecom", "--quiet", "--replicates", "2"]
+    assert main([*args, "--set", "designs.reverse_mentorng.cadence_weeks=4"]) == 2
+    err = capsys.readouterr().err
+    assert "no design named 'reverse_mentorng'; did you mean reverse_mentoring?" in err
+    assert "Traceback" not in err
+
+
+def test_a_design_is_added_from_the_command_line_only_by_naming_its_parent():
+    from sim.scenario.loading import load_scenario
+
+    sets = ["designs.monthly.inherits=reverse_mentoring", "designs.monthly.cadence_weeks=4"]
+    scenario = load_scenario("telecom", sets)
+    assert scenario.design("monthly").cadence_weeks == 4
+    assert scenario.design("monthly").coverage == scenario.design("reverse_mentoring").coverage
+
+
+def test_a_scenario_without_design_tables_changes_its_built_in_design():
+    from sim.scenario.design import default_program
+    from sim.scenario.loading import loads_scenario
+
+    scenario = loads_scenario("", sets=["designs.program.cadence_weeks=4"])
+    program = scenario.design("program")
+    assert program.cadence_weeks == 4
+    assert program.topic_focus == default_program().topic_focus  # the built-in's, not defaults

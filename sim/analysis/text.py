@@ -110,11 +110,15 @@ def _with_currency(labels: dict[str, str], currency: str) -> dict[str, str]:
 
 
 def headline_table(
-    summary: pd.DataFrame, outcomes: dict[str, str] | None = None, currency: str = ""
+    summary: pd.DataFrame,
+    outcomes: dict[str, str] | None = None,
+    currency: str = "",
+    titles: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Outcomes as rows, designs as columns, each cell 'mean [95% interval]' (`format_outcome`).
 
-    Turnover is in percent, as in the figures; with a `currency`, money rows say which.
+    Turnover is in percent, as in the figures; with a `currency`, money rows say which;
+    `titles` (`design_titles`) name the columns.
     """
     outcomes = dict(outcomes or {k: v for k, v in HEADLINE.items() if k in summary})
     outcomes = _with_currency(outcomes, currency)
@@ -129,7 +133,7 @@ def headline_table(
     ).pivot(index="design", columns="outcome", values="text")
     order = list(dict.fromkeys(summary["design"]))
     table = table.loc[order, [c for c in outcomes if c in table]].rename(columns=outcomes)
-    table = table.T
+    table = table.T.rename(columns=titles or {})
     table.index.name, table.columns.name = "outcome", None
     return table
 

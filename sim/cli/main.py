@@ -21,7 +21,11 @@ EPILOG_RUN = """examples:
   sim run                                  the telecom case (scenarios/telecom.toml) vs baseline
   sim run pershing                         a built-in case by name, from any folder (sim cases)
   sim run scenarios/telecom.toml --years 3
-  sim run --set designs.program.cadence_weeks=4 --replicates 20
+  sim run --set designs.reverse_mentoring.cadence_weeks=4 --replicates 20
+                                           change a design of the case (a misspelt design
+                                           is refused with the closest name)
+  sim run --set designs.monthly.inherits=reverse_mentoring --set designs.monthly.cadence_weeks=4
+                                           add a design: say which one it starts from
 """
 
 EPILOG_COMPARE = """examples:
@@ -85,7 +89,8 @@ def _common(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a scenario value, e.g. --set dynamics.exits.beta_e=2.0",
+        help="override a scenario value, e.g. --set dynamics.exits.beta_e=2.0; a design must "
+        "exist (add one with --set designs.NEW.inherits=DESIGN)",
     )
     add_results_folder_options(p)
     p.add_argument(

@@ -154,7 +154,11 @@ def _run(
 
 def _print_headline(scenario: Scenario, results: Results, shown: str) -> None:
     """The headline outcomes with their intervals, and mentor retention if measured."""
-    table = analysis.headline_table(results.summary, currency=scenario.costs.currency)
+    table = analysis.headline_table(
+        results.summary,
+        currency=scenario.costs.currency,
+        titles=analysis.design_titles(scenario),
+    )
     print()
     print("Headline outcomes: mean [95% interval over replicates]")
     print(f"(intervals: {analysis.INTERVAL_METHOD})")

@@ -129,11 +129,46 @@ def _build_design(name: str, tables: _DesignTables, check: Checker) -> ProgramDe
 
 
 # --- --set overrides --------------------------------------------------------------------
+def _added_designs(sets: list[str]) -> set[str]:
+    """Designs the overrides add explicitly: ``designs.NEW.inherits=DESIGN`` names its parent."""
+    added = set()
+    for item in sets:
+        parts = item.partition("=")[0].strip().split(".")
+        if len(parts) == 3 and parts[0] == "designs" and parts[2] == "inherits":
+            added.add(parts[1])
+    return added
+
+
+def _unknown_design(raw: dict[str, Any], key: str, item: str, added: set[str]) -> Problem | None:
+    """A problem when `key` sets a design the scenario does not have (a typo, usually).
+
+    A scenario without design tables has the built-in design ("program"), which the override
+    then changes from its own values (not the design defaults).
+    """
+    parts = key.split(".")
+    if parts[0] != "designs" or len(parts) < 3 or parts[1] in added:
+        return None
+    designs = raw.get("designs")
+    if designs is None:
+        designs = raw["designs"] = {"program": _design_dict(default_program())}
+    if not isinstance(designs, dict) or parts[1] in designs:
+        return None
+    name = parts[1]
+    known = [d for d in designs if d != RESERVED_DESIGN]
+    hint = did_you_mean(name, known)
+    return Problem(
+        f"--set {item}",
+        f"no design named {name!r}{hint}; designs: {', '.join(known) or 'none'} (to add one, "
+        f"also --set designs.{name}.inherits=DESIGN)",
+    )
+
+
 def apply_overrides(
     raw: dict[str, Any], sets: list[str]
 ) -> tuple[dict[str, Any], set[str], list[Problem]]:
     """Apply `key.path=value` overrides (values in TOML syntax; bare words are text)."""
     problems, paths = [], set()
+    added = _added_designs(sets)
     for item in sets:
         key, sep, text = item.partition("=")
         key = key.strip()
@@ -144,6 +179,9 @@ def apply_overrides(
                     "expected key.path=value, e.g. --set designs.program.cadence_weeks=4",
                 )
             )
+            continue
+        if (problem := _unknown_design(raw, key, item, added)) is not None:
+            problems.append(problem)
             continue
         try:
             value = tomllib.loads(f"v = {text.strip()}")["v"]
