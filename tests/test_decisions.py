@@ -163,3 +163,57 @@ def test_a_scenario_without_design_tables_changes_its_built_in_design():
     program = scenario.design("program")
     assert program.cadence_weeks == 4
     assert program.topic_focus == default_program().topic_focus  # the built-in's, not defaults
+
+
+def test_the_template_with_the_telecom_case_set_runs_the_same_baseline_as_the_case():
+    """Behaviour comes from the calibration in both: the template leaves it out."""
+    from sim.runs.replicates import run_scenario
+    from sim.scenario.loading import load_scenario, loads_scenario
+    from sim.scenario.template import scenario_template
+
+    case = load_scenario("telecom")
+    sets = [
+        "org.size=300",
+        "start_date=2020-08-11",
+        "launch_date=2021-08-10",
+        "years=1",
+        f"seed={case.seed}",
+    ]
+    notes: list[str] = []
+    mine = loads_scenario(scenario_template(), "my.toml", sets, notes=notes)
+    assert notes == []  # the template sets no behaviour of its own
+    assert mine.dynamics == case.dynamics and mine.workforce == case.workforce
+    assert mine.costs == case.costs
+    keep = ["seed", "turnover_junior_y1", "exits_total", "turnover_cost", "engagement_junior_end"]
+    a = run_scenario(case, ["baseline"], seeds=[1, 2]).summary[keep]
+    b = run_scenario(mine, ["baseline"], seeds=[1, 2]).summary[keep]
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_scenario_that_sets_a_fitted_parameter_is_told_once(capsys):
+    from sim.scenario.calibrated import calibrated_values
+    from sim.scenario.loading import loads_scenario
+
+    notes: list[str] = []
+    text = "[dynamics.exits]\nbase_junior = 0.16\n"
+    scenario = loads_scenario(text, notes=notes)
+    assert scenario.dynamics.exits.base_junior == 0.16  # yours
+    calibrated = calibrated_values()
+    assert scenario.dynamics.engagement.a_climate == calibrated["dynamics.engagement.a_climate"]
+    assert len(notes) == 1 and "your values, not the calibration's" in notes[0]
+    assert "dynamics.exits.base_junior = 0.16" in notes[0]
+    # a posterior draw replaces the calibration, never the scenario's own value
+    draw = {k: v * 1.01 for k, v in calibrated.items()}
+    drawn = loads_scenario(text, calibration=draw)
+    assert drawn.dynamics.exits.base_junior == 0.16
+    assert drawn.dynamics.engagement.a_climate == draw["dynamics.engagement.a_climate"]
+
+
+def test_the_scenario_layer_reads_the_same_medians_as_the_calibration():
+    from sim.calibration.case_medians import posterior_medians
+    from sim.calibration.posterior import library_posterior_path, read_posterior
+    from sim.scenario.calibrated import POSTERIOR_FILE, calibrated_values
+
+    assert POSTERIOR_FILE == library_posterior_path()
+    medians = posterior_medians(read_posterior(POSTERIOR_FILE))
+    assert {k: float(v) for k, v in medians.items()} == calibrated_values()
