@@ -217,3 +217,63 @@ def test_the_scenario_layer_reads_the_same_medians_as_the_calibration():
     assert POSTERIOR_FILE == library_posterior_path()
     medians = posterior_medians(read_posterior(POSTERIOR_FILE))
     assert {k: float(v) for k, v in medians.items()} == calibrated_values()
+
+
+@given(
+    st.sampled_from([0.001, 0.0025, 0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.125, 0.2, 0.25]),
+    st.integers(-5, 40),
+    st.integers(2, 9),
+)
+def test_percent_ticks_are_labelled_with_their_own_value(step, start, count):
+    from sim.viz.plots import DistinctFormatter, _percent
+
+    ticks = [(start + i) * step for i in range(count)]
+    labels = DistinctFormatter(_percent).format_ticks(ticks)
+    assert len(set(labels)) == len(labels)
+    for tick, label in zip(ticks, labels, strict=True):
+        decimals = len(label.rstrip("%").partition(".")[2])
+        assert float(label.rstrip("%")) == pytest.approx(round(100 * tick, decimals), abs=1e-9)
+        assert float(label.rstrip("%")) == pytest.approx(100 * tick, abs=1e-9)  # no rounding
+
+
+def test_a_percent_axis_in_steps_of_two_and_a_half_reads_them(tmp_path):
+    from sim.viz.plots import DistinctFormatter, _percent
+
+    labels = DistinctFormatter(_percent).format_ticks([0, 0.025, 0.05, 0.075])
+    assert labels == ["0.0%", "2.5%", "5.0%", "7.5%"]
+
+
+def test_payback_labels_of_three_designs_never_overlap():
+    from sim.viz import plots
+
+    weeks = np.arange(0, 53)
+    dates = pd.date_range("2024-01-01", periods=len(weeks), freq="7D")
+    parts = []
+    for design, shift in (("a", 0.0), ("b", 500.0), ("c", 900.0)):  # close curves, close paybacks
+        mean = (weeks - 20) * 1000.0 + shift
+        parts.append(
+            pd.DataFrame(
+                {
+                    "design": design,
+                    "weeks_since_launch": weeks,
+                    "date": dates,
+                    "mean": mean,
+                    "ci_low": mean - 5e3,
+                    "ci_high": mean + 5e3,
+                }
+            )
+        )
+    weekly = pd.concat(parts, ignore_index=True)
+    payback = {"a": 21.0, "b": 20.0, "c": 20.0}
+    titles = {"a": "Alpha (a)", "b": "Beta (b)", "c": "Gamma (c)"}
+    fig = plots.net_benefit_figure(weekly, "USD", "baseline", payback, titles)
+    renderer = plots.figure_renderer(fig)
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if t.get_text().startswith("payback")]
+    assert len(labels) == 3
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["Alpha (a)", "Beta (b)", "Gamma (c)"]

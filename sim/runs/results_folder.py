@@ -95,6 +95,7 @@ def comparison_tables(
         horizon_start=horizon.start,
         horizon_end=horizon.end,
         horizon_weeks=horizon.weeks,
+        loss_threshold=loss_threshold,
     )
     ranking = results.ranking(against).assign(against=against)
     return {"differences": diff.assign(against=against), "money": money, "ranking": ranking}

@@ -26,6 +26,7 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation
@@ -275,6 +276,7 @@ def series_figure(
     series: pd.DataFrame,
     launch_date: object | None = None,
     title: str | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> Figure:
     """Four panels over time: junior turnover, engagement by generation, fluency, active pairs.
 
@@ -285,6 +287,7 @@ def series_figure(
         launch_date: the program's launch date, marked on every panel (default: the first
             date with ``weeks_since_launch == 0`` if the column is there).
         title: the figure's title.
+        titles: design -> the name the legend shows ('Label (name)'; default: the name).
     """
     _require(series, ["design", "replicate", "week", "date"], "series")
     if launch_date is None and "weeks_since_launch" in series:
@@ -322,6 +325,7 @@ def series_figure(
     handles, labels = axes[0].get_legend_handles_labels()
     if not handles:  # no turnover column: take the designs from any panel
         handles, labels = axes[2].get_legend_handles_labels()
+    labels = [(titles or {}).get(label, label) for label in labels]
     for (col, gen), style in zip(GENERATION_STYLES.items(), GENERATION_LINES, strict=True):
         if col in series:
             handles.append(Line2D([], [], color="#999999", linestyle=style, linewidth=1.6))
@@ -418,6 +422,7 @@ def comparison_figure(
     summary: pd.DataFrame,
     outcomes: Mapping[str, str] | None = None,
     baseline: str = "baseline",
+    titles: Mapping[str, str] | None = None,
 ) -> Figure:
     """Per outcome: each design's mean with its 95% interval, and its paired difference.
 
@@ -429,6 +434,7 @@ def comparison_figure(
         summary: the tidy summary (a row per run).
         outcomes: summary column -> label with unit (default: `COMPARISON_OUTCOMES` present).
         baseline: the design the differences are taken from.
+        titles: design -> the name shown ('Label (name)'; default: the names).
     """
     _require(summary, ["design", "seed"], "summary")
     outcomes = dict(outcomes or {k: v for k, v in COMPARISON_OUTCOMES.items() if k in summary})
@@ -446,8 +452,9 @@ def comparison_figure(
     for row, (outcome, label) in enumerate(outcomes.items()):
         t = tidy[tidy["outcome"] == outcome].set_index("design").reindex(designs)
         ax = axes[row, 0]
+        names = [(titles or {}).get(d, d) for d in designs]
         _interval_rows(
-            ax, designs, t["mean"], t["ci_low"], t["ci_high"], [colours[d] for d in designs]
+            ax, names, t["mean"], t["ci_low"], t["ci_high"], [colours[d] for d in designs]
         )
         ax.set_title(label, loc="left", fontsize=11)
         _number_axis(ax, outcome)
@@ -458,10 +465,15 @@ def comparison_figure(
             ax = axes[row, 1]
             ax.axvline(0, color="#777777", linewidth=1)
             _interval_rows(
-                ax, others, d["difference"], d["ci_low"], d["ci_high"], [colours[o] for o in others]
+                ax,
+                [(titles or {}).get(o, o) for o in others],
+                d["difference"],
+                d["ci_low"],
+                d["ci_high"],
+                [colours[o] for o in others],
             )
             ax.set_title(
-                f"difference from {baseline}, same seeds",
+                f"difference from {(titles or {}).get(baseline, baseline)}, same seeds",
                 loc="left",
                 fontsize=10,
                 fontweight="normal",
@@ -542,6 +554,14 @@ def net_benefit_figure(
     return fig
 
 
+def figure_renderer(fig: Figure) -> RendererAgg:
+    """The figure laid out (constrained layout run) and a renderer to measure it with."""
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)  # a figure made without pyplot has a canvas that cannot render
+    fig.draw_without_rendering()
+    return fig.canvas.get_renderer()
+
+
 def separate_labels(fig: Figure, labels: Sequence[Annotation], gap: float = 2.0) -> None:
     """Move annotations down (in points) until none overlaps another placed before it.
 
@@ -549,7 +569,7 @@ def separate_labels(fig: Figure, labels: Sequence[Annotation], gap: float = 2.0)
     """
     if len(labels) < 2:
         return
-    renderer = fig.canvas.get_renderer()
+    renderer = figure_renderer(fig)
     placed: list[Bbox] = []
     to_points = 72.0 / fig.dpi
     for label in sorted(labels, key=lambda t: -t.get_window_extent(renderer).y1):
