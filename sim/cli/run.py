@@ -79,7 +79,7 @@ def uncertainty_text(args: argparse.Namespace, n_particles: int | None = None) -
         return (
             "parameter uncertainty and run noise: each replicate runs on its own draw from "
             f"the calibrated posterior ({args.posterior}, {n_particles} particles), every "
-            "design on the same draw and seed"
+            "design on the same draw and seed (a scenario's own behavioural values stay fixed)"
         )
     return (
         "run noise over replicates only, at the scenario's parameter values (not the "
