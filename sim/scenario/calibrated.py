@@ -13,6 +13,10 @@ scenario layer sits below the calibration layer, and the weighted median is a fe
 
 A scenario that sets a fitted parameter to another value is running its own behaviour, not
 the calibration's; `own_behaviour` finds those values so that commands can say so once.
+
+Only loaders calibrate (files, TOML text, dictionaries, `sim run` without a case): the
+dataclasses' own defaults (`Scenario()`, `default_scenario()`) stay the schema's, which the
+model's tests and the priors table refer to.
 """
 
 from __future__ import annotations
