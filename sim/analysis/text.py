@@ -307,13 +307,15 @@ def verdict_lines(
             f"{name} {_chance_words(p)}; expected net benefit "
             f"{format_amount(net['value'], currency=currency)}, median "
             f"{format_amount(net['median'], net['pred_low'], net['pred_high'], currency)} "
-            f"(80% predictive interval); a {100 * (1 - p):.0f}% chance of no gain"
+            "(80% predictive interval); "
         )
         if loss_threshold > 0:
             text += (
-                f" and a {100 * loss:.0f}% chance of losing more than "
-                f"{format_amount(loss_threshold, currency=currency)}"
+                f"a {100 * (1 - p):.0f}% chance of no gain and a {100 * loss:.0f}% chance of "
+                f"losing more than {format_amount(loss_threshold, currency=currency)}"
             )
+        else:
+            text += f"a {100 * loss:.0f}% chance of a loss"
         pay = r.loc["payback_week"] if "payback_week" in r.index else None
         if p >= 0.5 and pay is not None and not np.isnan(pay["value"]):
             text += f"; the mean net benefit turns positive for good in week {pay['value']:.0f}"
