@@ -183,7 +183,9 @@ def _add_run_parsers(sub: argparse._SubParsersAction) -> None:
         "--explain",
         action="store_true",
         help="also split each design's effect into its pathways, as sim explain does, on the "
-        "same seeds (writes explain.csv, explain_summary.csv, explain.png; adds a report section)",
+        "same seeds at the scenario's values (the calibration's medians: not over the "
+        "posterior draws; with --uncertainty replicates its total is the paired difference) "
+        "(writes explain.csv, explain_summary.csv, explain.png; adds a report section)",
     )
     add_workers_option(cmp_)
 
