@@ -153,12 +153,16 @@ def _add_run_parsers(sub: argparse._SubParsersAction) -> None:
         "compare",
         help="run designs and show paired differences and money against the baseline",
         description=textwrap.fill(
-            "Like run, plus each design's paired difference from the baseline (or --against "
-            "DESIGN) on the same seeds with its 95% interval, and the money from the launch to "
-            "the end of the run, in the scenario's currency (costs.currency): turnover cost "
-            "avoided, program cost, net benefit, return on investment, the share of paired "
-            "replicates whose net benefit is positive, the payback week and the break-even "
-            "replacement cost per exit; writes differences.csv and money.csv too.",
+            "Like run, but over the calibrated posterior by default (--uncertainty), plus each "
+            "design's paired difference from the baseline (or --against DESIGN) on the same "
+            "seeds with its 95% interval of the mean, the money from the launch to the end of "
+            "the run in the scenario's currency (costs.currency): the chance of a positive net "
+            "benefit and a verdict that follows it, net benefit and return on investment as a "
+            "median with its 80% predictive interval and a mean with its 95% interval, the "
+            "chance of a loss above --loss-threshold, the payback week (only when the chance "
+            "is at least one half) and the break-even replacement cost per exit; and a ranking "
+            "of the designs by the chance of the best net benefit; writes differences.csv, "
+            "money.csv and ranking.csv too.",
             width=88,
         ),
         epilog=EPILOG_COMPARE,
