@@ -41,10 +41,13 @@ def _validate_scenario(args: argparse.Namespace) -> int:
     from sim.scenario.loading import load_scenario, scenario_file
 
     check = ProgramCheck()
-    scenario = load_scenario(args.file, args.set, checks=[check])
+    notes: list[str] = []
+    scenario = load_scenario(args.file, args.set, checks=[check], notes=notes)
     read = scenario_file(args.file)
     case = f" (the built-in case, {read})" if read != args.file else ""
     print(f"{args.file}: a valid scenario {scenario.name!r}{case}")
+    for note in notes:  # a scenario that sets its own behaviour: said, not refused
+        print(f"  {note}")
     _print_org_and_time(scenario, check)
     print(f"  designs: {', '.join(scenario.design_names)}")
     print(f"  first intake of each design, in replicate 0's org (seed {check.seed}):")
