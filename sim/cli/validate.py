@@ -51,14 +51,36 @@ def _validate_scenario(args: argparse.Namespace) -> int:
     for line in _intake_table(check).to_string(index=False).splitlines():
         print("    " + line)
     for note in (
-        "eligible: seniors at the mentee levels; enrolled: the coverage share of them",
+        "eligible: seniors at the mentee levels (or listed); enrolled: the coverage share of "
+        "them (at most max_pairs), chosen by mentee_selection",
         "mentor pool: juniors with min_mentor_tenure_weeks of tenure by then",
         _tenure_source(check.chart),
         "pairs: expected, by the pairing rule (exits and hires before the intake not simulated)",
         "sessions/pair/year: scheduled in a pair's first year x commitment x informal factor",
     ):
         print(f"    {note}")
+    print("  who is enrolled (counts per org level, 0 = top; no ids):")
+    designs = {d.name: d for d in scenario.designs}
+    for c in check.capacities:
+        print(f"    {_enrolment_line(designs[c.design], c)}")
     return 0
+
+
+def _enrolment_line(design, capacity) -> str:
+    """One design's enrolment rule and what it does: enrolled of eligible, per level."""
+    from sim.model.enrolment import SCORE_MEANING
+
+    rule = design.mentee_selection
+    levels = ", ".join(
+        f"level {lv}: {capacity.enrolled_levels.get(lv, 0)} of {n}"
+        for lv, n in capacity.eligible_levels.items()
+    )
+    budget = "" if design.max_pairs is None else f", max_pairs {design.max_pairs}"
+    text = f"{design.name}: mentee_selection {rule}{budget}: {levels or 'no one eligible'}"
+    if capacity.score_range is not None:
+        lo, hi = capacity.score_range
+        text += f"; enrolled scores {lo}..{hi} ({SCORE_MEANING[rule]})"
+    return text
 
 
 def _print_org_and_time(scenario, check) -> None:
