@@ -208,6 +208,13 @@ def _add_file_parsers(sub: argparse._SubParsersAction) -> None:
     synth.add_argument("--out", type=Path, required=True, help="CSV file to write")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     synth.add_argument("--force", action="store_true", help="replace an existing file")
+    synth.add_argument(
+        "--ties",
+        type=Path,
+        metavar="FILE",
+        help="also write a matching informal network (from_id, to_id, weight; for "
+        "org.ties_file): 2 ties per person, 80%% inside the department",
+    )
 
 
 def _add_animate_parser(sub: argparse._SubParsersAction) -> None:
@@ -298,15 +305,20 @@ def cmd_org(args: argparse.Namespace) -> int:
 
     if args.n < 2:
         raise InputError([Problem(f"sim org synth {args.n}", "N must be at least 2")])
-    if args.out.exists() and not args.force:
-        raise InputError(
-            [Problem(str(args.out), "already exists; choose another --out or pass --force")]
-        )
+    for out in (args.out, args.ties):
+        if out is not None and out.exists() and not args.force:
+            raise InputError(
+                [Problem(str(out), "already exists; choose another file or pass --force")]
+            )
     tmp = args.out.with_name(f".{args.out.name}.tmp")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    write_synthetic_org_chart(args.n, tmp, args.seed)
+    if args.ties is not None:
+        args.ties.parent.mkdir(parents=True, exist_ok=True)
+    write_synthetic_org_chart(args.n, tmp, args.seed, ties=args.ties)
     tmp.replace(args.out)
     print(f"Wrote a synthetic HR export of {args.n} employees to {args.out}")
+    if args.ties is not None:
+        print(f"Wrote its informal network to {args.ties} (set org.ties_file to use it)")
     return 0
 
 

@@ -45,7 +45,10 @@ def _validate_scenario(args: argparse.Namespace) -> int:
     read = scenario_file(args.file)
     case = f" (the built-in case, {read})" if read != args.file else ""
     print(f"{args.file}: a valid scenario {scenario.name!r}{case}")
+    for notice in check.chart.notices if check.chart is not None else ():
+        print(f"notice: {notice}")
     _print_org_and_time(scenario, check)
+    print(f"  {_network_line(scenario, check)}")
     print(f"  designs: {', '.join(scenario.design_names)}")
     print(f"  first intake of each design, in replicate 0's org (seed {check.seed}):")
     for line in _intake_table(check).to_string(index=False).splitlines():
@@ -103,6 +106,27 @@ def _print_org_and_time(scenario, check) -> None:
         f"{scenario.weeks} weeks; {analysis.replicates_text(scenario.replicates)}, "
         f"seed {scenario.seed}"
     )
+
+
+def _network_line(scenario, check) -> str:
+    """The informal network replicate 0 runs on: imported or generated, and who has no tie."""
+    from pathlib import Path
+
+    from sim.model.org import INFORMAL
+
+    org = check.model.org
+    informal = org.edges[org.edge_kind == INFORMAL]
+    alone = org.size - len(np.unique(informal))
+    if check.chart is not None and check.chart.informal is not None:
+        imported = len(check.chart.informal)
+        source = (
+            f"{imported} ties imported from {Path(scenario.org.ties_file).name} "
+            f"(org.min_tie_weight {scenario.org.min_tie_weight:g}), "
+            f"{imported - len(informal)} of them also reporting or team ties"
+        )
+    else:
+        source = f"{len(informal)} generated ties"
+    return f"informal network: {source}; {alone} of {org.size} people without an informal tie"
 
 
 def _intake_table(check) -> pd.DataFrame:

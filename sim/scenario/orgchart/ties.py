@@ -152,7 +152,7 @@ def load_ties(
             ends.append(p)
         weight = _weight(_cell(row, w_col), line, problems) if w_col is not None else 1.0
         a, b = ends
-        if a is None or b is None or weight is None:
+        if a is None or b is None:
             continue
         if a == b:
             problems.add("self-tie", line, f"{_cell(row, a_col)} is tied to themself; remove it")
@@ -167,8 +167,9 @@ def load_ties(
             )
             continue
         first_line[key] = line
-        pairs.append(key)
-        weights.append(weight)
+        if weight is not None:
+            pairs.append(key)
+            weights.append(weight)
     if problems:
         raise problems.error()
     return _kept(path, pairs, weights, len(ids), min_weight, notices)
