@@ -19,9 +19,6 @@ from sim.scenario.orgchart import load_chart
 from sim.scenario.orgchart.synthetic import synthesize_org_chart, synthesize_ties
 from sim.scenario.orgchart.ties import load_mentee_list, load_ties
 
-CHART = (
-    "employee_id,manager_id,department\nA,,Head\nB,A,Sales\nC,A,IT\nD,B,Sales\nE,B,Sales\nF,C,IT\n"
-)
 IDS = ["A", "B", "C", "D", "E", "F"]  # positions breadth-first: A, B, C, D, E, F
 
 
