@@ -160,10 +160,11 @@ def cmd_pairs(args: argparse.Namespace) -> int:
     if chosen.mentee_selection == "listed":
         at = f"the list {Path(chosen.mentees_file).name}"
     budget = "" if chosen.max_pairs is None else f", at most {chosen.max_pairs} (max_pairs)"
+    rule = chosen.mentee_selection
+    by = "" if rule == "random" else f" by mentee_selection {rule}{_score_note(rule)}"
     print(
         f"  mentees: {result.eligible} of {result.seniors} seniors at {at}; coverage "
-        f"{coverage:g}{budget}: {result.enrolled} enrolled by mentee_selection "
-        f"{chosen.mentee_selection}" + _score_note(chosen.mentee_selection)
+        f"{coverage:g}{budget}: {result.enrolled} enrolled{by}"
     )
     said = (
         f"{result.may_mentor} of {result.juniors} juniors volunteered"

@@ -45,27 +45,33 @@ def _validate_scenario(args: argparse.Namespace) -> int:
     read = scenario_file(args.file)
     case = f" (the built-in case, {read})" if read != args.file else ""
     print(f"{args.file}: a valid scenario {scenario.name!r}{case}")
-    for notice in check.chart.notices if check.chart is not None else ():
+    imported = check.chart is not None and check.chart.informal is not None
+    for notice in check.chart.notices if imported else ():
         print(f"notice: {notice}")
     _print_org_and_time(scenario, check)
-    print(f"  {_network_line(scenario, check)}")
+    if imported:
+        print(f"  {_network_line(scenario, check)}")
     print(f"  designs: {', '.join(scenario.design_names)}")
     print(f"  first intake of each design, in replicate 0's org (seed {check.seed}):")
     for line in _intake_table(check).to_string(index=False).splitlines():
         print("    " + line)
+    targeted = [d for d in scenario.designs if d.mentee_selection != "random" or d.max_pairs]
     for note in (
         "eligible: seniors at the mentee levels (or listed); enrolled: the coverage share of "
-        "them (at most max_pairs), chosen by mentee_selection",
+        "them (at most max_pairs), chosen by mentee_selection"
+        if targeted
+        else "eligible: seniors at the mentee levels; enrolled: the coverage share of them",
         "mentor pool: juniors with min_mentor_tenure_weeks of tenure by then",
         _tenure_source(check.chart),
         "pairs: expected, by the pairing rule (exits and hires before the intake not simulated)",
         "sessions/pair/year: scheduled in a pair's first year x commitment x informal factor",
     ):
         print(f"    {note}")
-    print("  who is enrolled (counts per org level, 0 = top; no ids):")
-    designs = {d.name: d for d in scenario.designs}
-    for c in check.capacities:
-        print(f"    {_enrolment_line(designs[c.design], c)}")
+    if targeted:  # at random, every senior is equally likely: nothing more to say
+        print("  who is enrolled (counts per org level, 0 = top; no ids):")
+        designs = {d.name: d for d in scenario.designs}
+        for c in check.capacities:
+            print(f"    {_enrolment_line(designs[c.design], c)}")
     return 0
 
 
