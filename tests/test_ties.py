@@ -217,3 +217,15 @@ def _seniors(folder, k):
     managers = chart["manager_id"].dropna().unique()
     seniors = chart.loc[chart["employee_id"].isin(managers), "employee_id"]
     return "\n".join(sorted(seniors)[:k]) + "\n"
+
+
+def test_sweeps_and_explain_read_the_ties_and_lists_too(org_files):
+    from sim.runs.experiment import tasks
+    from sim.scenario.orgchart.load import chart_inputs
+    from sim.studies import explain
+
+    scenario = load_scenario(org_files / "s.toml")
+    for module in (tasks, explain):
+        chart = module._chart(chart_inputs(scenario))
+        assert chart.informal is not None
+        assert chart.informal.tolist() == load_chart(scenario).informal.tolist()
