@@ -9,6 +9,8 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.cli.main import main
 from sim.errors import InputError
@@ -39,6 +41,34 @@ def test_ties_are_undirected_positions_each_once(tmp_path):
     assert ties.pairs.tolist() == [[3, 5], [2, 4], [0, 3], [1, 2], [4, 5]]
     assert ties.weights.tolist() == [3, 1, 2.5, 1, 4]
     assert ties.isolated == 0 and ties.dropped == 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    ties=st.sets(st.tuples(st.integers(0, 5), st.integers(0, 5)).filter(lambda t: t[0] < t[1])),
+    flips=st.lists(st.booleans(), min_size=15, max_size=15),
+    weights=st.lists(st.integers(0, 50), min_size=15, max_size=15),
+)
+def test_any_clean_edge_list_reads_back_as_its_ties(tmp_path_factory, ties, flips, weights):
+    ties = sorted(ties)
+    if len(ties) < 3:  # fewer would leave most of the six people alone: refused, tested above
+        return
+    rows = [
+        (IDS[b], IDS[a]) if flip else (IDS[a], IDS[b])
+        for (a, b), flip in zip(ties, flips, strict=False)
+    ]
+    text = "from_id,to_id,weight\n" + "".join(
+        f"{x},{y},{w}\n" for (x, y), w in zip(rows, weights, strict=False)
+    )
+    path = tmp_path_factory.mktemp("t") / "ties.csv"
+    path.write_text(text)
+    try:
+        read = load_ties(path, IDS, "org.csv")
+    except InputError as err:
+        assert "have no informal tie" in str(err)
+        return
+    assert read.pairs.tolist() == [list(t) for t in ties]
+    assert read.weights.tolist() == weights[: len(ties)]
 
 
 def test_weight_optional_semicolons_bom_and_crlf(tmp_path):

@@ -10,11 +10,11 @@ the file and line. Ids become positions here and are not kept.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from sim.errors import InputError, Problem, closest
 from sim.scenario.orgchart.problems import Problems
@@ -131,91 +131,92 @@ def load_ties(
     path = Path(path)
     index, records, lines, notices = _header(path, TIE_COLUMNS, (WEIGHT,), _TIE_SYNONYMS)
     problems = Problems(str(path))
-    position = {employee: p for p, employee in enumerate(ids)}
-    a_col, b_col, w_col = index["from_id"], index["to_id"], index.get(WEIGHT)
-    first_line: dict[tuple[int, int], int] = {}
-    pairs, weights = [], []
-    for row, line in zip(records, lines, strict=True):
-        ends = []
-        for column, i in (("from_id", a_col), ("to_id", b_col)):
-            value = _cell(row, i)
-            p = position.get(value)
+    line = np.asarray(lines, dtype=np.int64)
+    people = pd.Index(list(ids))
+    text, ends = {}, {}
+    for column in TIE_COLUMNS:
+        text[column] = [_cell(row, index[column]) for row in records]
+        ends[column] = people.get_indexer(text[column])
+        for k in np.flatnonzero(ends[column] < 0).tolist():
+            value = text[column][k]
             if not value:
-                problems.add(f"empty {column}", line, f"{column} is empty")
-            elif p is None:
+                problems.add(f"empty {column}", int(line[k]), f"{column} is empty")
+            else:
                 problems.add(
                     f"unknown {column}",
-                    line,
+                    int(line[k]),
                     f"{column} {value} is not an employee_id of {chart_name}; allowed: ids of "
                     "the org chart (is the edge list from the same export?)",
                 )
-            ends.append(p)
-        weight = _weight(_cell(row, w_col), line, problems) if w_col is not None else 1.0
-        a, b = ends
-        if a is None or b is None:
-            continue
-        if a == b:
-            problems.add("self-tie", line, f"{_cell(row, a_col)} is tied to themself; remove it")
-            continue
-        key = (min(a, b), max(a, b))
-        if key in first_line:
-            problems.add(
-                "duplicate tie",
-                line,
-                f"the tie {_cell(row, a_col)} - {_cell(row, b_col)} is already on line "
-                f"{first_line[key]} (ties are undirected: list each pair once)",
-            )
-            continue
-        first_line[key] = line
-        if weight is not None:
-            pairs.append(key)
-            weights.append(weight)
+    w_col = index.get(WEIGHT)
+    weights = _weights(
+        [_cell(row, w_col) for row in records] if w_col is not None else None, line, problems
+    )
+    a, b, source = ends["from_id"], ends["to_id"], text["from_id"]
+    known = (a >= 0) & (b >= 0)
+    for k in np.flatnonzero(known & (a == b)).tolist():
+        problems.add("self-tie", int(line[k]), f"{source[k]} is tied to themself; remove it")
+    tie = np.flatnonzero(known & (a != b))
+    lo, hi = np.minimum(a[tie], b[tie]), np.maximum(a[tie], b[tie])
+    _, first, group = np.unique(lo * len(ids) + hi, return_index=True, return_inverse=True)
+    again = first[group] != np.arange(len(tie))
+    for k, f in zip(tie[again].tolist(), tie[first[group[again]]].tolist(), strict=True):
+        problems.add(
+            "duplicate tie",
+            int(line[k]),
+            f"the tie {source[k]} - {text['to_id'][k]} is already on line {line[f]} (ties "
+            "are undirected: list each pair once)",
+        )
     if problems:
         raise problems.error()
-    return _kept(path, pairs, weights, len(ids), min_weight, notices)
+    pairs = np.column_stack([lo, hi])
+    return _kept(path, pairs, weights[tie], len(ids), min_weight, notices)
 
 
-def _weight(text: str, line: int, problems: Problems) -> float | None:
-    """A tie's weight: a finite number >= 0 (empty means 1); None with a problem otherwise."""
-    if not text:
-        return 1.0
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        what = "negative" if value < 0 else "not a number"
+def _weights(texts: list[str] | None, line: np.ndarray, problems: Problems) -> np.ndarray:
+    """Each tie's weight: a finite number >= 0, empty (or no column) meaning 1.
+
+    A problem for each other value (its weight is then NaN).
+    """
+    if texts is None:
+        return np.ones(len(line))
+    given = pd.Series(texts, dtype=object)
+    values = pd.to_numeric(given.str.replace(",", ".", regex=False), errors="coerce")
+    values = np.array(values, dtype=np.float64)  # a copy: pandas may give a read-only view
+    empty = (given == "").to_numpy()
+    values[empty] = 1.0
+    bad = ~empty & ~(np.isfinite(values) & (values >= 0))
+    for k in np.flatnonzero(bad).tolist():
+        what = "negative" if values[k] < 0 else "not a number"
         problems.add(
             "bad weight",
-            line,
-            f"weight {text!r} is {what}; allowed: a number >= 0 (e.g. messages exchanged), "
+            int(line[k]),
+            f"weight {texts[k]!r} is {what}; allowed: a number >= 0 (e.g. messages exchanged), "
             "or empty for 1",
         )
-        return None
-    return value
+    values[bad] = np.nan
+    return values
 
 
 def _kept(
     path: Path,
-    pairs: list[tuple[int, int]],
-    weights: list[float],
+    pairs: np.ndarray,
+    weights: np.ndarray,
     n: int,
     min_weight: float,
     notices: list[str],
 ) -> Ties:
     """The ties at or above the minimum weight; refused if they leave almost everyone alone."""
-    pair_array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-    weight_array = np.array(weights, dtype=np.float64)
-    keep = weight_array >= min_weight
+    keep = weights >= min_weight
     dropped = int(np.count_nonzero(~keep))
-    pair_array, weight_array = pair_array[keep], weight_array[keep]
+    pair_array, weight_array = pairs[keep].astype(np.int64), weights[keep]
     tied = np.zeros(n, dtype=bool)
     tied[pair_array.ravel()] = True
     isolated = int(n - np.count_nonzero(tied))
     name = path.name
     if dropped:
         notices.append(
-            f"{name}: {dropped} of {len(pairs)} ties have a weight below org.min_tie_weight "
+            f"{name}: {dropped} of {len(weights)} ties have a weight below org.min_tie_weight "
             f"{min_weight:g} and are left out"
         )
     share = isolated / max(n, 1)
