@@ -244,6 +244,34 @@ def _add_file_parsers(sub: argparse._SubParsersAction) -> None:
     synth.add_argument("--out", type=Path, required=True, help="CSV file to write")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     synth.add_argument("--force", action="store_true", help="replace an existing file")
+    email = org_sub.add_parser(
+        "email",
+        help="write an org chart and its real informal network from the onadata e-mail data",
+        description="Write an org chart (for org.chart) and its informal network (for "
+        "org.ties_file) from the e-mail network of the onadata package (pip install onadata): "
+        "1,005 people of a research institution in 42 departments. One head above 42 "
+        "department units; inside each, a breadth-first hierarchy of --span reports per "
+        "manager, the most connected people managing (or an order drawn from --seed). "
+        "Ties: e-mail in either direction, weight 2 when both wrote.",
+    )
+    email.add_argument("--out", type=Path, required=True, help="org chart CSV to write")
+    email.add_argument("--ties", type=Path, required=True, help="ties CSV to write")
+    email.add_argument("--span", type=int, default=6, help="reports per manager (default 6)")
+    email.add_argument(
+        "--managers",
+        choices=("most_connected", "random"),
+        default="most_connected",
+        help="who manages inside a department (default most_connected)",
+    )
+    email.add_argument("--seed", type=int, default=1, help="seed for --managers random")
+    email.add_argument("--force", action="store_true", help="replace existing files")
+    synth.add_argument(
+        "--ties",
+        type=Path,
+        metavar="FILE",
+        help="also write a matching informal network (from_id, to_id, weight; for "
+        "org.ties_file): 2 ties per person, 80%% inside the department",
+    )
 
 
 def _add_animate_parser(sub: argparse._SubParsersAction) -> None:
@@ -329,20 +357,46 @@ def cmd_cases() -> int:
 
 
 def cmd_org(args: argparse.Namespace) -> int:
-    """`sim org synth N --out FILE`."""
+    """`sim org synth N --out FILE` and `sim org email --out FILE --ties FILE`."""
     from sim.scenario.orgchart import write_synthetic_org_chart
+
+    if args.org_command == "email":
+        return _org_email(args)
 
     if args.n < 2:
         raise InputError([Problem(f"sim org synth {args.n}", "N must be at least 2")])
-    if args.out.exists() and not args.force:
-        raise InputError(
-            [Problem(str(args.out), "already exists; choose another --out or pass --force")]
-        )
+    for out in (args.out, args.ties):
+        if out is not None and out.exists() and not args.force:
+            raise InputError(
+                [Problem(str(out), "already exists; choose another file or pass --force")]
+            )
     tmp = args.out.with_name(f".{args.out.name}.tmp")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    write_synthetic_org_chart(args.n, tmp, args.seed)
+    if args.ties is not None:
+        args.ties.parent.mkdir(parents=True, exist_ok=True)
+    write_synthetic_org_chart(args.n, tmp, args.seed, ties=args.ties)
     tmp.replace(args.out)
     print(f"Wrote a synthetic HR export of {args.n} employees to {args.out}")
+    if args.ties is not None:
+        print(f"Wrote its informal network to {args.ties} (set org.ties_file to use it)")
+    return 0
+
+
+def _org_email(args: argparse.Namespace) -> int:
+    """`sim org email`: the onadata e-mail network as an org chart and a ties file."""
+    from sim.scenario.orgchart.from_network import write_network_org
+
+    if args.span < 1:
+        raise InputError([Problem(f"--span {args.span}", "allowed: a whole number >= 1")])
+    for out in (args.out, args.ties):
+        if out.exists() and not args.force:
+            raise InputError(
+                [Problem(str(out), "already exists; choose another file or pass --force")]
+            )
+        out.parent.mkdir(parents=True, exist_ok=True)
+    write_network_org(args.out, args.ties, args.span, args.managers, args.seed)
+    print(f"Wrote the onadata e-mail network's org chart to {args.out} and its ties to {args.ties}")
+    print('Use them with: [org] chart = "..." and ties_file = "..." in a scenario')
     return 0
 
 

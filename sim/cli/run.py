@@ -247,5 +247,7 @@ def _print_mentor_retention(summary: pd.DataFrame) -> None:
 def describe_org(scenario, chart) -> str:
     """The org in a few words: its size, generated or from which chart."""
     if chart is not None:
-        return f"{len(chart.parent)} people from {Path(scenario.org.chart).name}"
+        ties = scenario.org.ties_file
+        network = "" if ties is None else f", informal ties from {Path(ties).name}"
+        return f"{len(chart.parent)} people from {Path(scenario.org.chart).name}{network}"
     return f"{scenario.org.size} people (generated)"

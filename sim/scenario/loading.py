@@ -239,9 +239,8 @@ def scenario_from_dict(
         check_scenario(scenario, check, base_dir)
     if check.problems:
         raise InputError(check.problems)
-    if scenario.org.chart is not None and base_dir is not None:
-        chart = (base_dir / scenario.org.chart).resolve()
-        scenario = scenario.with_changes(org=dataclasses.replace(scenario.org, chart=str(chart)))
+    if base_dir is not None:
+        scenario = resolve_files(scenario, base_dir)
     if checks:
 
         def locate(key: str, design: str | None = None) -> str:
@@ -254,6 +253,24 @@ def scenario_from_dict(
         if check.problems:
             raise InputError(check.problems)
     return scenario
+
+
+def resolve_files(scenario: Scenario, base_dir: Path) -> Scenario:
+    """The scenario with its input files (chart, ties, lists of mentees) as absolute paths."""
+
+    def resolved(path: str | None) -> str | None:
+        return None if path is None else str((base_dir / path).resolve())
+
+    org = dataclasses.replace(
+        scenario.org,
+        chart=resolved(scenario.org.chart),
+        ties_file=resolved(scenario.org.ties_file),
+    )
+    designs = tuple(
+        d if d.mentees_file is None else d.with_changes(mentees_file=resolved(d.mentees_file))
+        for d in scenario.designs
+    )
+    return scenario.with_changes(org=org, designs=designs)
 
 
 def _targets(raw: Any, check: Checker) -> tuple[Target, ...]:

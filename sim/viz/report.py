@@ -400,6 +400,8 @@ def _provenance(scenario: Scenario, summary: pd.DataFrame, meta: Mapping[str, An
         if scenario.org.chart
         else f"{scenario.org.size} people (generated)"
     )
+    if scenario.org.ties_file:
+        org += f", imported informal network ({Path(scenario.org.ties_file).name})"
     seeds = summary["seed"].drop_duplicates().tolist() if "seed" in summary else []
     shown = ", ".join(str(s) for s in seeds[:10]) + (" ..." if len(seeds) > 10 else "")
     first = lambda col: summary[col].iloc[0] if col in summary and len(summary) else ""  # noqa: E731
