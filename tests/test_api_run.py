@@ -25,6 +25,10 @@ def files(folder) -> dict[str, bytes]:
 @pytest.mark.parametrize("command", ["run", "compare"])
 def test_write_results_writes_the_same_files_as_the_command(tmp_path, command, capsys):
     sets = [arg for s in SETS for arg in ("--set", s)]
+    sets += [
+        "--uncertainty",
+        "replicates",
+    ]  # the point runs run_scenario makes (compare: posterior)
     assert main([command, "telecom", *sets, "--quiet", "--out", str(tmp_path / "cli")]) == 0
     wrote = capsys.readouterr().out.splitlines()[-1]
     scenario = load_scenario("telecom", SETS)

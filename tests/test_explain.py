@@ -302,7 +302,7 @@ def test_explain_help(capsys):
 def test_compare_explain_adds_the_section_to_the_output_and_the_report(small_file, tmp_path):
     out = tmp_path / "c"
     code = main(["compare", str(small_file), "--explain", "--workers", "1", "--quiet",
-                 "--out", str(out)])  # fmt: skip
+                 "--uncertainty", "replicates", "--out", str(out)])  # fmt: skip
     assert code == 0
     report = (out / "report.html").read_text()
     assert "Which pathway carries the effect" in report and "mentors&#x27; voice" in report

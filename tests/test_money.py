@@ -38,14 +38,17 @@ def test_money_against_the_baseline_is_worked_out_on_paired_seeds():
     assert cheap.loc["program_cost", "value"] == pytest.approx(10)
     assert cheap.loc["net_benefit", "value"] == pytest.approx(0)
     lo, hi = cheap.loc["net_benefit", ["ci_low", "ci_high"]]
-    assert (lo, hi) == pytest.approx(analysis.mean_interval([0, 10, -10, 0])[1:])
+    assert -10 <= lo <= 0 <= hi <= 10  # a paired bootstrap of the mean, shared with roi
+    # the predictive columns: the runs' own median and 10th-90th percentile
+    assert cheap.loc["net_benefit", ["median", "pred_low", "pred_high"]].tolist() == [0, -10, 10]
     assert cheap.loc["roi", "value"] == pytest.approx(0)
     assert cheap.loc["p_net_positive", "value"] == pytest.approx(0.25)
-    assert cheap.loc["p_net_positive", "note"] == "1 of 4 paired replicates"
+    assert cheap.loc["p_net_positive", "note"] == "1 of 4 paired runs"
+    assert cheap.loc["p_loss_above", "value"] == pytest.approx(0.25)
     # exits avoided 1, 2, 0, 1 -> 1; break-even = 10 / 1; an avoided exit costs 10 / 1
     assert cheap.loc["exits_avoided", "value"] == pytest.approx(1)
     assert cheap.loc["break_even_cost_per_exit", "value"] == pytest.approx(10)
-    assert cheap.loc["cost_per_avoided_exit", "value"] == pytest.approx(10)
+    assert cheap.loc["replacement_cost_per_avoided_exit", "value"] == pytest.approx(10)
     dear = measures(money, "dear")
     # avoided 40, 50, 30, 40 -> 40; cost 30; net 10, 20, 0, 10 -> 10; ROI 10 / 30
     assert dear.loc["net_benefit", "value"] == pytest.approx(10)
@@ -118,15 +121,34 @@ def small_run():
 def test_the_weekly_net_benefit_ends_at_the_summary_net_benefit(small_run):
     scenario, results = small_run
     weekly = analysis.net_benefit_by_week(results.series, scenario.launch_week)
-    money = analysis.money_table(results.summary, results.series, "baseline", scenario.launch_week)
+    money = analysis.money_table(results.summary, results.series, scenario=scenario)
     last = weekly[weekly["week"] == weekly["week"].max()].iloc[0]
-    net = measures(money, "program").loc["net_benefit"]
+    program = measures(money, "program")
+    net = program.loc["net_benefit"]
     assert last["mean"] == pytest.approx(net["value"])
-    assert (last["ci_low"], last["ci_high"]) == pytest.approx((net["ci_low"], net["ci_high"]))
+    assert program.loc["net_benefit_y1", "value"] == pytest.approx(net["value"])
+    assert program.loc["net_benefit_y1", "median"] == pytest.approx(net["median"])
     assert weekly["weeks_since_launch"].min() == 0 and last["weeks_since_launch"] == 52
-    payback = measures(money, "program").loc["payback_week"]
+    for k in (2, 3):  # the run is one year long: said, not made up
+        assert np.isnan(program.loc[f"net_benefit_y{k}", "value"])
+        assert program.loc[f"net_benefit_y{k}", "note"] == f"the run ends before year {k}"
+    payback = program.loc["payback_week"]
     expected = analysis.payback_week(weekly["weeks_since_launch"], weekly["mean"])
-    assert payback["value"] == expected or (np.isnan(payback["value"]) and np.isnan(expected))
+    if program.loc["p_net_positive", "value"] < 0.5:
+        assert np.isnan(payback["value"]) and "positive in only" in payback["note"]
+    else:
+        assert payback["value"] == expected or (np.isnan(payback["value"]) and np.isnan(expected))
+
+
+def test_money_table_takes_the_launch_week_from_the_scenario_not_a_silent_week_0(small_run):
+    scenario, results = small_run
+    with pytest.raises(ValueError, match="launch_week or scenario"):
+        analysis.money_table(results.summary, results.series)
+    by_scenario = results.money(scenario)
+    by_week = analysis.money_table(
+        results.summary, results.series, launch_week=scenario.launch_week
+    )
+    pd.testing.assert_frame_equal(by_scenario, by_week)
 
 
 def test_the_horizon_is_named_with_its_dates():
@@ -142,11 +164,11 @@ def test_money_cells_are_formatted_in_the_currency():
     money = analysis.money_table(TOY.assign(turnover_cost=TOY["turnover_cost"] * 1000.5))
     shown = analysis.money_display(money, "EUR")
     dear = shown["dear"]
-    assert dear["turnover cost avoided"].startswith("EUR 40,")
-    assert dear["chance net benefit > 0 (share of replicates)"] == "100% (4 of 4 paired replicates)"
-    assert dear["return on investment (net / program cost)"].endswith("%]")
+    assert dear["turnover cost avoided: median [80% predictive]"].startswith("EUR 40,")
+    assert dear["chance net benefit > 0 (share of runs)"] == "100% (4 of 4 paired runs)"
+    assert dear["return on investment (net / program cost), same runs"].endswith("%]")
     lines = analysis.break_even_lines(money, "EUR")
-    assert lines[1].startswith("dear pays for itself when replacing one exit costs more than EUR 8")
+    assert lines[1].startswith("dear: mean net benefit is zero when replacing one exit costs EUR 8")
 
 
 SCENARIO = """
@@ -172,25 +194,31 @@ def test_sim_compare_prints_and_writes_the_money_in_the_currency(tmp_path, capsy
     path = tmp_path / "two.toml"
     path.write_text(SCENARIO.format(currency="EUR"))
     out = tmp_path / "res"
-    assert main(["compare", str(path), "--quiet", "--out", str(out)]) == 0
-    text = capsys.readouterr().out
+    args = ["compare", str(path), "--quiet", "--out", str(out), "--uncertainty", "replicates"]
+    assert main(args) == 0
+    text = " ".join(capsys.readouterr().out.split())
     assert "Money over 52 weeks (1 year) from the launch, 2024-01-01 to 2024-12-30, in EUR" in text
-    assert "mean [95% interval over 3 paired replicates]" in text
+    assert "over 3 paired runs" in text and "80% predictive interval" in text
     for label in (
         "turnover cost avoided",
-        "net benefit (avoided - program cost)",
-        "return on investment (net / program cost)",
-        "chance net benefit > 0 (share of replicates)",
+        "net benefit: median [80% predictive]; mean [95% of mean]",
+        "return on investment (net / program cost), same runs",
+        "chance net benefit > 0 (share of runs)",
         "payback: weeks after launch (date)",
         "break-even replacement cost per exit",
+        "Which design: ranked by the chance of the best net benefit",
+        "Most likely best on net benefit:",
     ):
         assert label in text
     # A line per design (alpha may avoid no exit at all in so small a run: "alpha: no ...").
-    assert "EUR " in text and "Break-even: zeta " in text and "Break-even: alpha" in text
+    assert (
+        "EUR " in text and "Break-even: Zeta (zeta)" in text and "Break-even: Alpha (alpha)" in text
+    )
+    assert (out / "ranking.csv").exists()
     money = pd.read_csv(out / "money.csv")
     assert set(money["currency"]) == {"EUR"} and set(money["horizon_weeks"]) == {52}
     assert set(money["against"]) == {"baseline"} and set(money["design"]) == {"zeta", "alpha"}
-    assert not (out / "cost_per_avoided_exit.csv").exists()
+    assert "replacement_cost_per_avoided_exit" in set(money["measure"])
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Costs and benefits" in page and "Cumulative net benefit" in page and "EUR " in page
 
@@ -199,10 +227,10 @@ def test_sim_compare_against_a_design(tmp_path, capsys):
     path = tmp_path / "two.toml"
     path.write_text(SCENARIO.format(currency="USD"))
     args = ["compare", str(path), "--quiet", "--against", "alpha", "--replicates", "2"]
-    assert main([*args, "--out", str(tmp_path / "a")]) == 0
-    text = capsys.readouterr().out
-    assert "Difference from alpha on the same seeds" in text
-    assert "each design minus alpha on the same seeds" in text
+    assert main([*args, "--out", str(tmp_path / "a"), "--uncertainty", "replicates"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Difference from Alpha (alpha) on the same seeds" in text
+    assert "each design minus Alpha (alpha) on the same seeds" in text
     diff = pd.read_csv(tmp_path / "a" / "differences.csv")
     assert set(diff["design"]) == {"baseline", "zeta"} and set(diff["against"]) == {"alpha"}
     money = pd.read_csv(tmp_path / "a" / "money.csv")
@@ -228,5 +256,8 @@ def test_designs_keep_the_scenario_order_in_money_and_differences():
         designs=(ProgramDesign(name="zeta"), ProgramDesign(name="alpha", cadence_weeks=4)),
     )
     results = run_scenario(scenario, seeds=[1, 2])
-    money = analysis.money_table(results.summary, results.series)
+    money = results.money(scenario)
     assert list(analysis.money_display(money, "USD").columns) == ["zeta", "alpha"]
+    titles = analysis.design_titles(scenario)
+    shown = analysis.money_display(money, "USD", titles=titles)
+    assert list(shown.columns) == ["Zeta (zeta)", "Alpha (alpha)"]

@@ -112,7 +112,8 @@ def test_switches_at_their_defaults_are_the_full_model():
             "dynamics.ablation.shuffle_informal_ties=false",
             "dynamics.ablation.contagion=true",
             "dynamics.ablation.spillover=true",
-        ]
+        ],
+        calibration={},  # the schema's behaviour, as small_scenario has
     )
     a = OrgCultureModel(scenario, default_program(), seed=9)
     b = OrgCultureModel(explicit, explicit.design("program"), seed=9)

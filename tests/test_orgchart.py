@@ -237,6 +237,19 @@ def test_cycle_names_its_ids_and_lines(tmp_path):
     assert only(messages, "D cannot be reached").startswith(f"{path}:6:")
 
 
+def test_a_cycle_is_listed_before_the_people_it_cuts_off_though_they_come_first(tmp_path):
+    # D (line 3) reports into the cycle B -> C -> B (lines 4 and 5): the cause first
+    path = write(tmp_path, f"{HEADER}\nH,,X\nD,B,X\nB,C,X\nC,B,X\n")
+    messages = problems_of(path)
+    assert len(messages) == 2
+    assert messages[0].startswith(f"{path}:4: reporting cycle: B -> C -> B")
+    assert messages[1].startswith(f"{path}:3: D cannot be reached from the head")
+    # validate prints them in that order too
+    from sim.cli.main import main
+
+    assert main(["validate", str(path)]) == 2
+
+
 def test_self_manager_is_a_cycle(tmp_path):
     path = write(tmp_path, f"{HEADER}\nH,,X\nA,A,X\n")
     assert problems_of(path) == [f"{path}:3: manager_id A is the employee's own id"]

@@ -37,7 +37,10 @@ def test_report_renders_in_chromium_with_every_image_and_no_outside_request(tmp_
                 "width: i.naturalWidth, height: i.naturalHeight}))"
             )
             headings = page.locator("h2").all_inner_texts()
-            money = page.locator("table").nth(2).inner_text()
+            money = page.locator("table").nth(3).inner_text()
+            decision = page.locator("section.decision").inner_text()
+            box = page.locator("section.decision").bounding_box()
+            first = page.locator("h2").first.inner_text()
             shot = tmp_path / "report.png"
             page.screenshot(path=str(shot), full_page=True)
         finally:
@@ -52,7 +55,11 @@ def test_report_renders_in_chromium_with_every_image_and_no_outside_request(tmp_
     outside = [url for url in requests if not local(url)]
     assert requests and not outside, outside
     assert "Costs and benefits" in headings and "Difference from baseline" in headings
-    assert "net benefit (avoided - program cost)" in money and "USD " in money
+    assert "net benefit: median [80% predictive]" in money and "USD " in money
+    # the decision box comes first: the verdict from the chance, and the ranking
+    assert first == "Decision" and box is not None and box["y"] < 400
+    assert "of simulated futures" in decision and "Most likely best on net benefit:" in decision
+    assert "No program (baseline)" in decision
     with Image.open(shot) as png:
         assert png.format == "PNG" and png.width == 1200 and png.height > 2500
         low, high = png.convert("L").getextrema()

@@ -101,8 +101,13 @@ def test_differences_list_designs_in_the_scenario_order_not_alphabetically(tmp_p
     path.write_text(SCENARIO)
     assert main(["compare", str(path), "--quiet", "--out", str(tmp_path / "o")]) == 0
     text = capsys.readouterr().out
-    differences = text.split("Difference from baseline")[1].split("\n")[1]
-    assert differences.split() == ["zeta", "alpha", "mid"]
+    differences = text.split("Difference from No program (baseline)")[1].split("\n")[1]
+    assert re.findall(r"\((\w+)\)", differences) == ["zeta", "alpha", "mid"]  # Label (name)
     page = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
     section = page.split("<h2>Difference from baseline</h2>")[1].split("</tr>")[0]
-    assert re.findall(r"<th>(\w*)</th>", section) == ["outcome", "zeta", "alpha", "mid"]
+    assert re.findall(r"<th>([^<]*)</th>", section) == [
+        "outcome",
+        "Zeta (zeta)",
+        "Alpha (alpha)",
+        "Mid (mid)",
+    ]

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from sim.errors import InputError
+from sim.scenario.calibrated import calibrated_values
 from sim.scenario.design import ProgramDesign, default_program
 from sim.scenario.loading import load_scenario, loads_scenario, scenario_from_dict
 from sim.scenario.template import parameter_table, scenario_template
@@ -20,7 +21,11 @@ def test_the_template_loads_as_it_is_and_uses_every_default():
     scenario = loads_scenario(scenario_template(), "template.toml")
     assert scenario.design_names == ("baseline", "program")
     assert scenario.design("program") == ProgramDesign(name="program")
-    assert scenario.org.size == 500 and scenario.dynamics.exits.beta_e == 1.7
+    # behaviour the calibration fits comes from it: the template leaves it out
+    calibrated = calibrated_values()
+    assert scenario.org.size == 500
+    assert scenario.dynamics.exits.beta_e == calibrated["dynamics.exits.beta_e"] != 1.7
+    assert scenario.dynamics.exits.e_ref == 0.55  # not fitted: the schema's default
 
 
 def _leaf_paths(table, prefix=()):

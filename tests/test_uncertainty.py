@@ -49,13 +49,18 @@ def test_posterior_uncertainty_runs_each_replicate_on_its_own_draw(tmp_path, cap
     )
 
 
-def test_the_default_says_it_shows_replicate_noise_only(tmp_path, capsys):
+def test_run_shows_replicate_noise_and_compare_the_posterior_by_default(tmp_path, capsys):
     (tmp_path / "s.toml").write_text(SCENARIO)
-    code = main(["compare", str(tmp_path / "s.toml"), "--quiet", "--replicates", "2",
+    code = main(["run", str(tmp_path / "s.toml"), "--quiet", "--replicates", "2",
                  "--out", str(tmp_path / "a")])  # fmt: skip
     assert code == 0
     assert "Uncertainty shown: run noise over replicates only" in capsys.readouterr().out
     assert "posterior_particle" not in pd.read_csv(tmp_path / "a" / "summary.csv")
+    code = main(["compare", str(tmp_path / "s.toml"), "--quiet", "--replicates", "2",
+                 "--out", str(tmp_path / "b")])  # fmt: skip
+    assert code == 0
+    assert "Uncertainty shown: parameter uncertainty and run noise" in capsys.readouterr().out
+    assert "posterior_particle" in pd.read_csv(tmp_path / "b" / "summary.csv")
 
 
 def test_a_bad_posterior_file_is_a_clear_error(tmp_path, capsys):

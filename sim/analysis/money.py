@@ -3,6 +3,18 @@
 Every design is compared with one reference (the baseline, or another design) on the seeds
 they share; common random numbers make the warm-up identical, so run totals count from the
 launch. `Horizon` says which weeks the money covers.
+
+Two questions, two answers, in every row of the money table:
+
+- "What will happen in our organisation?": the predictive distribution of the paired runs
+  (with ``--uncertainty posterior`` each run is one posterior draw x one seed): the chance of
+  a positive net benefit, the median and the 80% predictive interval (10th to 90th
+  percentile: `PREDICTIVE_LEVEL`). It does not narrow as runs are added.
+- "How precisely is the average estimated?": the expected value (the mean) with its 95%
+  interval of the mean, which narrows as runs are added.
+
+Net benefit and return on investment come from the same runs and the same bootstrap
+resamples, so their signs never disagree.
 """
 
 from __future__ import annotations
@@ -24,10 +36,18 @@ if TYPE_CHECKING:
     from sim.scenario.parameters import Scenario
 
 # The money table's measure for the replacement cost the scenario's salaries and replacement
-# factors put on one avoided exit (turnover cost avoided / exits avoided). Its key in money.csv
-# reads like `program_cost_per_avoided_exit` (program cost / exits avoided), a different
-# number; the key is kept so that money.csv does not change.
-ASSUMED_COST_PER_EXIT = "cost_per_avoided_exit"
+# factors put on one avoided exit (turnover cost avoided / exits avoided); not
+# `program_cost_per_avoided_exit` (program cost / exits avoided), a different number.
+ASSUMED_COST_PER_EXIT = "replacement_cost_per_avoided_exit"
+
+PREDICTIVE_LEVEL = 0.80  # the predictive interval: 10th to 90th percentile of the paired runs
+HORIZON_YEARS = (1, 2, 3)  # net benefit is also given this many years after the launch
+PREDICTIVE_METHOD = (
+    "over the paired runs (each a posterior draw x a seed with --uncertainty posterior): the "
+    "median and 80% predictive interval (10th-90th percentile) say what may happen in one "
+    "organisation and do not narrow with more runs; the mean's 95% interval says how precisely "
+    "the average is estimated and does"
+)
 
 MONEY_MEASURES = {
     "turnover_cost_avoided": "turnover cost avoided",
@@ -35,13 +55,29 @@ MONEY_MEASURES = {
     "net_benefit": "net benefit",
     "roi": "return on investment",
     "p_net_positive": "net benefit > 0",
+    "p_loss_above": "loss above the threshold",
     "payback_week": "payback week",
     "exits_avoided": "exits avoided",
     "break_even_cost_per_exit": "break-even cost per exit",
     ASSUMED_COST_PER_EXIT: "replacement cost per avoided exit",
 }
 
-MONEY_COLUMNS = ["design", "against", "measure", "value", "ci_low", "ci_high", "n", "note"]
+MONEY_COLUMNS = [
+    "design",
+    "against",
+    "measure",
+    "value",
+    "ci_low",
+    "ci_high",
+    "median",
+    "pred_low",
+    "pred_high",
+    "n",
+    "note",
+]
+"""value: the mean (an expected value) or a share; ci_low, ci_high: its 95% interval (the
+precision of the mean); median, pred_low, pred_high: the median and the 80% predictive interval
+of the paired runs (what one organisation may see)."""
 
 _NONE = (np.nan, np.nan, np.nan)
 
@@ -255,97 +291,190 @@ class _Amounts:
         return len(self.net)
 
 
-# A measure of the money table: (measure, (value, ci_low, ci_high), note).
-_Measure = tuple[str, tuple[float, float, float], str]
+def predictive(values: Sequence[float], level: float = PREDICTIVE_LEVEL) -> tuple[float, ...]:
+    """Median and central `level` predictive interval of the runs' values (NaN when none).
+
+    Empirical quantiles that are values of the runs (``inverted_cdf``), so that a monotone
+    sign-keeping transform of the runs (net benefit to return on investment) keeps the signs.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if len(x) == 0:
+        return _NONE
+    tail = (1 - level) / 2
+    q = np.quantile(x, [0.5, tail, 1 - tail], method="inverted_cdf")
+    return tuple(float(v) for v in q)
+
+
+def share_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float, float]:
+    """A share k / n with its Wilson interval (how precisely the chance is estimated)."""
+    if n == 0:
+        return _NONE
+    p = k / n
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (p, max(0.0, centre - half), min(1.0, centre + half))
+
+
+# A measure of the money table: (measure, (value, ci_low, ci_high), (median, pred_low,
+# pred_high), note).
+_Measure = tuple[str, tuple[float, float, float], tuple[float, ...], str]
 
 
 def money_table(
     summary: pd.DataFrame,
     series: pd.DataFrame | None = None,
     against: str = "baseline",
-    launch_week: int = 0,
+    launch_week: int | None = None,
     level: float = 0.95,
     resamples: int = 2000,
     seed: int = 0,
+    *,
+    scenario: Scenario | None = None,
+    loss_threshold: float = 0.0,
 ) -> pd.DataFrame:
     """Costs that decide: every design against one reference, paired on shared seeds.
 
     Per design (each on the seeds it shares with `against`; common random numbers make the
-    warm-up identical, so run totals count from the launch):
+    warm-up identical, so run totals count from the launch). Every amount has its mean (the
+    expected value) with a 95% interval of the mean, and the median and 80% predictive
+    interval of the paired runs (`PREDICTIVE_METHOD`):
 
-    - turnover_cost_avoided: the reference's turnover cost minus the design's;
-    - program_cost: the design's program cost minus the reference's (the extra it costs);
-    - net_benefit: turnover cost avoided minus program cost. These three: mean and t
-      interval over the paired replicates;
-    - roi: mean net benefit / mean program cost, paired bootstrap interval; undefined when
-      the design costs no more than the reference;
-    - p_net_positive: the share of paired replicates whose net benefit is above zero (an
-      estimate of the chance that one realisation of the organisation pays off, not an
-      interval of the mean);
+    - p_net_positive: the share of paired runs whose net benefit is above zero (the chance
+      that one organisation gains), with a Wilson interval for its precision;
+    - net_benefit: turnover cost avoided minus program cost; the interval of the mean is a
+      paired bootstrap, on the same resamples as roi;
+    - p_loss_above: the share of paired runs losing more than `loss_threshold`;
+    - roi: mean net benefit / mean program cost (bootstrap interval on the same resamples as
+      net_benefit), and per run net benefit / program cost for the predictive columns; its
+      sign always agrees with net benefit's; undefined when the design costs no more;
+    - turnover_cost_avoided, program_cost: means with t intervals;
     - payback_week: the first week after the launch from which the mean cumulative net
-      benefit stays above zero (`payback_week`); the interval is where the upper and lower
-      bounds of its 95% band do the same; NaN when not within the horizon or without series;
-    - exits_avoided: the reference's exits minus the design's;
-    - break_even_cost_per_exit: program cost / exits avoided, the replacement cost per exit
-      above which the design pays for itself (paired bootstrap interval; undefined when no
-      exit is avoided on average);
-    - cost_per_avoided_exit (`ASSUMED_COST_PER_EXIT`): turnover cost avoided / exits
-      avoided, what the scenario's salaries and replacement factors make an avoided exit cost.
+      benefit stays above zero; only given when net benefit is positive in at least half of
+      the runs (and with the weekly series);
+    - net_benefit_yK, p_net_positive_yK: at K = 1, 2, 3 years after the launch, where the
+      run is that long (a note says when it is not);
+    - exits_avoided; break_even_cost_per_exit (program cost / exits avoided: the replacement
+      cost per exit at which net benefit is zero); replacement_cost_per_avoided_exit
+      (`ASSUMED_COST_PER_EXIT`: turnover cost avoided / exits avoided, the scenario's).
+
+    Args:
+        summary: a row per run.
+        series: the weekly series (for payback and the yearly horizons).
+        against: the reference design.
+        launch_week: the launch's week index; with a series, required unless `scenario`
+            gives it (no silent week 0).
+        level: the coverage of the intervals of the mean.
+        resamples: bootstrap resamples.
+        seed: seeds the bootstrap.
+        scenario: the scenario run (its launch week).
+        loss_threshold: the loss (a positive amount) `p_loss_above` counts runs beyond.
 
     Returns:
-        A tidy table: design, against, measure, value, ci_low, ci_high, n, note.
+        A tidy table with `MONEY_COLUMNS`.
+
+    Raises:
+        ValueError: a series without a launch week.
     """
+    has_series = series is not None and not series.empty
+    if launch_week is None:
+        if scenario is not None:
+            launch_week = scenario.launch_week
+        elif has_series:
+            raise ValueError("money_table needs launch_week or scenario to read the series from")
+        else:
+            launch_week = 0
     rng = np.random.default_rng(seed)
-    weekly = (
-        net_benefit_by_week(series, launch_week, against, level)
-        if series is not None and not series.empty
-        else pd.DataFrame()
-    )
+    weekly = net_benefit_by_week(series, launch_week, against, level) if has_series else None
+    yearly = _yearly_nets(series, launch_week, against) if has_series else None
     rows = []
     for design in dict.fromkeys(summary["design"]):
         if design == against:
             continue
         a = _Amounts.of(summary, design, against)
-        # The bootstraps draw from one generator in this order: roi, then the exit ratios.
+        p_positive = _p_net_positive(a)
+        net, roi = _net_and_roi(a, against, level, resamples, rng)
         measures = [
+            p_positive,
+            net,
+            _p_loss_above(a, loss_threshold),
+            roi,
             *_mean_measures(a, level),
-            _roi(a, against, level, resamples, rng),
-            _p_net_positive(a),
-            _payback(weekly, design),
+            _payback(weekly, design, p_positive[1][0]),
+            *_horizons(yearly, design, launch_week),
             *_exit_measures(a, against, level, resamples, rng),
         ]
-        rows += [(design, against, m, *value, a.n, note) for m, value, note in measures]
+        rows += [
+            (design, against, m, *value, *pred, a.n, note) for m, value, pred, note in measures
+        ]
     return pd.DataFrame(rows, columns=MONEY_COLUMNS)
 
 
 def _mean_measures(a: _Amounts, level: float) -> list[_Measure]:
-    """Turnover cost avoided, program cost and net benefit: means with t intervals."""
+    """Turnover cost avoided and program cost: means with t intervals, and predictive."""
     return [
-        ("turnover_cost_avoided", mean_interval(a.avoided, level), ""),
-        ("program_cost", mean_interval(a.cost, level), ""),
-        ("net_benefit", mean_interval(a.net, level), ""),
+        ("turnover_cost_avoided", mean_interval(a.avoided, level), predictive(a.avoided), ""),
+        ("program_cost", mean_interval(a.cost, level), predictive(a.cost), ""),
     ]
 
 
-def _roi(
+def _net_and_roi(
     a: _Amounts, against: str, level: float, resamples: int, rng: np.random.Generator
-) -> _Measure:
-    """Return on investment: mean net benefit / mean program cost."""
-    roi = _ratio_interval(a.net, a.cost, level, resamples, rng)
-    return ("roi", roi, f"undefined: costs no more than {against}" if np.isnan(roi[0]) else "")
+) -> tuple[_Measure, _Measure]:
+    """Net benefit and return on investment from the same runs and bootstrap resamples."""
+    if a.n == 0:
+        return ("net_benefit", _NONE, _NONE, ""), ("roi", _NONE, _NONE, "")
+    mean_net = float(a.net.mean())
+    mean_cost = float(a.cost.mean())
+    tail = (1 - level) / 2
+    net_ci: tuple[float, float] = (np.nan, np.nan)
+    roi_ci: tuple[float, float] = (np.nan, np.nan)
+    if a.n >= 2:
+        idx = rng.integers(0, a.n, size=(resamples, a.n))
+        nets, costs = a.net[idx].mean(axis=1), a.cost[idx].mean(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # A resample that costs nothing more: an unbounded return of net benefit's sign.
+            rois = np.where(costs > 0, nets / costs, np.copysign(np.inf, nets) * (nets != 0))
+        rois = np.nan_to_num(rois, nan=0.0, posinf=np.inf, neginf=-np.inf)
+        q = [tail, 1 - tail]
+        net_ci = tuple(float(v) for v in np.quantile(nets, q, method="inverted_cdf"))
+        roi_ci = tuple(float(v) for v in np.quantile(rois, q, method="inverted_cdf"))
+    net = ("net_benefit", (mean_net, *net_ci), predictive(a.net), "")
+    if not mean_cost > 0:
+        return net, ("roi", _NONE, _NONE, f"undefined: costs no more than {against}")
+    per_run = a.cost > 0
+    pred = predictive(a.net / np.where(per_run, a.cost, 1.0)) if per_run.all() else _NONE
+    note = "" if per_run.all() else f"no predictive interval: some runs cost no more than {against}"
+    return net, ("roi", (mean_net / mean_cost, *roi_ci), pred, note)
 
 
 def _p_net_positive(a: _Amounts) -> _Measure:
-    """The share of paired replicates with a positive net benefit."""
+    """The share of paired runs with a positive net benefit (the chance one organisation gains)."""
     positive = int((a.net > 0).sum())
-    share = positive / a.n if a.n else np.nan
-    return ("p_net_positive", (share, np.nan, np.nan), f"{positive} of {a.n} paired replicates")
+    note = f"{positive} of {a.n} paired runs"
+    return ("p_net_positive", share_interval(positive, a.n), _NONE, note)
 
 
-def _payback(weekly: pd.DataFrame, design: str) -> _Measure:
-    """The payback week of the mean net benefit; its interval from the band's bounds."""
-    if weekly.empty:
-        return ("payback_week", _NONE, "needs the weekly series")
+def _p_loss_above(a: _Amounts, threshold: float) -> _Measure:
+    """The share of paired runs losing more than `threshold`."""
+    losing = int((a.net < -abs(threshold)).sum())
+    beyond = f"more than {abs(threshold):,.0f}" if threshold else "money"
+    note = f"{losing} of {a.n} paired runs lose {beyond}"
+    return ("p_loss_above", share_interval(losing, a.n), _NONE, note)
+
+
+def _payback(weekly: pd.DataFrame | None, design: str, p_positive: float) -> _Measure:
+    """The payback week of the mean net benefit, only where the design gains in most runs."""
+    if weekly is None or weekly.empty:
+        return ("payback_week", _NONE, _NONE, "needs the weekly series")
+    if not p_positive >= 0.5:
+        return (
+            "payback_week",
+            _NONE,
+            _NONE,
+            f"none: net benefit is positive in only {100 * p_positive:.0f}% of runs",
+        )
     w = weekly[weekly["design"] == design]
     since = w["weeks_since_launch"]
     pay = (
@@ -353,7 +482,52 @@ def _payback(weekly: pd.DataFrame, design: str) -> _Measure:
         payback_week(since, w["ci_high"]),
         payback_week(since, w["ci_low"]),
     )
-    return ("payback_week", pay, "not within the horizon" if np.isnan(pay[0]) else "")
+    return ("payback_week", pay, _NONE, "not within the horizon" if np.isnan(pay[0]) else "")
+
+
+def _yearly_nets(series: pd.DataFrame, launch_week: int, against: str) -> pd.DataFrame:
+    """Net benefit per design, seed and year after the launch (at weeks launch + 52 K)."""
+    weeks = [launch_week + k * WEEKS_PER_YEAR for k in HORIZON_YEARS]
+    s = _since_launch(series, launch_week)
+    s = s[s["week"].isin(weeks)]
+    ref = s[s["design"] == against].set_index(["seed", "week"])
+    parts = []
+    for design, runs in s.groupby("design", sort=False):
+        if design == against:
+            continue
+        d, r = align(runs.set_index(["seed", "week"]), ref)
+        net = (r["since"] - d["since"]) - (d["program_cost"] - r["program_cost"])
+        parts.append(net.rename("net").reset_index().assign(design=design))
+    cols = ["design", "seed", "week", "net"]
+    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
+
+def _horizons(yearly: pd.DataFrame | None, design: str, launch_week: int) -> list[_Measure]:
+    """Net benefit and its chance of being positive 1, 2 and 3 years after the launch."""
+    out: list[_Measure] = []
+    for k in HORIZON_YEARS:
+        week = launch_week + k * WEEKS_PER_YEAR
+        net = (
+            yearly.loc[(yearly["design"] == design) & (yearly["week"] == week), "net"].to_numpy()
+            if yearly is not None
+            else np.array([])
+        )
+        if len(net) == 0:
+            why = "needs the weekly series" if yearly is None else f"the run ends before year {k}"
+            out += [(f"net_benefit_y{k}", _NONE, _NONE, why)]
+            out += [(f"p_net_positive_y{k}", _NONE, _NONE, why)]
+            continue
+        positive = int((net > 0).sum())
+        out.append((f"net_benefit_y{k}", mean_interval(net), predictive(net), ""))
+        out.append(
+            (
+                f"p_net_positive_y{k}",
+                share_interval(positive, len(net)),
+                _NONE,
+                f"{positive} of {len(net)} paired runs",
+            )
+        )
+    return out
 
 
 def _exit_measures(
@@ -361,15 +535,88 @@ def _exit_measures(
 ) -> list[_Measure]:
     """Exits avoided, the break-even replacement cost per exit, and the assumed one."""
     none_avoided = "avoids no exit on average"
-    # Drawn before the break-even although shown after it: the draws' order keeps results.
     assumed = _ratio_interval(a.avoided, a.exits, level, resamples, rng)
     if a.n and not a.cost.mean() > 0:  # free or cheaper: any replacement cost is enough
-        break_even = ("break_even_cost_per_exit", _NONE, f"costs no more than {against}")
+        break_even = ("break_even_cost_per_exit", _NONE, _NONE, f"costs no more than {against}")
     else:
         value = _ratio_interval(a.cost, a.exits, level, resamples, rng)
-        break_even = ("break_even_cost_per_exit", value, "" if value[0] > 0 else none_avoided)
+        note = "" if value[0] > 0 else none_avoided
+        break_even = ("break_even_cost_per_exit", value, _NONE, note)
     return [
-        ("exits_avoided", mean_interval(a.exits, level), ""),
+        ("exits_avoided", mean_interval(a.exits, level), predictive(a.exits), ""),
         break_even,
-        (ASSUMED_COST_PER_EXIT, assumed, none_avoided if np.isnan(assumed[0]) else ""),
+        (ASSUMED_COST_PER_EXIT, assumed, _NONE, none_avoided if np.isnan(assumed[0]) else ""),
     ]
+
+
+# --- which design: every design (the reference too) ranked on net benefit -----------------
+RANKING_COLUMNS = [
+    "design",
+    "p_best",
+    "expected_net_benefit",
+    "p_loss",
+    "turnover_effect",
+    "engagement_effect",
+    "n",
+]
+# The effects shown beside the money: (summary column, ranking column).
+_RANKING_EFFECTS = (
+    ("turnover_junior_y1", "turnover_effect"),
+    ("engagement_junior_end", "engagement_effect"),
+)
+
+
+def ranking_table(summary: pd.DataFrame, against: str = "baseline") -> pd.DataFrame:
+    """Every design, the reference too, ranked by its chance of the best net benefit.
+
+    On each seed every design shares, the design with the highest net benefit against
+    `against` (whose own is zero: not running a design is an option) is the best; ties share
+    the run. The chance of being best is the share of runs a design is best in.
+
+    Returns:
+        A row per design, most likely best first: design, p_best, expected_net_benefit (the
+        mean), p_loss (share of runs with a negative net benefit), turnover_effect (junior
+        turnover in year 1 minus the reference's, mean), engagement_effect (junior engagement
+        at the end minus the reference's, mean), n (the runs every design shares).
+    """
+    designs = list(dict.fromkeys(summary["design"]))
+    if against not in designs:
+        return pd.DataFrame(columns=RANKING_COLUMNS)
+    by_seed = summary.set_index(["design", "seed"])
+    seeds = None
+    for d in designs:
+        have = by_seed.loc[d].index
+        seeds = have if seeds is None else seeds.intersection(have)
+    ref = by_seed.loc[against].loc[seeds]
+    money = (ref["turnover_cost"] + ref["program_cost"]).to_numpy(dtype=float)
+    nets = np.column_stack(
+        [
+            money
+            - (
+                by_seed.loc[d].loc[seeds, "turnover_cost"]
+                + by_seed.loc[d].loc[seeds, "program_cost"]
+            ).to_numpy(dtype=float)
+            for d in designs
+        ]
+    )
+    best = np.isclose(nets, nets.max(axis=1, keepdims=True), rtol=0, atol=1e-9)
+    p_best = (best / best.sum(axis=1, keepdims=True)).mean(axis=0) if len(seeds) else np.nan
+    rows = []
+    for i, d in enumerate(designs):
+        row = {
+            "design": d,
+            "p_best": float(p_best[i]) if len(seeds) else np.nan,
+            "expected_net_benefit": float(nets[:, i].mean()) if len(seeds) else np.nan,
+            "p_loss": float((nets[:, i] < 0).mean()) if len(seeds) else np.nan,
+        }
+        for column, name in _RANKING_EFFECTS:
+            row[name] = (
+                float((by_seed.loc[d].loc[seeds, column] - ref[column]).mean())
+                if column in summary and len(seeds)
+                else np.nan
+            )
+        rows.append(row | {"n": len(seeds)})
+    table = pd.DataFrame(rows, columns=RANKING_COLUMNS)
+    return table.sort_values(
+        ["p_best", "expected_net_benefit"], ascending=False, kind="stable"
+    ).reset_index(drop=True)

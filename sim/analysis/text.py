@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.intervals import summarise_designs
-from sim.analysis.money import ASSUMED_COST_PER_EXIT, Horizon
+from sim.analysis.money import ASSUMED_COST_PER_EXIT, HORIZON_YEARS, Horizon
+from sim.scenario.parameters import Scenario
 
 # The headline outcomes of `sim run` and `sim compare`: column -> label.
 HEADLINE = {
@@ -109,11 +110,15 @@ def _with_currency(labels: dict[str, str], currency: str) -> dict[str, str]:
 
 
 def headline_table(
-    summary: pd.DataFrame, outcomes: dict[str, str] | None = None, currency: str = ""
+    summary: pd.DataFrame,
+    outcomes: dict[str, str] | None = None,
+    currency: str = "",
+    titles: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Outcomes as rows, designs as columns, each cell 'mean [95% interval]' (`format_outcome`).
 
-    Turnover is in percent, as in the figures; with a `currency`, money rows say which.
+    Turnover is in percent, as in the figures; with a `currency`, money rows say which;
+    `titles` (`design_titles`) name the columns.
     """
     outcomes = dict(outcomes or {k: v for k, v in HEADLINE.items() if k in summary})
     outcomes = _with_currency(outcomes, currency)
@@ -128,9 +133,20 @@ def headline_table(
     ).pivot(index="design", columns="outcome", values="text")
     order = list(dict.fromkeys(summary["design"]))
     table = table.loc[order, [c for c in outcomes if c in table]].rename(columns=outcomes)
-    table = table.T
+    table = table.T.rename(columns=titles or {})
     table.index.name, table.columns.name = "outcome", None
     return table
+
+
+def design_titles(scenario: Scenario) -> dict[str, str]:
+    """Design name -> its label with the name in brackets: 'Monthly pairs (monthly)'.
+
+    The baseline reads 'No program (baseline)'; a design without a label gets its name as
+    words ('Reverse mentoring (reverse_mentoring)').
+    """
+    titles = {"baseline": "No program (baseline)"}
+    titles |= {d.name: f"{d.title} ({d.name})" for d in scenario.designs}
+    return titles
 
 
 def differences_table(
@@ -138,6 +154,7 @@ def differences_table(
     labels: dict[str, str] | None = None,
     order: Sequence[str] = (),
     currency: str = "",
+    titles: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """`paired_differences` as outcomes x designs text cells, designs in the scenario's order.
 
@@ -146,6 +163,7 @@ def differences_table(
         labels: outcome -> row label, in row order (default: `HEADLINE`).
         order: the designs' order (default: their order in `diff`, which is the run order).
         currency: named in the labels of money rows.
+        titles: design name -> column title (`design_titles`; default: the names).
     """
     labels = _with_currency(dict(labels or HEADLINE), currency)
     text = [
@@ -157,42 +175,57 @@ def differences_table(
     wide = diff.assign(text=text).pivot(index="outcome", columns="design", values="text")
     designs = [d for d in (*order, *dict.fromkeys(diff["design"])) if d in wide.columns]
     wide = wide.loc[[o for o in labels if o in wide.index], list(dict.fromkeys(designs))]
-    return wide.rename(index=labels).rename_axis(index="outcome", columns=None)
+    wide = wide.rename(index=labels, columns=titles or {})
+    return wide.rename_axis(index="outcome", columns=None)
 
 
 # --- the money table (`sim.analysis.money.money_table`) as people read it ---------------------
 def money_labels(against: str = "baseline") -> dict[str, str]:
     """Row labels of the money table, saying what each number is."""
     extra = "program cost" if against == "baseline" else f"extra program cost over {against}"
-    return {
-        "turnover_cost_avoided": "turnover cost avoided",
-        "program_cost": extra,
-        "net_benefit": "net benefit (avoided - program cost)",
-        "roi": "return on investment (net / program cost)",
-        "p_net_positive": "chance net benefit > 0 (share of replicates)",
-        "payback_week": "payback: weeks after launch (date)",
-        "exits_avoided": "exits avoided",
+    labels = {
+        "p_net_positive": "chance net benefit > 0 (share of runs)",
+        "net_benefit": "net benefit: median [80% predictive]; mean [95% of mean]",
+        "p_loss_above": "chance of a loss above the threshold",
+        "roi": "return on investment (net / program cost), same runs",
+        "turnover_cost_avoided": "turnover cost avoided: median [80% predictive]",
+        "program_cost": f"{extra}: median [80% predictive]",
+        "payback_week": "payback: weeks after launch (date) [95% band]",
+    }
+    for k in HORIZON_YEARS:
+        labels[f"net_benefit_y{k}"] = f"net benefit {k} year{'s' * (k > 1)} after launch"
+    labels |= {
+        "exits_avoided": "exits avoided: median [80% predictive]",
         "break_even_cost_per_exit": "break-even replacement cost per exit",
         ASSUMED_COST_PER_EXIT: "replacement cost per avoided exit, as assumed",
     }
+    return labels
 
 
 def money_cell(row: pd.Series, currency: str, horizon: Horizon | None = None) -> str:
     """One cell of the money table as text (`money_table` row -> 'USD 332,126 [...]')."""
     value, lo, hi, note = row["value"], row["ci_low"], row["ci_high"], row["note"]
     measure = row["measure"]
-    if measure == "p_net_positive":
+    if measure in ("p_net_positive", "p_loss_above"):
         return "n/a" if np.isnan(value) else f"{100 * value:.0f}% ({note})"
     if np.isnan(value):
         return note or "n/a"
+    med, plo, phi = (row.get(c, np.nan) for c in ("median", "pred_low", "pred_high"))
     if measure == "roi":
-        bounds = "" if np.isnan(lo) else f" [{_percent(lo)}, {_percent(hi)}]"
-        return f"{_percent(value)}{bounds}"
+        mean = f"mean {_percent(value)}" + (
+            "" if np.isnan(lo) else f" [{_percent(lo)}, {_percent(hi)}]"
+        )
+        if np.isnan(med):
+            return mean
+        return f"{_percent(med)} [{_percent(plo)}, {_percent(phi)}]; {mean}"
     if measure == "payback_week":
         return _payback_cell(value, lo, hi, horizon)
     if measure == "exits_avoided":
-        return format_interval(value, lo, hi, digits=1)
-    return format_amount(value, lo, hi, currency)
+        pred = format_interval(med, plo, phi, digits=1)
+        return f"{pred}; mean {format_interval(value, lo, hi, digits=1)}"
+    if np.isnan(med):
+        return format_amount(value, lo, hi, currency)
+    return f"{format_amount(med, plo, phi, currency)}; mean {format_amount(value, lo, hi)}"
 
 
 def _payback_cell(value: float, lo: float, hi: float, horizon: Horizon | None) -> str:
@@ -204,32 +237,151 @@ def _payback_cell(value: float, lo: float, hi: float, horizon: Horizon | None) -
 
 
 def money_display(
-    money: pd.DataFrame, currency: str, horizon: Horizon | None = None, order: Sequence[str] = ()
+    money: pd.DataFrame,
+    currency: str,
+    horizon: Horizon | None = None,
+    order: Sequence[str] = (),
+    titles: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """`money_table` as measures x designs text cells, designs in the scenario's order."""
+    """`money_table` as measures x designs text cells, designs in the scenario's order.
+
+    Yearly horizons the run does not reach are left out (`horizon_note` says so).
+    """
     against = money["against"].iloc[0] if len(money) else "baseline"
     labels = money_labels(against)
-    cells = money.assign(text=[money_cell(r, currency, horizon) for _, r in money.iterrows()])
+    shown = money[~money["measure"].str.startswith("p_net_positive_y")]
+    reached = shown["measure"].str.startswith("net_benefit_y") & shown["value"].isna()
+    shown = shown[~reached]
+    cells = shown.assign(text=[money_cell(r, currency, horizon) for _, r in shown.iterrows()])
     wide = cells.pivot(index="measure", columns="design", values="text")
-    designs = [d for d in (*order, *dict.fromkeys(money["design"])) if d in wide.columns]
+    designs = [d for d in (*order, *dict.fromkeys(shown["design"])) if d in wide.columns]
     wide = wide.loc[[m for m in labels if m in wide.index], list(dict.fromkeys(designs))]
-    return wide.rename(index=labels).rename_axis(index=f"vs {against}", columns=None)
+    wide = wide.rename(index=labels, columns=titles or {})
+    return wide.rename_axis(index=f"vs {against}", columns=None)
 
 
-def break_even_lines(money: pd.DataFrame, currency: str) -> list[str]:
-    """Per design, one sentence: the replacement cost per exit at which it pays for itself."""
+def horizon_note(money: pd.DataFrame) -> str | None:
+    """Which yearly horizons the run is too short for, or None when it reaches them all."""
+    rows = money[money["measure"].str.startswith("net_benefit_y")]
+    short = sorted({m for m, v in zip(rows["measure"], rows["value"], strict=True) if np.isnan(v)})
+    if not short:
+        return None
+    years = ", ".join(m.removeprefix("net_benefit_y") for m in short)
+    why = rows.loc[rows["value"].isna(), "note"].iloc[0]
+    return f"net benefit {years} year(s) after the launch: not shown ({why}; use --years)"
+
+
+def _chance_words(p: float) -> str:
+    """A chance in plain words, the number beside it."""
+    if p >= 0.8:
+        words = "likely makes money"
+    elif p >= 0.5:
+        words = "makes money more often than not"
+    elif p >= 0.2:
+        words = "loses money more often than not"
+    else:
+        words = "likely loses money"
+    return f"{words}: a positive net benefit in {100 * p:.0f}% of simulated futures"
+
+
+def verdict_lines(
+    money: pd.DataFrame,
+    currency: str,
+    titles: dict[str, str] | None = None,
+    loss_threshold: float = 0.0,
+) -> list[str]:
+    """Per design, one sentence that follows its chance of a positive net benefit.
+
+    No payback week and no break-even claim when that chance is below one half.
+    """
+    lines = []
+    for design, rows in money.groupby("design", sort=False):
+        r = rows.set_index("measure")
+        p = r.loc["p_net_positive", "value"]
+        name = (titles or {}).get(design, design)
+        if np.isnan(p):
+            lines.append(f"{name}: no paired runs to judge.")
+            continue
+        net, loss = r.loc["net_benefit"], r.loc["p_loss_above", "value"]
+        text = (
+            f"{name} {_chance_words(p)}; expected net benefit "
+            f"{format_amount(net['value'], currency=currency)}, median "
+            f"{format_amount(net['median'], net['pred_low'], net['pred_high'], currency)} "
+            "(80% predictive interval); "
+        )
+        if loss_threshold > 0:
+            text += (
+                f"a {100 * (1 - p):.0f}% chance of no gain and a {100 * loss:.0f}% chance of "
+                f"losing more than {format_amount(loss_threshold, currency=currency)}"
+            )
+        else:
+            text += f"a {100 * loss:.0f}% chance of a loss"
+        pay = r.loc["payback_week"] if "payback_week" in r.index else None
+        if p >= 0.5 and pay is not None and not np.isnan(pay["value"]):
+            text += f"; the mean net benefit turns positive for good in week {pay['value']:.0f}"
+        lines.append(text + ".")
+    return lines
+
+
+def break_even_lines(
+    money: pd.DataFrame, currency: str, titles: dict[str, str] | None = None
+) -> list[str]:
+    """Per design: the replacement cost per exit at which net benefit is zero, and the assumed one.
+
+    A comparison of means, stated as one: it says nothing about the chance of a gain.
+    """
     lines = []
     for design, rows in money.groupby("design", sort=False):
         r = rows.set_index("measure")
         be, assumed = r.loc["break_even_cost_per_exit"], r.loc[ASSUMED_COST_PER_EXIT]
+        name = (titles or {}).get(design, design)
         if np.isnan(be["value"]):
-            lines.append(f"{design}: no break-even ({be['note']}).")
+            lines.append(f"{name}: no break-even ({be['note']}).")
             continue
         verdict = "above" if assumed["value"] > be["value"] else "not above"
         lines.append(
-            f"{design} pays for itself when replacing one exit costs more than "
+            f"{name}: mean net benefit is zero when replacing one exit costs "
             f"{format_amount(be['value'], be['ci_low'], be['ci_high'], currency)}; "
             f"this scenario's salaries and replacement factors put an avoided exit at "
-            f"{format_amount(assumed['value'], currency=currency)} ({verdict} break-even)."
+            f"{format_amount(assumed['value'], currency=currency)} ({verdict} that)."
         )
     return lines
+
+
+# --- which design ---------------------------------------------------------------------------
+def ranking_display(
+    ranking: pd.DataFrame, currency: str, titles: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """`ranking_table` as text: a row per design, most likely best first."""
+    rows = []
+    for r in ranking.itertuples():
+        rows.append(
+            {
+                "design": (titles or {}).get(r.design, r.design),
+                "chance best": f"{100 * r.p_best:.0f}%",
+                f"expected net benefit ({currency})": format_amount(r.expected_net_benefit),
+                "chance of a loss": f"{100 * r.p_loss:.0f}%",
+                "junior turnover y1": format_outcome(
+                    "turnover_junior_y1", r.turnover_effect, np.nan, np.nan, difference=True
+                ),
+                "junior engagement": format_interval(r.engagement_effect, np.nan, np.nan),
+            }
+        )
+    return pd.DataFrame(rows).set_index("design") if rows else pd.DataFrame()
+
+
+def ranking_sentence(ranking: pd.DataFrame, titles: dict[str, str] | None = None) -> str:
+    """One plain sentence: the design most likely best on net benefit, and how likely."""
+    if ranking.empty or np.isnan(ranking["p_best"].iloc[0]):
+        return "No design can be ranked: no runs shared by every design."
+    names = [(titles or {}).get(d, d) for d in ranking["design"]]
+    top, p = names[0], ranking["p_best"].iloc[0]
+    n = int(ranking["n"].iloc[0])
+    text = (
+        f"Most likely best on net benefit: {top}, best in {100 * p:.0f}% of {n} simulated futures"
+    )
+    if len(names) > 1:
+        text += f" (next: {names[1]}, {100 * ranking['p_best'].iloc[1]:.0f}%)"
+    if p < 0.5:
+        text += "; no design is best in most futures"
+    return text + "."

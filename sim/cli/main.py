@@ -21,7 +21,11 @@ EPILOG_RUN = """examples:
   sim run                                  the telecom case (scenarios/telecom.toml) vs baseline
   sim run pershing                         a built-in case by name, from any folder (sim cases)
   sim run scenarios/telecom.toml --years 3
-  sim run --set designs.program.cadence_weeks=4 --replicates 20
+  sim run --set designs.reverse_mentoring.cadence_weeks=4 --replicates 20
+                                           change a design of the case (a misspelt design
+                                           is refused with the closest name)
+  sim run --set designs.monthly.inherits=reverse_mentoring --set designs.monthly.cadence_weeks=4
+                                           add a design: say which one it starts from
 """
 
 EPILOG_COMPARE = """examples:
@@ -29,18 +33,32 @@ EPILOG_COMPARE = """examples:
   sim scenario --template > my.toml && sim compare my.toml --against program
                                                       program_two_way and baseline vs program
   sim compare --set costs.currency=EUR --set costs.salary_junior=48000
+  sim compare --loss-threshold 50000 --uncertainty replicates
+
+uncertainty: by default every replicate runs on its own draw from the calibrated posterior
+(--uncertainty posterior), so the runs are a predictive distribution of what may happen in
+one organisation. Amounts show its median and 80% predictive interval (10th-90th percentile;
+it does not narrow with more runs) and the mean with its 95% interval of the mean (how
+precisely the average is known; it narrows with more runs).
 
 money, per design against the reference, paired on shared seeds (common random numbers):
+  chance net benefit > 0  the share of paired runs with a positive net benefit; the verdict
+                          sentence follows it
+  net benefit             turnover cost avoided minus program cost
+  chance of a loss        the share of paired runs losing more than --loss-threshold
+  return on investment    net benefit / program cost, from the same runs and resamples (its
+                          sign always agrees with net benefit's)
   turnover cost avoided   the reference's turnover cost minus the design's
   program cost            the design's program cost minus the reference's
-  net benefit             turnover cost avoided minus program cost
-  return on investment    mean net benefit / mean program cost (paired bootstrap interval)
-  chance net benefit > 0  the share of paired replicates with a positive net benefit
   payback                 the first week after launch from which the mean cumulative net
-                          benefit stays positive; in brackets, the same for the upper and
-                          the lower bound of its 95% band
-  break-even              program cost / exits avoided: the replacement cost per exit above
-                          which the design pays for itself
+                          benefit stays positive; only when net benefit is positive in at
+                          least half of the runs
+  net benefit K years     1, 2 and 3 years after launch, where the run is that long
+  break-even              program cost / exits avoided: the replacement cost per exit at
+                          which the mean net benefit is zero
+
+which design: every design and the reference ranked by the chance of the best net benefit,
+with the expected net benefit, the chance of a loss and the turnover and engagement effects.
 """
 
 
@@ -71,17 +89,21 @@ def _common(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a scenario value, e.g. --set dynamics.exits.beta_e=2.0",
+        help="override a scenario value, e.g. --set dynamics.exits.beta_e=2.0; a design must "
+        "exist (add one with --set designs.NEW.inherits=DESIGN)",
     )
     add_results_folder_options(p)
     p.add_argument(
         "--uncertainty",
         choices=("replicates", "posterior"),
-        default="replicates",
-        help="what the intervals show: 'replicates' (default): run noise only, at the "
-        "scenario's parameter values; 'posterior': parameter uncertainty too, each replicate "
-        "on its own draw from the calibrated posterior (docs/ODD.md section 11.2; the "
-        "draw's values go before --set, so --set still wins)",
+        default=None,
+        help="what the intervals show: 'replicates' (the default of sim run): run noise only, "
+        "at the scenario's parameter values (the calibration's medians unless the scenario "
+        "sets its own); 'posterior' (the default of sim compare, because a decision must "
+        "carry what is not known about the behaviour, which more runs do not remove): "
+        "parameter uncertainty too, each replicate on its own draw from the calibrated "
+        "posterior (docs/ODD.md section 11.2; the draw's values go before --set, so --set "
+        "still wins)",
     )
     p.add_argument(
         "--posterior",
@@ -131,12 +153,16 @@ def _add_run_parsers(sub: argparse._SubParsersAction) -> None:
         "compare",
         help="run designs and show paired differences and money against the baseline",
         description=textwrap.fill(
-            "Like run, plus each design's paired difference from the baseline (or --against "
-            "DESIGN) on the same seeds with its 95% interval, and the money from the launch to "
-            "the end of the run, in the scenario's currency (costs.currency): turnover cost "
-            "avoided, program cost, net benefit, return on investment, the share of paired "
-            "replicates whose net benefit is positive, the payback week and the break-even "
-            "replacement cost per exit; writes differences.csv and money.csv too.",
+            "Like run, but over the calibrated posterior by default (--uncertainty), plus each "
+            "design's paired difference from the baseline (or --against DESIGN) on the same "
+            "seeds with its 95% interval of the mean, the money from the launch to the end of "
+            "the run in the scenario's currency (costs.currency): the chance of a positive net "
+            "benefit and a verdict that follows it, net benefit and return on investment as a "
+            "median with its 80% predictive interval and a mean with its 95% interval, the "
+            "chance of a loss above --loss-threshold, the payback week (only when the chance "
+            "is at least one half) and the break-even replacement cost per exit; and a ranking "
+            "of the designs by the chance of the best net benefit; writes differences.csv, "
+            "money.csv and ranking.csv too.",
             width=88,
         ),
         epilog=EPILOG_COMPARE,
@@ -150,10 +176,20 @@ def _add_run_parsers(sub: argparse._SubParsersAction) -> None:
         "a baseline, the first design)",
     )
     cmp_.add_argument(
+        "--loss-threshold",
+        type=float,
+        default=0.0,
+        metavar="AMOUNT",
+        help="the loss, in the scenario's currency, whose chance the money table gives "
+        "(default 0: the chance of any loss)",
+    )
+    cmp_.add_argument(
         "--explain",
         action="store_true",
         help="also split each design's effect into its pathways, as sim explain does, on the "
-        "same seeds (writes explain.csv, explain_summary.csv, explain.png; adds a report section)",
+        "same seeds at the scenario's values (the calibration's medians: not over the "
+        "posterior draws; with --uncertainty replicates its total is the paired difference) "
+        "(writes explain.csv, explain_summary.csv, explain.png; adds a report section)",
     )
     add_workers_option(cmp_)
 
@@ -208,6 +244,34 @@ def _add_file_parsers(sub: argparse._SubParsersAction) -> None:
     synth.add_argument("--out", type=Path, required=True, help="CSV file to write")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     synth.add_argument("--force", action="store_true", help="replace an existing file")
+    email = org_sub.add_parser(
+        "email",
+        help="write an org chart and its real informal network from the onadata e-mail data",
+        description="Write an org chart (for org.chart) and its informal network (for "
+        "org.ties_file) from the e-mail network of the onadata package (pip install onadata): "
+        "1,005 people of a research institution in 42 departments. One head above 42 "
+        "department units; inside each, a breadth-first hierarchy of --span reports per "
+        "manager, the most connected people managing (or an order drawn from --seed). "
+        "Ties: e-mail in either direction, weight 2 when both wrote.",
+    )
+    email.add_argument("--out", type=Path, required=True, help="org chart CSV to write")
+    email.add_argument("--ties", type=Path, required=True, help="ties CSV to write")
+    email.add_argument("--span", type=int, default=6, help="reports per manager (default 6)")
+    email.add_argument(
+        "--managers",
+        choices=("most_connected", "random"),
+        default="most_connected",
+        help="who manages inside a department (default most_connected)",
+    )
+    email.add_argument("--seed", type=int, default=1, help="seed for --managers random")
+    email.add_argument("--force", action="store_true", help="replace existing files")
+    synth.add_argument(
+        "--ties",
+        type=Path,
+        metavar="FILE",
+        help="also write a matching informal network (from_id, to_id, weight; for "
+        "org.ties_file): 2 ties per person, 80%% inside the department",
+    )
 
 
 def _add_animate_parser(sub: argparse._SubParsersAction) -> None:
@@ -293,20 +357,46 @@ def cmd_cases() -> int:
 
 
 def cmd_org(args: argparse.Namespace) -> int:
-    """`sim org synth N --out FILE`."""
+    """`sim org synth N --out FILE` and `sim org email --out FILE --ties FILE`."""
     from sim.scenario.orgchart import write_synthetic_org_chart
+
+    if args.org_command == "email":
+        return _org_email(args)
 
     if args.n < 2:
         raise InputError([Problem(f"sim org synth {args.n}", "N must be at least 2")])
-    if args.out.exists() and not args.force:
-        raise InputError(
-            [Problem(str(args.out), "already exists; choose another --out or pass --force")]
-        )
+    for out in (args.out, args.ties):
+        if out is not None and out.exists() and not args.force:
+            raise InputError(
+                [Problem(str(out), "already exists; choose another file or pass --force")]
+            )
     tmp = args.out.with_name(f".{args.out.name}.tmp")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    write_synthetic_org_chart(args.n, tmp, args.seed)
+    if args.ties is not None:
+        args.ties.parent.mkdir(parents=True, exist_ok=True)
+    write_synthetic_org_chart(args.n, tmp, args.seed, ties=args.ties)
     tmp.replace(args.out)
     print(f"Wrote a synthetic HR export of {args.n} employees to {args.out}")
+    if args.ties is not None:
+        print(f"Wrote its informal network to {args.ties} (set org.ties_file to use it)")
+    return 0
+
+
+def _org_email(args: argparse.Namespace) -> int:
+    """`sim org email`: the onadata e-mail network as an org chart and a ties file."""
+    from sim.scenario.orgchart.from_network import write_network_org
+
+    if args.span < 1:
+        raise InputError([Problem(f"--span {args.span}", "allowed: a whole number >= 1")])
+    for out in (args.out, args.ties):
+        if out.exists() and not args.force:
+            raise InputError(
+                [Problem(str(out), "already exists; choose another file or pass --force")]
+            )
+        out.parent.mkdir(parents=True, exist_ok=True)
+    write_network_org(args.out, args.ties, args.span, args.managers, args.seed)
+    print(f"Wrote the onadata e-mail network's org chart to {args.out} and its ties to {args.ties}")
+    print('Use them with: [org] chart = "..." and ties_file = "..." in a scenario')
     return 0
 
 

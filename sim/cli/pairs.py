@@ -96,6 +96,14 @@ def add_pairs_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="replace an existing --out file")
 
 
+def _score_note(rule: str) -> str:
+    """What the file's mentee_score column holds for the rule ("" when it is empty)."""
+    from sim.model.enrolment import SCORE_MEANING
+
+    meaning = SCORE_MEANING[rule]
+    return "" if meaning is None else f" (the file's mentee_score: {meaning})"
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -148,9 +156,15 @@ def cmd_pairs(args: argparse.Namespace) -> int:
         f"Pairing list: design {design!r} of scenario {scenario.name!r} on {args.org.name} "
         f"({len(roster)} people), seed {seed}, intake on {date}"
     )
+    chosen = scenario.design(design)
+    if chosen.mentee_selection == "listed":
+        at = f"the list {Path(chosen.mentees_file).name}"
+    budget = "" if chosen.max_pairs is None else f", at most {chosen.max_pairs} (max_pairs)"
+    rule = chosen.mentee_selection
+    by = "" if rule == "random" else f" by mentee_selection {rule}{_score_note(rule)}"
     print(
         f"  mentees: {result.eligible} of {result.seniors} seniors at {at}; coverage "
-        f"{coverage:g}: {result.enrolled} enrolled"
+        f"{coverage:g}{budget}: {result.enrolled} enrolled{by}"
     )
     said = (
         f"{result.may_mentor} of {result.juniors} juniors volunteered"

@@ -28,6 +28,8 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     from sim.scenario.orgchart import load_chart
     from sim.viz.results_report import write_results
 
+    if args.uncertainty is None:  # see main.UNCERTAINTY_HELP: decisions need the posterior
+        args.uncertainty = "posterior" if compare else "replicates"
     scenario = load_for_run(args)
     designs = chosen_designs(args, scenario)
     against = _reference(args, scenario, designs) if compare else None
@@ -43,9 +45,12 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     results, shown = _run(args, scenario, designs, chart)
     elapsed = time.perf_counter() - started
     _print_headline(scenario, results, shown)
-    compared = comparison_tables(results, scenario, against) if against is not None else {}
+    threshold = getattr(args, "loss_threshold", 0.0) or 0.0
+    compared = (
+        comparison_tables(results, scenario, against, threshold) if against is not None else {}
+    )
     if against is not None:
-        _print_comparison(scenario, results, compared, against)
+        _print_comparison(scenario, results, compared, against, threshold)
     explained = {}
     if compare and args.explain:
         from sim.cli.explain import explain_for_compare
@@ -74,7 +79,7 @@ def uncertainty_text(args: argparse.Namespace, n_particles: int | None = None) -
         return (
             "parameter uncertainty and run noise: each replicate runs on its own draw from "
             f"the calibrated posterior ({args.posterior}, {n_particles} particles), every "
-            "design on the same draw and seed"
+            "design on the same draw and seed (a scenario's own behavioural values stay fixed)"
         )
     return (
         "run noise over replicates only, at the scenario's parameter values (not the "
@@ -149,7 +154,11 @@ def _run(
 
 def _print_headline(scenario: Scenario, results: Results, shown: str) -> None:
     """The headline outcomes with their intervals, and mentor retention if measured."""
-    table = analysis.headline_table(results.summary, currency=scenario.costs.currency)
+    table = analysis.headline_table(
+        results.summary,
+        currency=scenario.costs.currency,
+        titles=analysis.design_titles(scenario),
+    )
     print()
     print("Headline outcomes: mean [95% interval over replicates]")
     print(f"(intervals: {analysis.INTERVAL_METHOD})")
@@ -161,25 +170,52 @@ def _print_headline(scenario: Scenario, results: Results, shown: str) -> None:
     _print_mentor_retention(results.summary)
 
 
-def _print_comparison(scenario: Scenario, results: Results, tables: dict, against: str) -> None:
-    """The paired differences and the money of `sim compare` (`comparison_tables`)."""
+def _print_comparison(
+    scenario: Scenario, results: Results, tables: dict, against: str, threshold: float
+) -> None:
+    """The paired differences, money and ranking of `sim compare` (`comparison_tables`)."""
     diff, money = tables["differences"], tables["money"]
     order = list(dict.fromkeys(results.summary["design"]))
     currency = scenario.costs.currency
+    titles = analysis.design_titles(scenario)
     print()
-    print(f"Difference from {against} on the same seeds: mean [95% interval]")
-    print(analysis.differences_table(diff, order=order, currency=currency).to_string())
+    print(
+        f"Difference from {titles.get(against, against)} on the same seeds: mean [95% interval "
+        "of the mean]"
+    )
+    print(
+        analysis.differences_table(diff, order=order, currency=currency, titles=titles).to_string()
+    )
     horizon = analysis.Horizon.of(scenario)
     n = int(money["n"].min()) if len(money) else 0
     print()
-    print(
-        f"Money over {horizon}, in {currency}:\n"
-        f"each design minus {against} on the same seeds, mean [95% interval over {n} paired "
-        "replicates]"
+    _wrapped(
+        f"Money over {horizon}, in {currency}: each design minus {titles.get(against, against)} "
+        f"on the same seeds, over {n} paired runs. Amounts: median [80% predictive interval: "
+        "what one organisation may see; it does not narrow with more runs]; mean [95% "
+        "interval of the mean: how precisely the average is known]."
     )
-    print(analysis.money_display(money, currency, horizon, order).to_string())
-    for line in analysis.break_even_lines(money, currency):
-        print(textwrap.fill(f"Break-even: {line}", width=100, subsequent_indent="  "))
+    print(analysis.money_display(money, currency, horizon, order, titles).to_string())
+    note = analysis.horizon_note(money)
+    if note:
+        _wrapped(f"Note: {note}.")
+    print()
+    print("Verdict (from the chance of a positive net benefit over the paired runs):")
+    for line in analysis.verdict_lines(money, currency, titles, threshold):
+        _wrapped(f"- {line}")
+    for line in analysis.break_even_lines(money, currency, titles):
+        _wrapped(f"Break-even: {line}")
+    ranking = tables.get("ranking")
+    if ranking is not None and not ranking.empty:
+        print()
+        print("Which design: ranked by the chance of the best net benefit (doing nothing included)")
+        print(analysis.ranking_display(ranking, currency, titles).to_string())
+        _wrapped(analysis.ranking_sentence(ranking, titles))
+
+
+def _wrapped(text: str) -> None:
+    """A paragraph within 100 characters."""
+    print(textwrap.fill(text, width=100, subsequent_indent="  "))
 
 
 def _print_targets(targets: pd.DataFrame) -> None:
@@ -211,5 +247,7 @@ def _print_mentor_retention(summary: pd.DataFrame) -> None:
 def describe_org(scenario, chart) -> str:
     """The org in a few words: its size, generated or from which chart."""
     if chart is not None:
-        return f"{len(chart.parent)} people from {Path(scenario.org.chart).name}"
+        ties = scenario.org.ties_file
+        network = "" if ties is None else f", informal ties from {Path(ties).name}"
+        return f"{len(chart.parent)} people from {Path(scenario.org.chart).name}{network}"
     return f"{scenario.org.size} people (generated)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 
 from sim.model.capacity import ProgramCheck
 from sim.scenario.cases import DEFAULT_CASE
@@ -12,25 +13,36 @@ from sim.scenario.loading import default_with_overrides, load_scenario
 def load_for_run(args: argparse.Namespace, first: list[str] | None = None):
     """The validated scenario with command-line overrides applied.
 
-    `first` are overrides applied before the command line's own (a posterior draw's
-    parameters), so that an explicit ``--set`` wins over them.
+    Behaviour comes from the published calibration (`sim.scenario.calibrated`): the posterior
+    medians, or with `first` (a posterior draw's ``KEY=VALUE`` parameters) that draw's
+    values. Either way a value the scenario file sets itself wins (said once, when `first`
+    is None), and an explicit ``--set`` wins over both.
 
     Also refused, as `sim validate` refuses them: an org chart too small to hold a program
     and a design that can pair no one.
     """
-    sets = list(first or []) + list(args.set)
+    sets = list(args.set)
+    draw = None if first is None else {k: float(v) for k, _, v in (s.partition("=") for s in first)}
+    notes: list[str] = []
     for flag, key in ((args.years, "years"), (args.seed, "seed"), (args.replicates, "replicates")):
         if flag is not None:
             sets.append(f"{key}={flag}")
     checks = [ProgramCheck()]
     if args.scenario:
-        return load_scenario(args.scenario, sets, checks=checks)
-    if DEFAULT_CASE.is_file():
+        scenario = load_scenario(args.scenario, sets, checks=checks, notes=notes, calibration=draw)
+    elif DEFAULT_CASE.is_file():
         if first is None:  # said once, not once per posterior draw
             print(f"No scenario given: running the telecom case ({DEFAULT_CASE.name}).")
-        return load_scenario(DEFAULT_CASE, sets, checks=checks)
-    print(
-        "No scenario given and the case library is missing from this install: running the "
-        "built-in 500-person division."
-    )
-    return default_with_overrides(sets, checks=checks)
+        scenario = load_scenario(DEFAULT_CASE, sets, checks=checks, notes=notes, calibration=draw)
+    else:
+        if first is None:
+            print(
+                "No scenario given and the case library is missing from this install: running "
+                "the built-in 500-person division with the schema's behavioural defaults (no "
+                "calibration to read)."
+            )
+        scenario = default_with_overrides(sets, checks=checks, calibration=draw)
+    if first is None:
+        for note in notes:
+            print(textwrap.fill(note, width=100, subsequent_indent="  "))
+    return scenario

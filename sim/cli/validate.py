@@ -41,24 +41,58 @@ def _validate_scenario(args: argparse.Namespace) -> int:
     from sim.scenario.loading import load_scenario, scenario_file
 
     check = ProgramCheck()
-    scenario = load_scenario(args.file, args.set, checks=[check])
+    notes: list[str] = []
+    scenario = load_scenario(args.file, args.set, checks=[check], notes=notes)
     read = scenario_file(args.file)
     case = f" (the built-in case, {read})" if read != args.file else ""
     print(f"{args.file}: a valid scenario {scenario.name!r}{case}")
+    for note in notes:  # a scenario that sets its own behaviour: said, not refused
+        print(f"  {note}")
+    imported = check.chart is not None and check.chart.informal is not None
+    for notice in check.chart.notices if imported else ():
+        print(f"notice: {notice}")
     _print_org_and_time(scenario, check)
+    if imported:
+        print(f"  {_network_line(scenario, check)}")
     print(f"  designs: {', '.join(scenario.design_names)}")
     print(f"  first intake of each design, in replicate 0's org (seed {check.seed}):")
     for line in _intake_table(check).to_string(index=False).splitlines():
         print("    " + line)
+    targeted = [d for d in scenario.designs if d.mentee_selection != "random" or d.max_pairs]
     for note in (
-        "eligible: seniors at the mentee levels; enrolled: the coverage share of them",
+        "eligible: seniors at the mentee levels (or listed); enrolled: the coverage share of "
+        "them (at most max_pairs), chosen by mentee_selection"
+        if targeted
+        else "eligible: seniors at the mentee levels; enrolled: the coverage share of them",
         "mentor pool: juniors with min_mentor_tenure_weeks of tenure by then",
         _tenure_source(check.chart),
         "pairs: expected, by the pairing rule (exits and hires before the intake not simulated)",
         "sessions/pair/year: scheduled in a pair's first year x commitment x informal factor",
     ):
         print(f"    {note}")
+    if targeted:  # at random, every senior is equally likely: nothing more to say
+        print("  who is enrolled (counts per org level, 0 = top; no ids):")
+        designs = {d.name: d for d in scenario.designs}
+        for c in check.capacities:
+            print(f"    {_enrolment_line(designs[c.design], c)}")
     return 0
+
+
+def _enrolment_line(design, capacity) -> str:
+    """One design's enrolment rule and what it does: enrolled of eligible, per level."""
+    from sim.model.enrolment import SCORE_MEANING
+
+    rule = design.mentee_selection
+    levels = ", ".join(
+        f"level {lv}: {capacity.enrolled_levels.get(lv, 0)} of {n}"
+        for lv, n in capacity.eligible_levels.items()
+    )
+    budget = "" if design.max_pairs is None else f", max_pairs {design.max_pairs}"
+    text = f"{design.name}: mentee_selection {rule}{budget}: {levels or 'no one eligible'}"
+    if capacity.score_range is not None:
+        lo, hi = capacity.score_range
+        text += f"; enrolled scores {lo}..{hi} ({SCORE_MEANING[rule]})"
+    return text
 
 
 def _print_org_and_time(scenario, check) -> None:
@@ -81,6 +115,27 @@ def _print_org_and_time(scenario, check) -> None:
         f"{scenario.weeks} weeks; {analysis.replicates_text(scenario.replicates)}, "
         f"seed {scenario.seed}"
     )
+
+
+def _network_line(scenario, check) -> str:
+    """The informal network replicate 0 runs on: imported or generated, and who has no tie."""
+    from pathlib import Path
+
+    from sim.model.org import INFORMAL
+
+    org = check.model.org
+    informal = org.edges[org.edge_kind == INFORMAL]
+    alone = org.size - len(np.unique(informal))
+    if check.chart is not None and check.chart.informal is not None:
+        imported = len(check.chart.informal)
+        source = (
+            f"{imported} ties imported from {Path(scenario.org.ties_file).name} "
+            f"(org.min_tie_weight {scenario.org.min_tie_weight:g}), "
+            f"{imported - len(informal)} of them also reporting or team ties"
+        )
+    else:
+        source = f"{len(informal)} generated ties"
+    return f"informal network: {source}; {alone} of {org.size} people without an informal tie"
 
 
 def _intake_table(check) -> pd.DataFrame:

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.errors import Problem
+from sim.model import enrolment
 from sim.model.org import Org
 from sim.model.people import People
-from sim.model.program import Program
+from sim.model.program import Program, listed_mentees
 from sim.scenario.calendar import WEEKS_PER_YEAR
 from sim.scenario.design import PAIRING_RULES, ProgramDesign
 from sim.scenario.parameters import Scenario
@@ -46,6 +47,10 @@ class Capacity:
         pairs: pairs formed by the pairing rule (one mentor per mentee, never their report).
         pairs_if_random: when no pair forms under another rule, the pairs the random rule
             would form (None otherwise): tells the rule's fault from the org's.
+        enrolled_levels: enrolled mentees per org level ({level: count}).
+        eligible_levels: eligible seniors per org level ({level: count}).
+        score_range: the lowest and highest `mentee_selection` score among the enrolled
+            (None for random and listed, or no one enrolled)
         sessions_per_pair_year: sessions a pair holds in its first year, on average
             (scheduled sessions x commitment x the informal factor, ignoring early ends).
     """
@@ -60,6 +65,9 @@ class Capacity:
     pairs: int
     sessions_per_pair_year: float
     pairs_if_random: int | None = None
+    enrolled_levels: dict[int, int] = field(default_factory=dict)
+    eligible_levels: dict[int, int] = field(default_factory=dict)
+    score_range: tuple[int, int] | None = None
 
     @property
     def unpaired(self) -> int:
@@ -81,6 +89,7 @@ def first_intake(
     org: Org,
     people: People,
     key: int,
+    listed: np.ndarray | None = None,
 ) -> Capacity:
     """Replay the design's first intake on week 0's people (tenure moved on to that week).
 
@@ -91,46 +100,75 @@ def first_intake(
         people: its people at week 0 (not changed).
         key: the base key of the run's keyed program draws (`OrgCultureModel.keys
             ["program"]`): the intake draws what the run's first intake draws.
+        listed: the positions of the design's list of mentees (`mentee_selection` listed).
     """
     sessions, volunteers = scenario.dynamics.sessions, scenario.dynamics.volunteers
-    probe = Program(design, org, people, scenario.launch_week, key, sessions)
-    week = probe.first_week
+    depth = scenario.dynamics.engagement.chain_depth
+    week = scenario.launch_week + design.start_week + 1  # `Program.first_week`
     # Tenure grows by one each week before the intake's (weeks 1..week-1).
     later = people.replace(tenure=people.tenure + max(week - 1, 0))
-    program = Program(
-        design, org, later, scenario.launch_week, key, sessions, volunteers=volunteers
-    )
+
+    def program(d: ProgramDesign) -> Program:
+        return Program(
+            d,
+            org,
+            later,
+            scenario.launch_week,
+            key,
+            sessions,
+            volunteers=volunteers,
+            chain_depth=depth,
+            listed=listed,
+        )
+
+    program_ = program(design)
     juniors = later.filled & ~org.is_senior
-    eligible = int(np.count_nonzero(later.filled & program.mentee_level_mask))
+    eligible_at = np.flatnonzero(later.filled & program_.mentee_level_mask)
     pool = int(np.count_nonzero(juniors & (later.tenure >= design.min_mentor_tenure_weeks)))
     longest = int(later.tenure[juniors].max()) if juniors.any() else -1
     runs = week <= scenario.weeks
-    enrolled = pairs = 0
+    pairs = 0
     pairs_if_random = None
+    mentees = np.empty(0, dtype=np.int64)
     if runs:
-        program.open_intake(week)
-        enrolled = len(program.intakes[0].mentees)
-        pairs = program.pairs_formed
-        if pairs == 0 and enrolled and design.pairing != "random":
+        program_.open_intake(week)
+        mentees = program_.intakes[0].mentees
+        pairs = program_.pairs_formed
+        if pairs == 0 and len(mentees) and design.pairing != "random":
             # Keyed draws: the same enrolment and volunteers, whatever was drawn before.
-            random = design.with_changes(pairing="random")
-            again = Program(
-                random, org, later, scenario.launch_week, key, sessions, volunteers=volunteers
-            )
+            again = program(design.with_changes(pairing="random"))
             again.open_intake(week)
             pairs_if_random = again.pairs_formed
+    score = enrolment.scores(design.mentee_selection, org, depth)
     return Capacity(
         design=design.name,
         week=week,
         runs=runs,
-        eligible=eligible,
-        enrolled=enrolled if runs else int(math.floor(design.coverage * eligible + 0.5)),
+        eligible=len(eligible_at),
+        enrolled=(
+            len(mentees)
+            if runs
+            else enrolment.intake_size(design.coverage, len(eligible_at), design.max_pairs)
+        ),
         mentor_pool=pool,
         longest_tenure=longest,
         pairs=pairs,
         sessions_per_pair_year=sessions_per_pair_year(design),
         pairs_if_random=pairs_if_random,
+        enrolled_levels=_by_level(org.level[mentees]),
+        eligible_levels=_by_level(org.level[eligible_at]),
+        score_range=(
+            None
+            if score is None or len(mentees) == 0
+            else (int(score[mentees].min()), int(score[mentees].max()))
+        ),
     )
+
+
+def _by_level(levels: np.ndarray) -> dict[int, int]:
+    """Counts per org level, levels ascending."""
+    values, counts = np.unique(levels, return_counts=True)
+    return {int(v): int(c) for v, c in zip(values, counts, strict=True)}
 
 
 def too_small(seniors: int, juniors: int) -> str | None:
@@ -286,7 +324,14 @@ class ProgramCheck:
         model = OrgCultureModel(scenario, None, seed, org_chart=chart)
         self.chart, self.model, self.seed = chart, model, seed
         self.capacities = [
-            first_intake(scenario, d, model.org, model.people, model.keys["program"])
+            first_intake(
+                scenario,
+                d,
+                model.org,
+                model.people,
+                model.keys["program"],
+                listed_mentees(d, chart),
+            )
             for d in scenario.designs
         ]
         return program_problems(scenario, self.capacities, model.org, locate)

@@ -38,7 +38,7 @@ from sim.model.people import (
     initial_people,
     vacate,
 )
-from sim.model.program import Program
+from sim.model.program import Program, listed_mentees
 from sim.scenario.design import ProgramDesign
 from sim.scenario.keywords import run_inputs
 from sim.scenario.parameters import Scenario, default_scenario
@@ -185,6 +185,8 @@ class OrgCultureModel(mesa.Model):
                 scenario.dynamics.sessions,
                 scenario.dynamics.pathways,
                 scenario.dynamics.volunteers,
+                chain_depth=scenario.dynamics.engagement.chain_depth,
+                listed=listed_mentees(design, org_chart),
             )
         self.update_exit_risk()
         self.recorder = WeeklyRecorder(self)
@@ -197,7 +199,12 @@ class OrgCultureModel(mesa.Model):
         if chart is None:
             return generate_org(self.config.org, rng)
         return build_org(
-            chart.parent, self.config.org, rng, chart.department, chart.department_names
+            chart.parent,
+            self.config.org,
+            rng,
+            chart.department,
+            chart.department_names,
+            informal=chart.informal,
         )
 
     def place_agents(self, positions: np.ndarray) -> None:

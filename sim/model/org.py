@@ -635,6 +635,7 @@ def build_org(
     rng: np.random.Generator,
     department: np.ndarray | None = None,
     department_names: tuple[str, ...] = (),
+    informal: np.ndarray | None = None,
 ) -> Org:
     """The Org of a given tree, with team and informal ties drawn from `rng`.
 
@@ -644,6 +645,9 @@ def build_org(
         rng: the org stream.
         department: department codes (default: the root and the level-1 subtrees).
         department_names: display names of departments, if known.
+        informal: imported informal ties as (K, 2) positions, used instead of drawing
+            them (nothing is drawn from `rng` then); a tie that is also a reporting or team
+            tie keeps that kind.
     """
     level = levels_from_parents(parent)
     if department is None:
@@ -654,7 +658,12 @@ def build_org(
     kinds = [
         (reports.astype(np.int64), 0),
         (team_ties(parent, max_span), 1),
-        (informal_ties(department, spec.informal_ties, spec.informal_within_department, rng), 2),
+        (
+            informal_ties(department, spec.informal_ties, spec.informal_within_department, rng)
+            if informal is None
+            else np.asarray(informal, dtype=np.int64).reshape(-1, 2),
+            2,
+        ),
     ]
     pairs = np.concatenate([p for p, _ in kinds])
     kind = np.concatenate([np.full(len(p), k, dtype=np.int8) for p, k in kinds])

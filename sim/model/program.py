@@ -16,17 +16,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 
-from sim.model import keyed
+from sim.errors import InputError, Problem
+from sim.model import enrolment, keyed
 from sim.model.dynamics import session_quality, transfer_in_sessions
 from sim.model.org import Org
 from sim.model.people import People
 from sim.scenario.calendar import WEEKS_PER_YEAR
 from sim.scenario.design import ProgramDesign
 from sim.scenario.parameters import Pathways, SessionParams, VolunteerParams
+
+if TYPE_CHECKING:
+    from sim.scenario.orgchart import OrgChart
 
 # Below this, a spread of engagement or digital knowledge among the eligible juniors is
 # rounding error of identical values, not a spread: their z is 0.
@@ -165,6 +170,13 @@ def match_mentors(
     raise ValueError(f"unknown pairing rule {rule!r}")
 
 
+def listed_mentees(design: ProgramDesign | None, chart: OrgChart | None) -> np.ndarray | None:
+    """The positions a `listed` design's `mentees_file` names in the chart, else None."""
+    if design is None or design.mentee_selection != "listed" or chart is None:
+        return None
+    return chart.mentee_lists.get(design.mentees_file)
+
+
 def standardised(x: np.ndarray) -> np.ndarray:
     """(x - mean) / sd over the values given (population sd); 0 where they do not differ."""
     mean = x.mean()
@@ -187,7 +199,15 @@ class Program:
         sessions: SessionParams,
         pathways: Pathways | None = None,
         volunteers: VolunteerParams | None = None,
+        *,
+        chain_depth: int = 3,
+        listed: np.ndarray | None = None,
     ) -> None:
+        """The program of `design` in `org`; `listed`: the positions of its list of mentees.
+
+        `chain_depth` is the reach of `most_reports`; `listed` (from the chart's
+        `mentees_file`) is needed for `mentee_selection = "listed"`.
+        """
         self.design = design
         self.org = org
         self.people = people
@@ -213,6 +233,27 @@ class Program:
             self.mentee_level_mask = org.is_senior.copy()
         else:
             self.mentee_level_mask = org.is_senior & np.isin(org.level, design.mentee_levels)
+        self.rank_key = enrolment.rank_key(design.mentee_selection, org, chain_depth)
+        # For "listed": the listed people's ids at the start; a listed position filled by a
+        # new hire is not the person listed.
+        self.listed_person: np.ndarray | None = None
+        if design.mentee_selection == "listed":
+            if listed is None:
+                raise InputError(
+                    [
+                        Problem(
+                            f"designs.{design.name}.mentee_selection",
+                            'found "listed", but no list of mentees was given; allowed: an '
+                            "imported chart with mentees_file (pass org_chart=load_chart("
+                            "scenario)), or another rule",
+                        )
+                    ]
+                )
+            self.mentee_level_mask = np.zeros(org.size, dtype=bool)
+            self.mentee_level_mask[listed] = True
+            self.mentee_level_mask &= org.is_senior
+            self.listed_person = np.full(org.size, -1, dtype=np.int64)
+            self.listed_person[listed] = people.person_id[listed]
 
     # --- schedule ---------------------------------------------------------------------
     def intake_starts(self, week: int) -> bool:
@@ -254,17 +295,27 @@ class Program:
         m = intake.mentees
         return m[(self.enrolled[m] == intake.number) & (self.partner[m] < 0)]
 
+    def eligible_mentees(self) -> np.ndarray:
+        """Filled positions that may be enrolled now and are not (ascending)."""
+        ok = self.people.filled & self.mentee_level_mask & (self.enrolled < 0)
+        if self.listed_person is not None:
+            ok &= self.people.person_id == self.listed_person
+        return np.flatnonzero(ok)
+
     def open_intake(self, week: int) -> None:
-        """Enrol a random `coverage` share of eligible seniors and pair them."""
+        """Enrol the `coverage` share of eligible seniors (at most `max_pairs`); pair them.
+
+        Who: `mentee_selection` (`sim.model.enrolment`); at random, the smallest keyed
+        uniforms (a uniform random subset); by a rule, the highest scores, ties by them.
+        """
         d = self.design
         end = None if d.duration_weeks is None else week + d.duration_weeks
         intake = Intake(number=len(self.intakes), start=week, end=end)
         self.intakes.append(intake)
-        eligible = np.flatnonzero(self.people.filled & self.mentee_level_mask & (self.enrolled < 0))
-        n = int(np.floor(d.coverage * len(eligible) + 0.5))
-        # The n eligible seniors with the smallest keyed uniforms: a uniform random subset.
+        eligible = self.eligible_mentees()
+        n = enrolment.intake_size(d.coverage, len(eligible), d.max_pairs)
         u = self.uniforms(week, keyed.INTAKE, intake.number, keyed.ENROL, eligible)
-        mentees = np.sort(keyed.order_by(eligible, u)[:n])
+        mentees = enrolment.choose(eligible, u, n, self.rank_key)
         self.enrolled[mentees] = intake.number
         self._changes += 1
         intake.mentees = mentees

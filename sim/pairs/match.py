@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.errors import InputError, Problem
+from sim.model import enrolment
 from sim.model.capacity import too_small
 from sim.model.keyed import INTAKE
 from sim.model.model import random_streams
-from sim.model.org import Org
+from sim.model.org import INFORMAL, Org
 from sim.model.people import People, initial_people
 from sim.model.program import Program
 from sim.pairs.plan import Plan, find_design, mentee_mask, mentee_problems, plan_intake
 from sim.pairs.write import file_rows
 from sim.scenario.design import ProgramDesign
 from sim.scenario.orgchart.roster import Roster
+from sim.scenario.orgchart.ties import load_mentee_list, load_ties
 from sim.scenario.parameters import Scenario
 
 
@@ -136,15 +139,58 @@ def pairing_list(
                 "name with each employee's name; add it, or leave out --with-names",
             )
         )
-    problems += mentee_problems(roster, design, source)
+    files, file_problems = _named_files(roster, scenario, design, source)
+    problems += file_problems
+    if not file_problems:
+        problems += mentee_problems(roster, design, source, files.listed)
     plan, plan_problems = plan_intake(roster, design, scenario.dynamics.volunteers, date, source)
     problems += plan_problems
     if problems:
         raise InputError(problems)
-    return _pair(roster, scenario, design, plan, seed, date, with_names)
+    return _pair(roster, scenario, design, plan, seed, date, with_names, files)
 
 
-def _model_inputs(roster: Roster, scenario: Scenario, plan: Plan, seed: int) -> tuple[Org, People]:
+@dataclass(frozen=True)
+class _Files:
+    """What the scenario's files name in the export: informal ties, the listed mentees."""
+
+    ties: np.ndarray | None = None
+    listed: np.ndarray | None = None
+
+
+def _named_files(
+    roster: Roster, scenario: Scenario, design: ProgramDesign, source: str
+) -> tuple[_Files, list[Problem]]:
+    """The scenario's ties file and the design's list of mentees, read against the export."""
+    file = Path(roster.where).name
+    problems: list[Problem] = []
+    ties = listed = None
+    try:
+        if scenario.org.ties_file is not None:
+            ties = load_ties(
+                scenario.org.ties_file, roster.ids, file, scenario.org.min_tie_weight
+            ).pairs
+        if design.mentee_selection == "listed" and design.mentees_file is not None:
+            listed = load_mentee_list(
+                design.mentees_file, roster.ids, roster.chart.has_reports, file
+            )
+    except InputError as err:
+        problems += err.problems
+    if design.mentee_selection == "most_connected" and scenario.org.ties_file is None:
+        problems.append(
+            Problem(
+                f"{source}: designs.{design.name}.mentee_selection",
+                'found "most_connected", but the scenario has no informal network of this '
+                "export (org.ties_file); allowed: set org.ties_file to an edge list with "
+                "from_id, to_id of the export's ids, or another rule (top_levels, most_reports)",
+            )
+        )
+    return _Files(ties, listed), problems
+
+
+def _model_inputs(
+    roster: Roster, scenario: Scenario, plan: Plan, seed: int, ties: np.ndarray | None
+) -> tuple[Org, People]:
     """The model's org and people for the export: its own values, NaN where it has none.
 
     Only `filled`, `tenure`, `digital` and `engagement` are read by the program's pairing;
@@ -155,8 +201,8 @@ def _model_inputs(roster: Roster, scenario: Scenario, plan: Plan, seed: int) -> 
         parent=chart.parent.copy(),
         level=chart.level.copy(),
         department=chart.department.copy(),
-        edges=np.empty((0, 2), dtype=np.int64),
-        edge_kind=np.empty(0, dtype=np.int8),
+        edges=np.empty((0, 2), dtype=np.int64) if ties is None else ties,
+        edge_kind=np.full(0 if ties is None else len(ties), INFORMAL, dtype=np.int8),
         department_names=chart.department_names,
     )
     people = initial_people(
@@ -177,10 +223,12 @@ def _pair(
     seed: int,
     date: dt.date,
     with_names: bool,
+    files: _Files,
 ) -> PairingList:
     """Form the first intake with the model's program; the rows of the pairing list."""
-    org, people = _model_inputs(roster, scenario, plan, seed)
+    org, people = _model_inputs(roster, scenario, plan, seed, files.ties)
     key = random_streams(seed)[1]["program"]
+    depth = scenario.dynamics.engagement.chain_depth
 
     def program() -> ExportProgram:
         return ExportProgram(
@@ -193,6 +241,8 @@ def _pair(
             scenario.dynamics.pathways,
             plan.volunteers,
             allowed_mentors=plan.allowed,
+            chain_depth=depth,
+            listed=files.listed,
         )
 
     formed = program()
@@ -207,7 +257,10 @@ def _pair(
     reasons = {
         s: _reason(s, left, len(pool), len(mentees), org, design, roster) for s in unpaired.tolist()
     }
-    rows, header = file_rows(roster, design, plan, mentors, paired, unpaired, reasons, with_names)
+    score = enrolment.scores(design.mentee_selection, org, depth)
+    rows, header = file_rows(
+        roster, design, plan, mentors, paired, unpaired, reasons, with_names, score
+    )
     counts: dict[str, int] = {}
     for text in reasons.values():
         kind = text.split(":")[0]
@@ -224,7 +277,7 @@ def _pair(
         selection=plan.selection,
         seniors=int(np.count_nonzero(org.is_senior)),
         juniors=int(np.count_nonzero(~org.is_senior)),
-        eligible=int(np.count_nonzero(mentee_mask(roster, design))),
+        eligible=int(np.count_nonzero(mentee_mask(roster, design, files.listed))),
         enrolled=len(mentees),
         may_mentor=int(np.count_nonzero(plan.allowed)),
         eligible_mentors=eligible_mentors,

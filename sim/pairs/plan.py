@@ -79,20 +79,28 @@ def find_design(scenario: Scenario, name: str) -> ProgramDesign:
     )
 
 
-def mentee_mask(roster: Roster, design: ProgramDesign) -> np.ndarray:
-    """Seniors (people with reports) at the design's mentee levels."""
+def mentee_mask(
+    roster: Roster, design: ProgramDesign, listed: np.ndarray | None = None
+) -> np.ndarray:
+    """Seniors (people with reports) at the design's mentee levels, or those `listed`."""
     chart = roster.chart
     mask = chart.has_reports.copy()
+    if listed is not None:
+        chosen = np.zeros(len(mask), dtype=bool)
+        chosen[listed] = True
+        return mask & chosen
     if design.mentee_levels is not None:
         mask &= np.isin(chart.level, design.mentee_levels)
     return mask
 
 
-def mentee_problems(roster: Roster, design: ProgramDesign, source: str) -> list[Problem]:
+def mentee_problems(
+    roster: Roster, design: ProgramDesign, source: str, listed: np.ndarray | None = None
+) -> list[Problem]:
     """No senior at the mentee levels, or a coverage that enrols no one."""
     chart = roster.chart
     file = Path(roster.where).name
-    eligible = int(np.count_nonzero(mentee_mask(roster, design)))
+    eligible = int(np.count_nonzero(mentee_mask(roster, design, listed)))
     key = f"{source}: designs.{design.name}"
     if eligible == 0:
         levels = sorted({int(v) for v in chart.level[chart.has_reports]})
@@ -106,6 +114,8 @@ def mentee_problems(roster: Roster, design: ProgramDesign, source: str) -> list[
                 f"e.g. --set designs.{design.name}.mentee_levels=[{levels[0]}]",
             )
         ]
+    if listed is not None:
+        return []  # a list names seniors only, and at least one
     if math.floor(design.coverage * eligible + 0.5) == 0:
         need = math.ceil(50 / eligible) / 100
         return [

@@ -37,8 +37,18 @@ def file_rows(
     unpaired: np.ndarray,
     reasons: dict[int, str],
     with_names: bool,
+    score: np.ndarray | None = None,
 ) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
-    """The file's rows and header: pairs by mentee position, then unpaired mentees by position."""
+    """The file's rows and header: pairs by mentee position, then unpaired mentees by position.
+
+    Each row names the `mentee_selection` rule that enrolled the mentee and the mentee's
+    score under it (`score`, per position; empty for random and listed).
+    """
+    rule = design.mentee_selection
+
+    def enrolled_by(s: int) -> tuple[str, str]:
+        return rule, "" if score is None else str(int(score[s]))
+
     chart, ids = roster.chart, roster.ids
     names = roster.names if with_names else None
 
@@ -51,10 +61,20 @@ def file_rows(
     order = np.argsort(paired, kind="stable")
     rows = []
     for j, s in zip(mentors[order].tolist(), paired[order].tolist(), strict=True):
-        rows.append(("paired", *person(s), *person(j), design.pairing, plan.selection, ""))
+        rows.append(
+            ("paired", *person(s), *person(j), design.pairing, plan.selection, "", *enrolled_by(s))
+        )
     for s in unpaired.tolist():
         rows.append(
-            ("unpaired", *person(s), *person(None), design.pairing, plan.selection, reasons[s])
+            (
+                "unpaired",
+                *person(s),
+                *person(None),
+                design.pairing,
+                plan.selection,
+                reasons[s],
+                *enrolled_by(s),
+            )
         )
     name = ["name"] if names is not None else []
     header = (
@@ -64,6 +84,8 @@ def file_rows(
         "rule",
         "mentor_selection",
         "reason",
+        "mentee_selection",
+        "mentee_score",
     )
     return tuple(rows), header
 

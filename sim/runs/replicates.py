@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 from tqdm.auto import tqdm
 
+from sim import analysis
 from sim.model.model import OrgCultureModel
 from sim.provenance import git_commit, package_version
 from sim.runs.effects import add_paired_effects, mentor_counterfactual
@@ -33,6 +34,35 @@ class Results:
     series: pd.DataFrame
     summary: pd.DataFrame
     people: pd.DataFrame | None = None
+
+    def differences(
+        self, against: str = "baseline", outcomes: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Each design minus `against` on the same seeds, with 95% intervals of the mean.
+
+        Args:
+            against: the reference design.
+            outcomes: summary columns (default: the headline outcomes).
+        """
+        return analysis.paired_differences(
+            self.summary, list(outcomes or analysis.HEADLINE), against
+        )
+
+    def money(
+        self, scenario: Scenario, against: str = "baseline", loss_threshold: float = 0.0
+    ) -> pd.DataFrame:
+        """The money table (`sim.analysis.money_table`) from the scenario's launch week."""
+        return analysis.money_table(
+            self.summary,
+            self.series,
+            against,
+            scenario=scenario,
+            loss_threshold=loss_threshold,
+        )
+
+    def ranking(self, against: str = "baseline") -> pd.DataFrame:
+        """Every design ranked by its chance of the best net benefit (`ranking_table`)."""
+        return analysis.ranking_table(self.summary, against)
 
 
 def run_one(

@@ -62,13 +62,13 @@ def results_tables(
         results: the runs (`sim.run_scenario`).
         scenario: the scenario they ran.
         against: a design every other design is compared with on the same seeds, adding
-            "differences" and "money"; None for no comparison.
+            "differences", "money" and "ranking"; None for no comparison.
         extra: more tables on the same runs (e.g. `comparison_tables`, or explain's), in
             their order after the comparison's and before the targets.
 
     Returns:
-        "series", "summary", "people" (None unless recorded), with `against` "differences"
-        and "money", then `extra`, and with the scenario's case targets "targets".
+        "series", "summary", "people" (None unless recorded), with `against` "differences",
+        "money" and "ranking", then `extra`, and with the scenario's case targets "targets".
     """
     tables: Tables = {
         "series": results.series,
@@ -83,19 +83,22 @@ def results_tables(
     return tables
 
 
-def comparison_tables(results: Results, scenario: Scenario, against: str) -> Tables:
-    """The paired differences of the headline outcomes and the money, against a design."""
-    summary = results.summary
-    diff = analysis.paired_differences(summary, list(analysis.HEADLINE), against)
+def comparison_tables(
+    results: Results, scenario: Scenario, against: str, loss_threshold: float = 0.0
+) -> Tables:
+    """The paired differences, the money and the ranking of the designs, against a design."""
+    diff = results.differences(against)
     horizon = analysis.Horizon.of(scenario)
-    money = analysis.money_table(summary, results.series, against, scenario.launch_week)
+    money = results.money(scenario, against, loss_threshold)
     money = money.assign(
         currency=scenario.costs.currency,
         horizon_start=horizon.start,
         horizon_end=horizon.end,
         horizon_weeks=horizon.weeks,
+        loss_threshold=loss_threshold,
     )
-    return {"differences": diff.assign(against=against), "money": money}
+    ranking = results.ranking(against).assign(against=against)
+    return {"differences": diff.assign(against=against), "money": money, "ranking": ranking}
 
 
 def write_results(
@@ -136,8 +139,8 @@ def write_results(
         >>> scenario = default_scenario().with_overrides(org__size=40, years=0.1, replicates=2)
         >>> results = run_scenario(scenario, progress=False)
         >>> out = Path(tempfile.mkdtemp()) / "demo"
-        >>> write_results(results, scenario, out, against="baseline").files
-        ['series.csv', 'summary.csv', 'differences.csv', 'money.csv', 'manifest.json']
+        >>> write_results(results, scenario, out, against="baseline").files[2:]
+        ['differences.csv', 'money.csv', 'ranking.csv', 'manifest.json']
     """
     out = results_out_dir(scenario, out)
     tables = dict(tables) if tables is not None else results_tables(results, scenario, against)

@@ -287,9 +287,42 @@ def check_scenario(s: Scenario, check: Checker, base_dir: Path | None) -> None:
                 f"targets.{t.outcome}",
                 "a difference from the no-program run; set include_baseline = true",
             )
-    if s.org.chart is not None:
-        path = (base_dir or Path.cwd()) / s.org.chart
-        if not path.is_file():
+    _check_files(s, check, base_dir or Path.cwd())
+
+
+def _check_files(s: Scenario, check: Checker, base_dir: Path) -> None:
+    """The input files exist, and those naming employees come with an imported chart."""
+    relative = "give a path relative to the scenario file"
+    files = [("org.chart", s.org.chart), ("org.ties_file", s.org.ties_file)]
+    files += [(check.design_path(d.name, "mentees_file"), d.mentees_file) for d in s.designs]
+    for key, name in files:
+        if name is not None and not (base_dir / name).is_file():
+            check.problem(key, f"no such file: {base_dir / name}; {relative}")
+    generated = "the organisation is generated (no org.chart), so there are no employee ids"
+    if s.org.ties_file is not None and s.org.chart is None:
+        check.problem(
+            "org.ties_file",
+            f"found {s.org.ties_file!r}, but {generated} to tie; allowed: an edge list of an "
+            "imported chart; set org.chart, or remove org.ties_file",
+        )
+    for d in s.designs:
+        if d.mentee_selection == "listed" and d.mentees_file is None:
             check.problem(
-                "org.chart", f"no such file: {path}; give a path relative to the scenario file"
+                check.design_path(d.name, "mentee_selection"),
+                'found "listed" without mentees_file; allowed: a list of employee ids, e.g. '
+                'mentees_file = "mentees.csv", or another rule: random, top_levels, '
+                "most_reports, most_connected",
+            )
+        elif d.mentee_selection == "listed" and s.org.chart is None:
+            check.problem(
+                check.design_path(d.name, "mentee_selection"),
+                f'found "listed", but {generated} to list; allowed: "listed" with an imported '
+                "chart (org.chart), or another rule: random, top_levels, most_reports, "
+                "most_connected",
+            )
+        elif d.mentees_file is not None and d.mentee_selection != "listed":
+            check.problem(
+                check.design_path(d.name, "mentees_file"),
+                f'found a file, but mentee_selection is "{d.mentee_selection}"; allowed: '
+                'mentees_file with mentee_selection = "listed" only',
             )

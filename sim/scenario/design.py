@@ -8,6 +8,7 @@ from sim.scenario.schema import param
 
 PAIRING_RULES = ("random", "cross_department", "same_department", "skill_gap")
 MENTOR_SELECTIONS = ("most_digital", "volunteers")
+MENTEE_SELECTIONS = ("random", "top_levels", "most_reports", "most_connected", "listed")
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,10 @@ class ProgramDesign:
         start_week: weeks after the scenario's launch at which the program starts.
         mentee_levels: org levels whose seniors may be mentees; None means every senior level.
         coverage: fraction of the eligible seniors enrolled as mentees at each intake.
+        mentee_selection: which eligible seniors are enrolled (`MENTEE_SELECTIONS`): at
+            random, or those ranking highest on the rule's score (ties by the keyed draw).
+        max_pairs: at most this many mentees per intake (a budget); None for no limit.
+        mentees_file: for `listed`, a CSV of employee ids of an imported chart.
         min_mentor_tenure_weeks: juniors need this much tenure to mentor.
         mentor_selection: which eligible juniors mentor: the most digital, or volunteers
             drawn with weights exp(s_eng z(engagement) + s_dig z(digital))
@@ -58,6 +63,29 @@ class ProgramDesign:
         none_word="all",
     )
     coverage: float = param(1.0, "fraction of eligible seniors enrolled at each intake", lo=0, hi=1)
+    mentee_selection: str = param(
+        "random",
+        "which eligible seniors are enrolled: at random, or first by the rule's score "
+        "(top_levels: highest level first; most_reports: most junior positions within "
+        "chain_depth levels below; most_connected: most informal ties to juniors; listed: "
+        "the employee ids of mentees_file); ties by the keyed intake draw",
+        choices=MENTEE_SELECTIONS,
+        digest_neutral=True,
+    )
+    max_pairs: int | None = param(
+        None,
+        'at most this many mentees per intake (a budget); "none" for no limit',
+        lo=1,
+        none_word="none",
+        digest_neutral=True,
+    )
+    mentees_file: str | None = param(
+        None,
+        "for mentee_selection = listed: a CSV with an employee_id column naming the mentees "
+        "(relative to the scenario file; ids of org.chart)",
+        none_word="none",
+        digest_neutral=True,
+    )
     min_mentor_tenure_weeks: int = param(52, "tenure a junior needs to mentor", lo=0, unit="weeks")
     mentor_selection: str = param(
         "most_digital",

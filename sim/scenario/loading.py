@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError, Problem, did_you_mean
+from sim.scenario.calibrated import own_behaviour, own_behaviour_text, with_calibration
 from sim.scenario.checks import Checker, _try_date, check_launch, check_scenario
 from sim.scenario.design import ProgramDesign, default_program
 from sim.scenario.outcomes import (
@@ -129,11 +130,46 @@ def _build_design(name: str, tables: _DesignTables, check: Checker) -> ProgramDe
 
 
 # --- --set overrides --------------------------------------------------------------------
+def _added_designs(sets: list[str]) -> set[str]:
+    """Designs the overrides add explicitly: ``designs.NEW.inherits=DESIGN`` names its parent."""
+    added = set()
+    for item in sets:
+        parts = item.partition("=")[0].strip().split(".")
+        if len(parts) == 3 and parts[0] == "designs" and parts[2] == "inherits":
+            added.add(parts[1])
+    return added
+
+
+def _unknown_design(raw: dict[str, Any], key: str, item: str, added: set[str]) -> Problem | None:
+    """A problem when `key` sets a design the scenario does not have (a typo, usually).
+
+    A scenario without design tables has the built-in design ("program"), which the override
+    then changes from its own values (not the design defaults).
+    """
+    parts = key.split(".")
+    if parts[0] != "designs" or len(parts) < 3 or parts[1] in added:
+        return None
+    designs = raw.get("designs")
+    if designs is None:
+        designs = raw["designs"] = {"program": _design_dict(default_program())}
+    if not isinstance(designs, dict) or parts[1] in designs:
+        return None
+    name = parts[1]
+    known = [d for d in designs if d != RESERVED_DESIGN]
+    hint = did_you_mean(name, known)
+    return Problem(
+        f"--set {item}",
+        f"no design named {name!r}{hint}; designs: {', '.join(known) or 'none'} (to add one, "
+        f"also --set designs.{name}.inherits=DESIGN)",
+    )
+
+
 def apply_overrides(
     raw: dict[str, Any], sets: list[str]
 ) -> tuple[dict[str, Any], set[str], list[Problem]]:
     """Apply `key.path=value` overrides (values in TOML syntax; bare words are text)."""
     problems, paths = [], set()
+    added = _added_designs(sets)
     for item in sets:
         key, sep, text = item.partition("=")
         key = key.strip()
@@ -144,6 +180,9 @@ def apply_overrides(
                     "expected key.path=value, e.g. --set designs.program.cadence_weeks=4",
                 )
             )
+            continue
+        if (problem := _unknown_design(raw, key, item, added)) is not None:
+            problems.append(problem)
             continue
         try:
             value = tomllib.loads(f"v = {text.strip()}")["v"]
@@ -170,13 +209,23 @@ def scenario_from_dict(
     base_dir: Path | None = None,
     *,
     checks: Sequence[ScenarioCheck] = (),
+    notes: list[str] | None = None,
+    calibration: Mapping[str, float] | None = None,
 ) -> Scenario:
     """A validated Scenario from a TOML-shaped dictionary; raises InputError with every problem.
+
+    Fitted behavioural parameters the dictionary leaves out get the published calibration's
+    posterior medians (`sim.scenario.calibrated`), or the values of `calibration` (one
+    posterior draw), before `sets` are applied; when it sets some to other values, a notice
+    saying so is appended to `notes` (if given).
 
     `checks` run on the scenario once it is otherwise valid; each gets it and a `locate`
     that names where a key (of a design, if given) is written, so that their problems read
     like the loader's own and an inherited one is reported once, under its table.
     """
+    if notes is not None and (own := own_behaviour(raw)):
+        notes.append(own_behaviour_text(own))
+    raw = with_calibration(raw, calibration)
     raw, overridden, problems = apply_overrides(dict(raw), list(sets or []))
     check = Checker(source, overridden)
     check.problems.extend(problems)
@@ -190,9 +239,8 @@ def scenario_from_dict(
         check_scenario(scenario, check, base_dir)
     if check.problems:
         raise InputError(check.problems)
-    if scenario.org.chart is not None and base_dir is not None:
-        chart = (base_dir / scenario.org.chart).resolve()
-        scenario = scenario.with_changes(org=dataclasses.replace(scenario.org, chart=str(chart)))
+    if base_dir is not None:
+        scenario = resolve_files(scenario, base_dir)
     if checks:
 
         def locate(key: str, design: str | None = None) -> str:
@@ -205,6 +253,24 @@ def scenario_from_dict(
         if check.problems:
             raise InputError(check.problems)
     return scenario
+
+
+def resolve_files(scenario: Scenario, base_dir: Path) -> Scenario:
+    """The scenario with its input files (chart, ties, lists of mentees) as absolute paths."""
+
+    def resolved(path: str | None) -> str | None:
+        return None if path is None else str((base_dir / path).resolve())
+
+    org = dataclasses.replace(
+        scenario.org,
+        chart=resolved(scenario.org.chart),
+        ties_file=resolved(scenario.org.ties_file),
+    )
+    designs = tuple(
+        d if d.mentees_file is None else d.with_changes(mentees_file=resolved(d.mentees_file))
+        for d in scenario.designs
+    )
+    return scenario.with_changes(org=org, designs=designs)
 
 
 def _targets(raw: Any, check: Checker) -> tuple[Target, ...]:
@@ -253,13 +319,17 @@ def loads_scenario(
     base_dir: Path | None = None,
     *,
     checks: Sequence[ScenarioCheck] = (),
+    notes: list[str] | None = None,
+    calibration: Mapping[str, float] | None = None,
 ) -> Scenario:
-    """A validated Scenario from TOML text (`checks` as in `scenario_from_dict`)."""
+    """A validated Scenario from TOML text (the keywords as in `scenario_from_dict`)."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise InputError([Problem(source, f"not valid TOML: {err}")]) from None
-    return scenario_from_dict(raw, source, sets, base_dir, checks=checks)
+    return scenario_from_dict(
+        raw, source, sets, base_dir, checks=checks, notes=notes, calibration=calibration
+    )
 
 
 def scenario_file(path: str | Path) -> Path:
@@ -303,11 +373,17 @@ def scenario_file(path: str | Path) -> Path:
 
 
 def load_scenario(
-    path: str | Path, sets: list[str] | None = None, *, checks: Sequence[ScenarioCheck] = ()
+    path: str | Path,
+    sets: list[str] | None = None,
+    *,
+    checks: Sequence[ScenarioCheck] = (),
+    notes: list[str] | None = None,
+    calibration: Mapping[str, float] | None = None,
 ) -> Scenario:
     """A validated Scenario from a TOML file or a built-in case's name (``"telecom"``).
 
-    `checks` run on the otherwise valid scenario (see `scenario_from_dict`).
+    `checks` run on the otherwise valid scenario; `notes` get the loader's notices;
+    `calibration` replaces the posterior medians (see `scenario_from_dict`).
 
     Raises:
         InputError: naming the file and keys of every problem.
@@ -319,19 +395,24 @@ def load_scenario(
         raise InputError([Problem(str(path), "not UTF-8 text; save it as UTF-8")]) from None
     except OSError as err:
         raise InputError([Problem(str(path), f"cannot be read: {err.strerror}")]) from None
-    return loads_scenario(text, path.name, sets, path.parent, checks=checks)
+    return loads_scenario(
+        text, path.name, sets, path.parent, checks=checks, notes=notes, calibration=calibration
+    )
 
 
 def default_with_overrides(
-    sets: list[str] | None, *, checks: Sequence[ScenarioCheck] = ()
+    sets: list[str] | None,
+    *,
+    checks: Sequence[ScenarioCheck] = (),
+    calibration: Mapping[str, float] | None = None,
 ) -> Scenario:
-    """The built-in default scenario with `--set` overrides applied and validated."""
+    """The built-in default scenario, calibrated, with `--set` overrides applied and validated."""
     from sim.scenario.parameters import default_scenario
 
     base = default_scenario()
     raw = {"name": base.name, "description": base.description, "provenance": base.provenance}
     raw["designs"] = {"program": _design_dict(default_program())}
-    return scenario_from_dict(raw, "default scenario", sets, checks=checks)
+    return scenario_from_dict(raw, "default scenario", sets, checks=checks, calibration=calibration)
 
 
 def _design_dict(design: ProgramDesign) -> dict[str, Any]:

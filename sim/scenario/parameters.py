@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from sim.scenario.calendar import DAYS_PER_WEEK, WEEKS_PER_YEAR
@@ -33,6 +33,19 @@ class OrgSpec:
         None,
         "path to an HR org-chart CSV (relative to the scenario file); replaces size/span",
         none_word="none",
+    )
+    ties_file: str | None = param(
+        None,
+        "path to an informal-network edge list (CSV: from_id, to_id, optional weight; relative "
+        "to the scenario file) replacing the generated informal ties; needs org.chart",
+        none_word="none",
+        digest_neutral=True,
+    )
+    min_tie_weight: float = param(
+        0.0,
+        "imported informal ties with a weight below this are dropped",
+        lo=0,
+        digest_neutral=True,
     )
 
 
@@ -477,12 +490,15 @@ class Scenario:
         """`to_dict` without `outputs` or design labels: every value that can change a number.
 
         Labels are titles for pictures; leaving them out keeps a scenario's digest (and
-        stored results) the same when a label is added or reworded.
+        stored results) the same when a label is added or reworded. Keys declared
+        `digest_neutral` (added later, with a default that reproduces the earlier model) are
+        left out at their default, so older digests and stored results stay valid.
         """
         values = self.to_dict()
         del values["outputs"]  # where and which files are written changes no number
         for design in values["designs"]:
             del design["label"]
+        _drop_neutral_defaults(self, values)
         return values
 
     def digest(self) -> str:
@@ -496,6 +512,19 @@ class Scenario:
             known = hashlib.sha256(text.encode()).hexdigest()[:12]
             object.__setattr__(self, "_digest", known)  # frozen: set once, never changed
         return known
+
+
+def _drop_neutral_defaults(obj: Any, values: dict[str, Any]) -> None:
+    """Remove, in place, the `digest_neutral` keys of `obj` (and its groups) at their default."""
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if f.metadata.get("digest_neutral") and value == f.default:
+            values.pop(f.name, None)
+        elif f.metadata.get("group") and f.name in values:
+            _drop_neutral_defaults(value, values[f.name])
+        elif f.name == "designs":
+            for design, design_values in zip(value, values[f.name], strict=True):
+                _drop_neutral_defaults(design, design_values)
 
 
 def default_scenario() -> Scenario:

@@ -26,6 +26,7 @@ def param(
     source: str = "",
     none_word: str | None = None,
     pattern: tuple[str, str] | None = None,
+    digest_neutral: bool = False,
 ) -> Any:
     """Declare a parameter field with its default, allowed range and help text.
 
@@ -40,6 +41,8 @@ def param(
         none_word: the word a scenario file uses for None ("ongoing", "all").
         pattern: for text, a regular expression the whole value must match and what it
             means to a user, e.g. ``("[A-Z]{3}", "a three-letter code")``.
+        digest_neutral: a key added after results were stored whose default reproduces the
+            earlier model: at its default it is left out of the scenario's digest.
     """
     meta = {
         "help": help,
@@ -50,6 +53,7 @@ def param(
         "source": source,
         "none_word": none_word,
         "pattern": pattern,
+        "digest_neutral": digest_neutral,
     }
     return field(default=default, metadata=meta)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sim.scenario.calibrated import calibrated_values
 from sim.scenario.design import ProgramDesign, default_program
 from sim.scenario.parameters import Scenario
 from sim.scenario.schema import FieldInfo, field_infos
@@ -56,10 +57,17 @@ def _table(cls: type, header: str, obj: Any, lines: list[str]) -> None:
         (groups if info.is_group else scalars).append(info)
     if header:
         lines += ["", f"[{header}]"]
+    calibrated = calibrated_values()
     for info in scalars:
         if info.name in ("designs", "targets") or (cls is ProgramDesign and info.name == "name"):
             continue
         lines.append(_comment(info))
+        key = f"{header}.{info.name}" if header else info.name
+        if key in calibrated:  # left to the calibration: setting it is a choice to say so
+            lines.append(
+                f"# {info.name} = {calibrated[key]:g}  # left out: the calibration's median"
+            )
+            continue
         lines.append(f"{info.name} = {toml_value(getattr(obj, info.name), info)}")
     for info in groups:
         lines += ["", f"# {info.help}"]
@@ -74,6 +82,10 @@ def _table(cls: type, header: str, obj: Any, lines: list[str]) -> None:
 def scenario_template() -> str:
     """A complete scenario: every key at the value the loader gives when it is left out.
 
+    The fitted behavioural parameters are comments at their calibrated values (the loader
+    fills them in, `sim.scenario.calibrated`), so a scenario made from the template runs the
+    calibration unless its author sets one.
+
     The design table shows a design's defaults (`ProgramDesign()`), not the built-in
     scenario's design, which a comment lists as its differences from them. Examples that
     would change a value (inheritance, case targets) are comments.
@@ -82,6 +94,9 @@ def scenario_template() -> str:
         "# A scenario for the reverse-mentoring simulation: every key, at its default (the value",
         "# a scenario gets when the key is left out). Delete what you do not change;",
         "# run it with: sim run this-file.toml",
+        "# Behavioural parameters the calibration fits are commented out at their posterior",
+        "# medians (docs/ODD.md section 11.2): left out, they come from the calibration, and",
+        "# sim compare runs over its posterior draws. Setting one uses your value instead.",
     ]
     _table(Scenario, "", Scenario(), lines)
     lines += [

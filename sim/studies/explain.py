@@ -45,7 +45,7 @@ from sim.errors import InputError, Problem, did_you_mean
 from sim.runs.executors import SerialExecutor
 from sim.runs.replicates import run_one
 from sim.scenario.calendar import WEEKS_PER_YEAR
-from sim.scenario.orgchart import load_org_chart
+from sim.scenario.orgchart.load import chart_inputs, load_chart_inputs
 from sim.scenario.outcomes import (
     COUNTERFACTUAL_OUTCOMES,
     PAIRED_OUTCOMES,
@@ -161,15 +161,16 @@ class ExplainTask:
 
 
 @functools.lru_cache(maxsize=4)
-def _chart(path: str):
-    # A worker reads an imported org chart once, not once per run.
-    return load_org_chart(path)
+def _chart(inputs: tuple):
+    # A worker reads an imported org chart (with its ties and lists) once, not once per run.
+    return load_chart_inputs(*inputs)
 
 
 def run_task(task: ExplainTask) -> tuple[float, ...]:
     """The outcomes of one run, in the order of `task.outcomes`."""
     s = task.scenario
-    chart = _chart(s.org.chart) if s.org.chart else None
+    inputs = chart_inputs(s)
+    chart = _chart(inputs) if inputs else None
     _, row, _ = run_one(s, task.design, task.replicate, task.seed, chart, keep_series=False)
     return tuple(float(row[o]) for o in task.outcomes)
 
@@ -391,7 +392,7 @@ def explain(
             raise InputError([Problem(f"--replicates {n}", "must be at least 1")])
         seeds = replicate_seeds(scenario.seed, n)
     if scenario.org.chart:
-        _chart(scenario.org.chart)  # a bad chart fails here, before any run
+        _chart(chart_inputs(scenario))  # a bad chart fails here, before any run
     # What only adds files or columns explain does not read would cost runs: people tables,
     # and the mentors' counterfactual run (one more run per design run).
     quiet = replace(scenario.observation, record_people=False, mentor_counterfactual=False)

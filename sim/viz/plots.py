@@ -26,9 +26,12 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Annotation
 from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
+from matplotlib.transforms import Bbox
 from scipy import stats
 
 from sim import analysis
@@ -273,6 +276,7 @@ def series_figure(
     series: pd.DataFrame,
     launch_date: object | None = None,
     title: str | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> Figure:
     """Four panels over time: junior turnover, engagement by generation, fluency, active pairs.
 
@@ -283,6 +287,7 @@ def series_figure(
         launch_date: the program's launch date, marked on every panel (default: the first
             date with ``weeks_since_launch == 0`` if the column is there).
         title: the figure's title.
+        titles: design -> the name the legend shows ('Label (name)'; default: the name).
     """
     _require(series, ["design", "replicate", "week", "date"], "series")
     if launch_date is None and "weeks_since_launch" in series:
@@ -320,6 +325,7 @@ def series_figure(
     handles, labels = axes[0].get_legend_handles_labels()
     if not handles:  # no turnover column: take the designs from any panel
         handles, labels = axes[2].get_legend_handles_labels()
+    labels = [(titles or {}).get(label, label) for label in labels]
     for (col, gen), style in zip(GENERATION_STYLES.items(), GENERATION_LINES, strict=True):
         if col in series:
             handles.append(Line2D([], [], color="#999999", linestyle=style, linewidth=1.6))
@@ -357,24 +363,35 @@ def compact_number(value: float, _pos: object = None) -> str:
 
 
 class DistinctFormatter(Formatter):
-    """Tick labels with the fewest decimals that keep them apart.
+    """Tick labels with the fewest decimals that show every tick exactly and keep them apart.
 
-    A percent axis from 20% to 22% in steps of 0.5% reads 20.0%, 20.5%, ... 22.0%, not
-    20%, 20%, 21%, 22%, 22% (fixed decimals repeat labels on narrow ranges).
+    A percent axis in steps of 2.5% reads 0.0%, 2.5%, 5.0%, 7.5%, not 0%, 2%, 5%, 8% (fewer
+    decimals would round a tick to a value it is not); one from 20% to 22% in steps of 0.5%
+    reads 20.0%, 20.5%, ... 22.0%, not 20%, 20%, 21%, 22%, 22%.
 
     Args:
         fmt: a value and a number of decimals -> the label, e.g. ``"{:.{d}f}%"`` on 100 x v.
+        scale: what `fmt` multiplies the value by before showing it (100 for percent).
     """
 
-    def __init__(self, fmt: Callable[[float, int], str]) -> None:
+    MAX_DECIMALS = 6
+
+    def __init__(self, fmt: Callable[[float, int], str], scale: float = 100.0) -> None:
         self.fmt = fmt
+        self.scale = scale
         self.decimals = 0
+
+    def _exact(self, values: Sequence[float], decimals: int) -> bool:
+        """Every value shown with `decimals` decimals is the value itself (to float noise)."""
+        shown = np.asarray(values, dtype=float) * self.scale
+        return bool(np.allclose(np.round(shown, decimals), shown, rtol=1e-9, atol=1e-9))
 
     def format_ticks(self, values: Sequence[float]) -> list[str]:
         """Every tick's label, with the decimals chosen for all of them at once."""
-        for self.decimals in range(7):
+        for decimals in range(self.MAX_DECIMALS + 1):
+            self.decimals = decimals
             labels = [self(v) for v in values]
-            if len(set(labels)) == len(labels):
+            if len(set(labels)) == len(labels) and self._exact(values, decimals):
                 break
         return labels
 
@@ -405,6 +422,7 @@ def comparison_figure(
     summary: pd.DataFrame,
     outcomes: Mapping[str, str] | None = None,
     baseline: str = "baseline",
+    titles: Mapping[str, str] | None = None,
 ) -> Figure:
     """Per outcome: each design's mean with its 95% interval, and its paired difference.
 
@@ -416,6 +434,7 @@ def comparison_figure(
         summary: the tidy summary (a row per run).
         outcomes: summary column -> label with unit (default: `COMPARISON_OUTCOMES` present).
         baseline: the design the differences are taken from.
+        titles: design -> the name shown ('Label (name)'; default: the names).
     """
     _require(summary, ["design", "seed"], "summary")
     outcomes = dict(outcomes or {k: v for k, v in COMPARISON_OUTCOMES.items() if k in summary})
@@ -433,8 +452,9 @@ def comparison_figure(
     for row, (outcome, label) in enumerate(outcomes.items()):
         t = tidy[tidy["outcome"] == outcome].set_index("design").reindex(designs)
         ax = axes[row, 0]
+        names = [(titles or {}).get(d, d) for d in designs]
         _interval_rows(
-            ax, designs, t["mean"], t["ci_low"], t["ci_high"], [colours[d] for d in designs]
+            ax, names, t["mean"], t["ci_low"], t["ci_high"], [colours[d] for d in designs]
         )
         ax.set_title(label, loc="left", fontsize=11)
         _number_axis(ax, outcome)
@@ -445,10 +465,15 @@ def comparison_figure(
             ax = axes[row, 1]
             ax.axvline(0, color="#777777", linewidth=1)
             _interval_rows(
-                ax, others, d["difference"], d["ci_low"], d["ci_high"], [colours[o] for o in others]
+                ax,
+                [(titles or {}).get(o, o) for o in others],
+                d["difference"],
+                d["ci_low"],
+                d["ci_high"],
+                [colours[o] for o in others],
             )
             ax.set_title(
-                f"difference from {baseline}, same seeds",
+                f"difference from {(titles or {}).get(baseline, baseline)}, same seeds",
                 loc="left",
                 fontsize=10,
                 fontweight="normal",
@@ -471,8 +496,11 @@ def net_benefit_figure(
     currency: str = "",
     against: str = "baseline",
     payback: Mapping[str, float] | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> Figure:
     """Each design's cumulative net benefit from the launch, with its 95% band and payback.
+
+    Payback labels never overlap: one that would is moved down below the other.
 
     Args:
         weekly: `sim.analysis.net_benefit_by_week` (design, weeks_since_launch, date, mean,
@@ -480,7 +508,9 @@ def net_benefit_figure(
         currency: the currency of the amounts, for the axis label.
         against: the design the net benefit is counted against.
         payback: design -> payback week after launch (NaN: none), marked on each line.
+        titles: design -> the name shown ('Label (name)'; default: the name).
     """
+    titles = dict(titles or {})
     _require(
         weekly, ["design", "weeks_since_launch", "date", "mean", "ci_low", "ci_high"], "weekly"
     )
@@ -488,19 +518,20 @@ def net_benefit_figure(
     colours = design_colours([against, *designs])
     fig = new_figure(10, 4.2)
     ax = fig.subplots()
+    labels = []
     ax.axhline(0, color="#777777", linewidth=1)
     for design in designs:
         w = weekly[weekly["design"] == design]
         x = pd.to_datetime(w["date"]).to_numpy()
         colour = colours[design]
-        ax.plot(x, w["mean"], color=colour, linewidth=2.0, label=design)
+        ax.plot(x, w["mean"], color=colour, linewidth=2.0, label=titles.get(design, design))
         ax.fill_between(x, w["ci_low"], w["ci_high"], color=colour, alpha=0.18, linewidth=0)
         week = (payback or {}).get(design, np.nan)
         if np.isfinite(week):
             at = w[w["weeks_since_launch"] == week]
             if len(at):
                 ax.plot(pd.to_datetime(at["date"]), at["mean"], "o", color=colour, markersize=7)
-                ax.annotate(
+                label = ax.annotate(
                     f"payback: week {week:.0f}",
                     (pd.Timestamp(at["date"].iloc[0]), float(at["mean"].iloc[0])),
                     xytext=(6, -14),
@@ -508,16 +539,48 @@ def net_benefit_figure(
                     fontsize=9,
                     color=colour,
                 )
+                labels.append(label)
     ax.yaxis.set_major_formatter(FuncFormatter(compact_number))
     ax.set_ylabel(f"cumulative net benefit ({currency})" if currency else "net benefit")
     _date_axis(ax)
     _style_axes(ax)
     ax.set_title(
-        f"Cumulative net benefit against {against}: turnover cost avoided minus program cost",
+        f"Cumulative net benefit against {titles.get(against, against)}: turnover cost avoided "
+        "minus program cost",
         loc="left",
     )
     fig.legend(loc="outside upper right", ncols=min(len(designs), 4))
+    separate_labels(fig, labels)
     return fig
+
+
+def figure_renderer(fig: Figure) -> RendererAgg:
+    """The figure laid out (constrained layout run) and a renderer to measure it with."""
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)  # a figure made without pyplot has a canvas that cannot render
+    fig.draw_without_rendering()
+    return fig.canvas.get_renderer()
+
+
+def separate_labels(fig: Figure, labels: Sequence[Annotation], gap: float = 2.0) -> None:
+    """Move annotations down (in points) until none overlaps another placed before it.
+
+    Bounding boxes come from the rendered figure, so the check is what a reader sees.
+    """
+    if len(labels) < 2:
+        return
+    renderer = figure_renderer(fig)
+    placed: list[Bbox] = []
+    to_points = 72.0 / fig.dpi
+    for label in sorted(labels, key=lambda t: -t.get_window_extent(renderer).y1):
+        for _ in range(len(labels) * 4):
+            box = label.get_window_extent(renderer)
+            hit = next((b for b in placed if box.overlaps(b)), None)
+            if hit is None:
+                break
+            dx, dy = label.xyann
+            label.xyann = (dx, dy - (box.y1 - hit.y0 + gap) * to_points)
+        placed.append(label.get_window_extent(renderer))
 
 
 # --- sweeps and sensitivity ------------------------------------------------------------------

@@ -57,6 +57,8 @@ th { background: #f3f6f9; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .ok { color: #006e4f; font-weight: bold; }
 .off { color: #b34700; font-weight: bold; }
+section.decision { border: 2px solid #0072b2; border-radius: 6px; padding: 0.2em 1em 0.8em;
+  background: #f3f8fc; margin: 1em 0; }
 figure { margin: 1em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.92em; }
@@ -121,8 +123,28 @@ def changed_parameters(scenario: Scenario) -> pd.DataFrame:
 
 
 # --- sections -------------------------------------------------------------------------------
-def _headline(summary: pd.DataFrame, currency: str) -> str:
-    table = analysis.headline_table(summary, currency=currency)
+def _decision(money: pd.DataFrame | None, ranking: pd.DataFrame | None, scenario: Scenario) -> str:
+    """The summary box at the top: the verdict per design and which design is most likely best."""
+    if money is None or money.empty:
+        return ""
+    currency = scenario.costs.currency
+    titles = analysis.design_titles(scenario)
+    threshold = float(money["loss_threshold"].iloc[0]) if "loss_threshold" in money else 0.0
+    verdicts = analysis.verdict_lines(money, currency, titles, threshold)
+    items = "".join(f"<li>{esc(line)}</li>" for line in verdicts)
+    parts = [
+        "<section class=decision>\n<h2>Decision</h2>",
+        f"<p class=note>Computed {esc(analysis.PREDICTIVE_METHOD)}.</p>",
+        f"<ul>{items}</ul>",
+    ]
+    if ranking is not None and not ranking.empty:
+        parts.append(f"<p><strong>{esc(analysis.ranking_sentence(ranking, titles))}</strong></p>")
+        parts.append(table_html(analysis.ranking_display(ranking, currency, titles)))
+    return "\n".join(parts) + "\n</section>"
+
+
+def _headline(summary: pd.DataFrame, currency: str, titles: Mapping[str, str]) -> str:
+    table = analysis.headline_table(summary, currency=currency, titles=dict(titles))
     n = int(summary.groupby("design").size().min())
     warning = analysis.few_replicates_warning(n)
     return (
@@ -162,10 +184,16 @@ def _against(tables: Mapping[str, pd.DataFrame | None]) -> str:
     return "baseline"
 
 
-def _differences(diff: pd.DataFrame | None, against: str, order: list[str], currency: str) -> str:
+def _differences(
+    diff: pd.DataFrame | None,
+    against: str,
+    order: list[str],
+    currency: str,
+    titles: Mapping[str, str],
+) -> str:
     if diff is None or diff.empty:
         return ""
-    wide = analysis.differences_table(diff, order=order, currency=currency)
+    wide = analysis.differences_table(diff, order=order, currency=currency, titles=dict(titles))
     return (
         f"<h2>Difference from {esc(against)}</h2>\n<p class=note>Each design minus "
         f"{esc(against)} on the same seeds: mean [95% interval; for shares and rates on "
@@ -181,19 +209,27 @@ def _money(money: pd.DataFrame | None, scenario: Scenario, order: list[str]) -> 
     horizon = analysis.Horizon.of(scenario)
     against = str(money["against"].iloc[0])
     n = int(money["n"].min())
-    wide = analysis.money_display(money, currency, horizon, order)
-    lines = "".join(f"<li>{esc(line)}</li>" for line in analysis.break_even_lines(money, currency))
+    titles = analysis.design_titles(scenario)
+    wide = analysis.money_display(money, currency, horizon, order, titles)
+    lines = "".join(
+        f"<li>{esc(line)}</li>" for line in analysis.break_even_lines(money, currency, titles)
+    )
+    note = analysis.horizon_note(money)
     return (
         "<h2>Costs and benefits</h2>\n"
         f"<p class=note>Over {esc(horizon)}, in {esc(currency)}: each design minus "
-        f"{esc(against)} on the same seeds, mean [95% interval over {n} paired replicates]. "
-        "Turnover cost = exits x replacement factor x salary; program cost = mentoring hours "
-        "x salaries + administration per pair. Return on investment = net benefit / program "
-        "cost (paired bootstrap interval). The chance that the net benefit is positive is the "
-        "share of paired replicates (simulated futures) in which it is. Payback is the first "
-        "week after launch from which the mean cumulative net benefit stays positive; in "
-        "brackets, the same week for the upper and the lower bound of its 95% band.</p>\n"
+        f"{esc(titles.get(against, against))} on the same seeds, over {n} paired runs. Amounts: "
+        "the median [80% predictive interval: what one organisation may see; it does not "
+        "narrow with more runs]; then the mean [95% interval of the mean: how precisely the "
+        "average is known]. Turnover cost = exits x replacement factor x salary; program cost "
+        "= mentoring hours x salaries + administration per pair. Return on investment = net "
+        "benefit / program cost, from the same runs and resamples as net benefit, so their "
+        "signs agree. The chance that the net benefit is positive is the share of paired runs "
+        "(simulated futures) in which it is. Payback is the first week after launch from which "
+        "the mean cumulative net benefit stays positive, given only when the chance is at "
+        "least one half; in brackets, the same week for the bounds of its 95% band.</p>\n"
         + table_html(wide)
+        + (f"\n<p class=note>{esc(note)}.</p>" if note else "")
         + f"\n<h3>Break-even</h3>\n<ul>{lines}</ul>"
     )
 
@@ -277,7 +313,9 @@ def report_figures(
         out.append(
             ReportFigure(
                 "series",
-                plots.series_figure(series, launch_date=launch),
+                plots.series_figure(
+                    series, launch_date=launch, titles=analysis.design_titles(scenario)
+                ),
                 "Weekly outcomes by design",
                 "Weekly junior turnover (trailing 52 weeks), engagement of Millennials and Gen Z, "
                 "leadership digital fluency and active mentoring pairs: each design's mean over "
@@ -292,7 +330,9 @@ def report_figures(
         out.append(
             ReportFigure(
                 "designs",
-                plots.comparison_figure(summary, outcomes, reference),
+                plots.comparison_figure(
+                    summary, outcomes, reference, analysis.design_titles(scenario)
+                ),
                 "Designs compared",
                 "Each design's mean and 95% interval; on the right, its difference from "
                 f"{reference} on the same seeds.",
@@ -306,14 +346,16 @@ def report_figures(
             at = money[money["measure"] == "payback_week"]
             payback = dict(zip(at["design"], at["value"], strict=True))
         currency = scenario.costs.currency
+        titles = analysis.design_titles(scenario)
         out.append(
             ReportFigure(
                 "net_benefit",
-                plots.net_benefit_figure(weekly, currency, against, payback),
+                plots.net_benefit_figure(weekly, currency, against, payback, titles),
                 "Cumulative net benefit by week",
                 f"Turnover cost avoided minus program cost against {against}, over "
                 f"{analysis.Horizon.of(scenario)}, in {currency}: each design's mean over "
-                "paired replicates with its 95% band; the dot marks the payback week.",
+                "paired runs with the 95% band of the mean; a dot marks the payback week, shown "
+                "only where net benefit is positive in at least half of the runs.",
             )
         )
     return out
@@ -358,6 +400,8 @@ def _provenance(scenario: Scenario, summary: pd.DataFrame, meta: Mapping[str, An
         if scenario.org.chart
         else f"{scenario.org.size} people (generated)"
     )
+    if scenario.org.ties_file:
+        org += f", imported informal network ({Path(scenario.org.ties_file).name})"
     seeds = summary["seed"].drop_duplicates().tolist() if "seed" in summary else []
     shown = ", ".join(str(s) for s in seeds[:10]) + (" ..." if len(seeds) > 10 else "")
     first = lambda col: summary[col].iloc[0] if col in summary and len(summary) else ""  # noqa: E731
@@ -389,7 +433,8 @@ def report_html(
     Args:
         scenario: the scenario the results came from.
         tables: the results tables by name: "summary" (required), "series", and, when
-            present, "differences", "money" (`sim.analysis.money_table`), "targets",
+            present, "differences", "money" (`sim.analysis.money_table`), "ranking"
+            (`sim.analysis.ranking_table`: with the money, the decision box on top), "targets",
             "explain_summary" (`sim compare --explain`: the pathway split, never re-run here).
         meta: the manifest (command, time, versions, scenario hash), if any.
         figures: the figures to embed; default: `report_figures` of the tables.
@@ -401,6 +446,7 @@ def report_html(
     money = tables.get("money")
     against = _against(tables)
     order = list(dict.fromkeys(summary["design"]))
+    titles = analysis.design_titles(scenario)
     if figures is None:
         compared = tables.get("differences") is not None or money is not None
         figures = report_figures(
@@ -415,8 +461,9 @@ def report_html(
         f"<p><strong>Source:</strong> {esc(scenario.provenance)}</p>"
         if scenario.provenance
         else "",
-        _headline(summary, scenario.costs.currency),
-        _differences(tables.get("differences"), against, order, scenario.costs.currency),
+        _decision(money, tables.get("ranking"), scenario),
+        _headline(summary, scenario.costs.currency, titles),
+        _differences(tables.get("differences"), against, order, scenario.costs.currency, titles),
         _money(money, scenario, order),
         _targets(targets),
         _explain(tables.get("explain_summary")),

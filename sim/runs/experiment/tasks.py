@@ -11,6 +11,7 @@ from typing import Any
 from sim.errors import InputError
 from sim.runs.experiment.points import point_scenario
 from sim.runs.replicates import run_one
+from sim.scenario.orgchart.load import chart_inputs
 from sim.scenario.parameters import Scenario
 
 
@@ -64,11 +65,11 @@ def _point_scenario(base: Scenario, sets: tuple[str, ...], source: str) -> Scena
 
 
 @functools.lru_cache(maxsize=8)
-def _chart(path: str):
-    # Workers load an imported org chart once, not once per run.
-    from sim.scenario.orgchart import load_org_chart
+def _chart(inputs: tuple):
+    # Workers load an imported org chart (with its ties and lists) once, not once per run.
+    from sim.scenario.orgchart.load import load_chart_inputs
 
-    return load_org_chart(path)
+    return load_chart_inputs(*inputs)
 
 
 def run_task(task: RunTask) -> RunOutcome:
@@ -83,7 +84,7 @@ def run_task(task: RunTask) -> RunOutcome:
     )
     try:
         scenario = _point_scenario(task.base, task.sets, task.source)
-        chart = _chart(scenario.org.chart) if scenario.org.chart else None
+        chart = _chart(chart_inputs(scenario)) if scenario.org.chart else None
         # A summary-only experiment builds no series DataFrame (a few ms of a small run).
         series, summary, _ = run_one(
             scenario, task.design, task.replicate, task.seed, chart, keep_series=task.keep_series

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +38,9 @@ class OrgChart:
         engagement: 0..1, NaN where absent.
         source: the file's name.
         notices: things the user may want to know (ignored columns, encoding guesses).
+        informal: imported informal ties as (K, 2) positions (`org.ties_file`); None to
+            generate them.
+        mentee_lists: positions of each design's list of mentees, by its `mentees_file`.
     """
 
     parent: np.ndarray
@@ -49,6 +53,8 @@ class OrgChart:
     engagement: np.ndarray
     source: str
     notices: tuple[str, ...] = field(default=())
+    informal: np.ndarray | None = None
+    mentee_lists: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in ("parent", "level", "department", "birth_year", "hire_date", "digital"):

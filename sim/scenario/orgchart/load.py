@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sim.errors import InputError
 from sim.scenario.orgchart.chart import OrgChart
 from sim.scenario.orgchart.problems import Problems
 from sim.scenario.orgchart.reading import Rows, columns, decode, read_file, read_records, rows_of
@@ -103,7 +104,62 @@ def people(
 
 
 def load_chart(scenario) -> OrgChart | None:
-    """The scenario's imported org chart (`org.chart`), or None for a generated organisation."""
+    """The scenario's imported org chart (`org.chart`), or None for a generated organisation.
+
+    With `org.ties_file` the chart carries the imported informal ties, and with a design's
+    `mentees_file` (`mentee_selection = "listed"`) the positions it lists.
+    """
+    inputs = chart_inputs(scenario)
+    return None if inputs is None else load_chart_inputs(*inputs)
+
+
+def chart_inputs(scenario) -> tuple[str, str | None, float, tuple[str, ...]] | None:
+    """What `load_chart` reads for a scenario, as a hashable key (a worker's cache)."""
     if scenario.org.chart is None:
         return None
-    return load_org_chart(scenario.org.chart)
+    lists = sorted(
+        {d.mentees_file for d in scenario.designs if d.mentee_selection == "listed"} - {None}
+    )
+    return scenario.org.chart, scenario.org.ties_file, scenario.org.min_tie_weight, tuple(lists)
+
+
+def load_chart_inputs(
+    chart: str,
+    ties_file: str | None = None,
+    min_tie_weight: float = 0.0,
+    mentees_files: tuple[str, ...] = (),
+) -> OrgChart:
+    """An org chart with its informal network and lists of mentees, each checked against it.
+
+    Raises:
+        InputError: every problem of the chart; then every problem of each further file.
+    """
+    from sim.scenario.orgchart.ties import load_mentee_list, load_ties
+
+    checked = read_checked(Path(chart))
+    if checked.problems:
+        raise checked.problems.error()
+    org_chart = checked.chart()
+    if ties_file is None and not mentees_files:
+        return org_chart
+    ids = [checked.rows.ids[i] for i in checked.tree.order.tolist()]
+    name = Path(chart).name
+    problems = []
+    informal, notices = None, list(org_chart.notices)
+    if ties_file is not None:
+        try:
+            ties = load_ties(ties_file, ids, name, min_tie_weight)
+            informal, notices = ties.pairs, notices + list(ties.notices)
+            informal.setflags(write=False)
+        except InputError as err:
+            problems += err.problems
+    lists = {}
+    for path in mentees_files:
+        try:
+            lists[path] = load_mentee_list(path, ids, org_chart.has_reports, name)
+            lists[path].setflags(write=False)
+        except InputError as err:
+            problems += err.problems
+    if problems:
+        raise InputError(problems)
+    return replace(org_chart, notices=tuple(notices), informal=informal, mentee_lists=lists)

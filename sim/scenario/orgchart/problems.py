@@ -16,25 +16,35 @@ class Problems:
 
     def __init__(self, where: str):
         self.where = where
-        self.items: list[tuple[int, Problem]] = []
+        self.items: list[tuple[tuple[int, int, int], Problem]] = []
         self.counts: dict[str, int] = {}
         self.extra: dict[str, tuple[int, str]] = {}
 
-    def add(self, kind: str, line: int | None, message: str) -> None:
-        """Note a problem of `kind` on `line` (None: the whole file)."""
+    def add(self, kind: str, line: int | None, message: str, after: int | None = None) -> None:
+        """Note a problem of `kind` on `line` (None: the whole file).
+
+        `after`: the line of the problem that causes this one (e.g. a reporting cycle above
+        the people it cuts off); it is listed right after that one, not by its own line.
+        """
         n = self.counts.get(kind, 0) + 1
         self.counts[kind] = n
         if n > _MAX_PER_KIND:
             self.extra[kind] = (n - _MAX_PER_KIND, message)
             return
         where = self.where if line is None else f"{self.where}:{line}"
-        self.items.append((0 if line is None else line, Problem(where, message)))
+        at = 0 if line is None else line
+        key = (at, 0, at) if after is None else (after, 1, at)
+        self.items.append((key, Problem(where, message)))
 
     def __bool__(self) -> bool:
         return bool(self.items)
 
     def error(self) -> InputError:
-        """Every problem noted, whole-file ones first, then by line; then the counts not shown."""
+        """Every problem: whole-file ones, then by line (each right after its cause); then counts.
+
+        A problem noted with `after` follows the problem that causes it; the counts are of
+        the lines not shown.
+        """
         problems = [p for _, p in sorted(self.items, key=lambda item: item[0])]
         for kind, (n, _) in self.extra.items():
             problems.append(

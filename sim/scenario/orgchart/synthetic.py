@@ -161,14 +161,68 @@ def synthesize_org_chart(
     return table.iloc[rng.permutation(n)].reset_index(drop=True)
 
 
-def write_synthetic_org_chart(n: int, path: str | os.PathLike, seed: int) -> Path:
+def synthesize_ties(
+    chart: pd.DataFrame,
+    seed: int,
+    per_person: int = 2,
+    within: float = 0.8,
+) -> pd.DataFrame:
+    """An informal-network edge list matching a synthetic export: `org.ties_file`'s format.
+
+    Each person starts `per_person` ties, a share `within` inside their department (as the
+    model generates them, docs/ODD.md section 5), each tie listed once (self-ties and
+    repeats in either direction dropped); ``weight`` is a message count, 1 to 40. Drawn
+    from its own stream of `seed`, so the chart of the same seed is unchanged.
+
+    Returns:
+        Columns from_id, to_id, weight.
+    """
+    rng = np.random.default_rng([int(seed), 1])
+    ids = chart["employee_id"].to_numpy()
+    codes, _ = pd.factorize(chart["department"])
+    n = len(ids)
+    order = np.argsort(codes, kind="stable")
+    counts = np.bincount(codes)
+    starts = np.cumsum(counts) - counts
+    source = np.repeat(np.arange(n), per_person)
+    pick = rng.random(len(source))
+    dept = codes[source]
+    inside = order[starts[dept] + (pick * counts[dept]).astype(np.int64)]
+    anywhere = (pick * n).astype(np.int64)
+    target = np.where(rng.random(len(source)) < within, inside, anywhere)
+    lo, hi = np.minimum(source, target), np.maximum(source, target)
+    keep = lo != hi
+    key = np.unique(lo[keep] * n + hi[keep])
+    a, b = key // n, key % n
+    flip = rng.random(len(key)) < 0.5  # who wrote first: either direction
+    table = pd.DataFrame(
+        {
+            "from_id": np.where(flip, ids[b], ids[a]),
+            "to_id": np.where(flip, ids[a], ids[b]),
+            "weight": rng.integers(1, 41, size=len(key)),
+        }
+    )
+    return table.iloc[rng.permutation(len(table))].reset_index(drop=True)
+
+
+def write_synthetic_org_chart(
+    n: int, path: str | os.PathLike, seed: int, ties: str | os.PathLike | None = None
+) -> Path:
     """Write `synthesize_org_chart(n, seed)` as CSV (UTF-8) to `path`, atomically.
+
+    With `ties`, also write a matching informal network there (`synthesize_ties`).
 
     Returns:
         The path written.
     """
     table = synthesize_org_chart(n, seed)
-    path = Path(path)
+    if ties is not None:
+        _write_csv(synthesize_ties(table, seed), Path(ties))
+    return _write_csv(table, Path(path))
+
+
+def _write_csv(table: pd.DataFrame, path: Path) -> Path:
+    """Write a table as CSV (UTF-8), atomically: complete or not at all."""
     if not path.parent.is_dir():
         raise InputError([Problem(str(path), f"folder {path.parent} does not exist")])
     # A temporary name beside the target, renamed when complete: nothing is half-written.

@@ -209,6 +209,7 @@ def _check_cycles(
             int(lines[row]),
             f"{id_list[row]} cannot be reached from the head: the reporting line goes "
             f"up into the cycle at line {cycle_line[k]}",
+            after=cycle_line[k],
         )
 
 
