@@ -2,8 +2,9 @@
 
 Usage: python experiments/design_gradients.py [--size 500] [--replicates 12] [--seed 20261122]
 
-Runs each design of the table in docs/ODD.md section 11.3 (no warm-up, two years, every
-senior a mentee and ongoing unless the row says otherwise) on the same replicate seeds
+Runs each design of the table in docs/ODD.md section 11.3 (the default unobserved warm-up of
+`warmup_weeks` before week 0, no pre-launch period, two years, every senior a mentee and
+ongoing unless the row says otherwise) on the same replicate seeds
 and prints the mean over replicates of junior turnover in years 1 and 2 and of leadership
 fluency at week 104, with each design's paired difference from the no-program run.
 """

@@ -99,6 +99,7 @@ class Reference:
     department: list[int]
     senior: list[bool]
     neighbours: list[list[int]]  # org-tie neighbours (every tie kind), from the tie list
+    informal: list[list[int]]  # neighbours by ties of the informal kind only
     people: list[Person]
     pairs: list[Pair]
     intakes: list[tuple[int, int, int | None]]  # (number, start week, end week or None)
@@ -124,9 +125,13 @@ def from_model(model) -> Reference:
     org, p, prog = model.org, model.people, model.program
     n = org.size
     neighbours: list[set[int]] = [set() for _ in range(n)]
-    for a, b in org.edges.tolist():
+    informal: list[set[int]] = [set() for _ in range(n)]
+    for (a, b), kind in zip(org.edges.tolist(), org.edge_kind.tolist(), strict=True):
         neighbours[a].add(b)
         neighbours[b].add(a)
+        if kind == 2:  # "informal" in the org's TIE_KINDS
+            informal[a].add(b)
+            informal[b].add(a)
     people = [
         Person(
             filled=bool(p.filled[i]),
@@ -171,6 +176,7 @@ def from_model(model) -> Reference:
         department=org.department.tolist(),
         senior=org.is_senior.tolist(),
         neighbours=[sorted(s) for s in neighbours],
+        informal=[sorted(s) for s in informal],
         people=people,
         pairs=pairs,
         intakes=[(i.number, i.start, i.end) for i in prog.intakes],
@@ -401,29 +407,58 @@ def nearest_filled_manager(ref: Reference, i: int) -> int:
     return m
 
 
+def listening_signal(ref: Reference, j: int) -> float:
+    """l of position j: L / (L + l_half)."""
+    l_half = ref.scenario.dynamics.engagement.l_half
+    return ref.people[j].listening / (ref.people[j].listening + l_half)
+
+
 def climate(ref: Reference, i: int) -> float:
-    """C of junior i: its own chain's listening and its department's, weighted."""
+    """The chain and department terms of junior i's C, weighted (the network term apart)."""
     ep, ppl = ref.scenario.dynamics.engagement, ref.people
-
-    def listening_signal(j: int) -> float:
-        return ppl[j].listening / (ppl[j].listening + ep.l_half)
-
-    chain = []
+    weighted, weights = 0.0, 0.0
     m = ref.parent[i]
-    for _ in range(ep.chain_depth):
+    for k in range(ep.chain_depth):  # the (k + 1)-th position above weighs chain_decay^k
         if m < 0:
             break
         if ppl[m].filled:
-            chain.append(listening_signal(m))
+            weighted += ep.chain_decay**k * listening_signal(ref, m)
+            weights += ep.chain_decay**k
         m = ref.parent[m]
     dept = [
-        listening_signal(j)
+        listening_signal(ref, j)
         for j, p in enumerate(ppl)
         if p.filled and ref.senior[j] and ref.department[j] == ref.department[i]
     ]
-    chain_mean = sum(chain) / len(chain) if chain else 0.0
+    chain_mean = weighted / weights if weights > 0 else 0.0
     dept_mean = sum(dept) / len(dept) if dept else 0.0
-    return ep.w_chain * chain_mean + (1.0 - ep.w_chain) * dept_mean
+    return ep.w_chain * chain_mean + (1.0 - ep.w_chain - ep.w_net) * dept_mean
+
+
+def network_climate(ref: Reference, i: int) -> float:
+    """w_net x mean l over the filled seniors junior i has informal ties to (0 if none)."""
+    ep = ref.scenario.dynamics.engagement
+    felt = [
+        listening_signal(ref, j) for j in ref.informal[i] if ref.senior[j] and ref.people[j].filled
+    ]
+    return ep.w_net * sum(felt) / len(felt) if felt else 0.0
+
+
+def voice_signal(ref: Reference, j: int) -> float:
+    """v of position j: M / (M + l_half)."""
+    l_half = ref.scenario.dynamics.engagement.l_half
+    return ref.people[j].voice / (ref.people[j].voice + l_half)
+
+
+def peer_voice(ref: Reference, i: int) -> float:
+    """v' - v of junior i: rho_v (1 - v) x mean v over its filled informal junior peers."""
+    ep = ref.scenario.dynamics.engagement
+    peers = [
+        voice_signal(ref, j) for j in ref.informal[i] if not ref.senior[j] and ref.people[j].filled
+    ]
+    if not peers:
+        return 0.0
+    return ep.rho_v * (1.0 - voice_signal(ref, i)) * sum(peers) / len(peers)
 
 
 def relax_engagement(ref: Reference) -> None:
@@ -443,7 +478,9 @@ def relax_engagement(ref: Reference) -> None:
             m = nearest_filled_manager(ref, i)
             d_manager = ppl[m].digital if m >= 0 else person.digital
             c = climate(ref, i) if on.listening else 0.0
-            v = person.voice / (person.voice + ep.l_half) if on.voice else 0.0
+            c += network_climate(ref, i) if on.network_climate else 0.0
+            v = voice_signal(ref, i) if on.voice else 0.0
+            v += peer_voice(ref, i) if on.peer_voice else 0.0
             target = (
                 person.e0
                 + ep.a_climate * c
@@ -569,6 +606,28 @@ def step(ref: Reference, week: int) -> None:
     left = exits(ref, week)
     hire(ref, week)
     end_week(ref, week, left)
+
+
+def warm_up(ref: Reference, weeks: int, draws: np.random.Generator) -> None:
+    """Weeks 1 - weeks, ..., 0 with no program, unobserved (docs/ODD.md section 5).
+
+    `draws` is the warm-up's exits generator (the model's "warmup" stream); the reference's
+    own exits generator is left for the weeks after.
+    """
+    exits_rng, ref.exits_rng = ref.exits_rng, draws
+    window = ref.scenario.dynamics.exits.contagion_window_weeks
+    for week in range(1 - weeks, 1):
+        drift_knowledge(ref)
+        relax_engagement(ref)
+        left = exits(ref, week)
+        hire(ref, week)
+        for person in ref.people:
+            if person.filled:
+                person.tenure += 1
+        ref.recent_leavers = (ref.recent_leavers + [[i for i, _ in left]])[-window:]
+    ref.exits_rng = exits_rng
+    for i, person in enumerate(ref.people):
+        person.exit_risk = annual_exit_probability(ref, i) if person.filled else 0.0
 
 
 # --- docs/ODD.md section 7.6: some of the weekly row ---------------------------------------

@@ -132,10 +132,12 @@ def test_a_junior_feels_its_own_chain_more_than_the_department():
     dept = org.department
     others = juniors[(dept[juniors] == dept[junior]) & ~np.isin(chain[juniors], boss).any(axis=1)]
     assert len(mine) > 1 and len(others) > 0
-    n_chain = (chain[junior] >= 0).sum()
+    # The k-th position above weighs chain_decay^(k-1): the manager (the one listening) 1.
+    weights = ep.chain_decay ** np.arange(ep.chain_depth)
+    w_chain = weights[chain[junior] >= 0].sum()
     n_dept = np.count_nonzero(dept[org.senior_positions] == dept[junior])
-    expected_dept = (1 - ep.w_chain) * l_boss / n_dept
-    expected_mine = ep.w_chain * l_boss / n_chain + expected_dept
+    expected_dept = (1 - ep.w_chain - ep.w_net) * l_boss / n_dept
+    expected_mine = ep.w_chain * l_boss / w_chain + expected_dept
     assert climate[mine] == pytest.approx(expected_mine, rel=1e-12)
     assert climate[others] == pytest.approx(expected_dept, rel=1e-12)
     assert expected_mine > 5 * expected_dept
@@ -178,7 +180,7 @@ def test_removed_v2_keys_are_refused_with_what_replaced_them():
 
 def test_new_engagement_parameters_are_settable_and_checked():
     s = loads_scenario(
-        "[dynamics.engagement]\nh = 26\nl_half = 2.0\nw_chain = 1.0\nchain_depth = 2\n"
+        "[dynamics.engagement]\nh = 26\nl_half = 2.0\nw_chain = 1.0\nw_net = 0.0\nchain_depth = 2\n"
         "[dynamics.volunteers]\ns_eng = 0.5\n[designs.v]\nmentor_selection = 'volunteers'\n",
         sets=["dynamics.engagement.a_voice=0.2"],
     )

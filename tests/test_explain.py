@@ -33,8 +33,21 @@ ONE_WAY = ProgramDesign(name="one_way", two_way=False, mentee_levels=None, durat
 OUTCOMES = ["turnover_junior_y1", "engagement_junior_end", "leadership_fluency_end"]
 
 
-def scenario(*designs, size=60):
-    return small_scenario(size=size, years=1.0, designs=designs or (TWO_WAY, ONE_WAY))
+# The network pathways are weightless in most tests here (inert: not toggled, share exactly
+# 0), which keeps them at 2^5 combinations; test_the_network_pathways_are_toggled_... runs
+# all seven.
+WEIGHTLESS = {"dynamics.engagement.w_net": 0.0, "dynamics.engagement.rho_v": 0.0}
+
+
+def scenario(*designs, size=60, network=False):
+    s = small_scenario(size=size, years=1.0, designs=designs or (TWO_WAY, ONE_WAY))
+    return s if network else s.with_overrides(WEIGHTLESS)
+
+
+NET_INERT = {
+    "network_climate": "w_net is 0 in the scenario",
+    "peer_voice": "rho_v is 0 in the scenario",
+}
 
 
 def test_every_pathway_off_is_the_baseline_run_outside_the_programs_own_columns():
@@ -106,12 +119,15 @@ def test_growth_is_exactly_zero_for_a_one_way_design_and_leaving_it_out_changes_
     explained,
 ):
     full = explain(scenario(ONE_WAY), replicates=3, outcomes=OUTCOMES, skip_inert=False)
-    assert full.toggled["one_way"] == PATHWAYS and full.runs == 3 + 3 * 31
+    assert full.toggled["one_way"] == PATHWAYS and full.runs == 3 + 3 * 127
     growth = full.shares[full.shares["pathway"] == "growth"]
     assert len(growth) == 9 and (growth["share"] == 0.0).all()
     quick = explained.shares[explained.shares["design"] == "one_way"].reset_index(drop=True)
-    assert explained.toggled["one_way"] == tuple(p for p in PATHWAYS if p != "growth")
-    assert explained.inert["one_way"] == {"growth": "no two-way exchange in this design"}
+    assert explained.toggled["one_way"] == ("listening", "learning", "voice", "mentee_impulse")
+    assert explained.inert["one_way"] == {
+        "growth": "no two-way exchange in this design",
+        **NET_INERT,
+    }
     np.testing.assert_allclose(full.shares["share"], quick["share"], rtol=0, atol=1e-12)
     # ... while a two-way design's growth is toggled, and carries something.
     two_way = explained.shares[
@@ -120,10 +136,25 @@ def test_growth_is_exactly_zero_for_a_one_way_design_and_leaving_it_out_changes_
     assert (two_way["share"] != 0).any()
 
 
+def test_the_network_pathways_are_toggled_when_they_have_weight_and_add_up():
+    result = explain(scenario(ONE_WAY, network=True), replicates=1, outcomes=OUTCOMES[:2])
+    assert result.toggled["one_way"] == tuple(p for p in PATHWAYS if p != "growth")
+    assert result.runs == 1 + 63  # 2^6 combinations, the all-off one being the baseline
+    shares = result.shares
+    parts = shares[shares["pathway"] != TOTAL].groupby("outcome")["share"].sum()
+    total = shares[shares["pathway"] == TOTAL].set_index("outcome")["share"]
+    np.testing.assert_allclose(parts[total.index], total, rtol=0, atol=1e-12)
+    net = shares[shares["pathway"].isin(["network_climate", "peer_voice"])]
+    assert (net[net["outcome"] == "engagement_junior_end"]["share"] > 0).all()
+    weightless = explain(scenario(ONE_WAY), replicates=1, outcomes=OUTCOMES[:1])
+    assert weightless.inert["one_way"]["network_climate"] == "w_net is 0 in the scenario"
+    assert weightless.inert["one_way"]["peer_voice"] == "rho_v is 0 in the scenario"
+
+
 def test_a_pathway_the_scenario_switches_off_stays_off_and_gets_zero():
     s = with_switches(scenario(TWO_WAY), {"voice": False})
     result = explain(s, replicates=2, outcomes=["engagement_junior_end"])
-    assert result.inert["two_way"] == {"voice": "switched off in the scenario"}
+    assert result.inert["two_way"] == {"voice": "switched off in the scenario", **NET_INERT}
     assert result.runs == 2 + 2 * 15
     voice = result.shares[result.shares["pathway"] == "voice"]["share"]
     assert (voice == 0.0).all()
@@ -153,7 +184,7 @@ def test_observation_extras_are_not_run_and_change_no_share(monkeypatch):
 
 def test_summary_intervals_and_percent_of_total(explained):
     summary = explained.summary()
-    assert len(summary) == 2 * 3 * 6
+    assert len(summary) == 2 * 3 * 8  # designs x outcomes x (pathways + total)
     row = summary[
         (summary["design"] == "two_way")
         & (summary["outcome"] == "leadership_fluency_end")
@@ -176,7 +207,7 @@ def test_figure_and_table_are_drawn_from_the_summary(explained):
     fig = explain_figure(summary)
     assert len(fig.axes) == 3 * 2  # outcomes x designs
     ax = fig.axes[0]
-    total = summary.iloc[5]  # two_way, turnover_junior_y1, total
+    total = summary.iloc[7]  # two_way, turnover_junior_y1, total
     dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert [line.get_xdata()[0] for line in dashed] == [pytest.approx(100 * total["mean"])]
     tables = explain_tables(summary)
@@ -210,6 +241,9 @@ years = 1
 replicates = 2
 [org]
 size = 80
+[dynamics.engagement]
+w_net = 0
+rho_v = 0
 [designs.one_way]
 mentee_levels = "all"
 duration_weeks = "ongoing"
@@ -239,7 +273,7 @@ def test_explain_is_identical_with_one_and_two_workers(small_file, tmp_path, cap
     assert "3 replicate seeds, 48 runs of 52 weeks" in printed  # 3 x (1 + 15)
     tidy = pd.read_csv(outs[0] / "explain.csv")
     assert list(tidy.columns) == ["design", "outcome", "pathway", "replicate", "seed", "share"]
-    assert len(tidy) == 1 * 2 * 6 * 3  # designs x outcomes x (pathways + total) x replicates
+    assert len(tidy) == 1 * 2 * 8 * 3  # designs x outcomes x (pathways + total) x replicates
 
 
 def test_explain_errors_are_one_line_with_exit_2(small_file, tmp_path, capsys):

@@ -20,7 +20,7 @@ from sim.model.people import Hiring, ages_for, hire_into
 from sim.scenario.design import default_program
 from sim.scenario.parameters import OrgSpec, Pathways, Scenario
 
-PATHWAYS = ("listening", "learning", "growth", "voice", "mentee_impulse")
+PATHWAYS = tuple(f.name for f in dc.fields(Pathways))
 
 
 def busy(size: int = 250, **scenario_changes) -> Scenario:
@@ -194,16 +194,17 @@ def test_hires_do_not_depend_on_how_many_others_are_hired_that_week():
     model = OrgCultureModel(busy(size=120), None, seed=2)
     wf, key = model.config.workforce, model.keys["hiring"]
     many, alone = copy.deepcopy(model.people), copy.deepcopy(model.people)
+    k = model.people.occupant[[10, 20, 30]]  # after the warm-up's hires
     hiring = Hiring(model.org, wf, key)
     hire_into(many, hiring, np.array([10, 20, 30]), 2025)
     hire_into(alone, hiring, np.array([20]), 2025)
     traits = ("e0", "openness", "birth_year", "digital", "business", "occupant")
     for name in traits:
         assert getattr(many, name)[20] == getattr(alone, name)[20], name
-    assert many.occupant[[10, 20, 30]].tolist() == [1, 1, 1]
-    # The next hire into the position (k = 2) is another person.
+    assert many.occupant[[10, 20, 30]].tolist() == (k + 1).tolist()
+    # The next hire into the position (k + 2) is another person.
     hire_into(alone, hiring, np.array([20]), 2025)
-    assert alone.occupant[20] == 2 and alone.e0[20] != many.e0[20]
+    assert alone.occupant[20] == k[1] + 2 and alone.e0[20] != many.e0[20]
 
 
 # --- common random numbers: designs share the exits stream and the warm-up --------------------

@@ -206,8 +206,11 @@ def test_the_pairs_are_the_models_first_intake_on_the_same_people(synthetic, rul
     scenario = scenario_of(design, start_date=dt.date(2025, 1, 6), launch_date=dt.date(2025, 3, 3))
     roster = load_roster(synthetic)
     result = pairing_list(roster, scenario, "d", 1234, DATE)
-    # The model, built on the chart with the same seed; tenure on the intake's date.
-    model = OrgCultureModel(scenario, design, 1234, org_chart=roster.chart)
+    # The model, built on the chart with the same seed and no warm-up (the list is for the
+    # chart's people as they are, not as two model years would leave them); tenure on the
+    # intake's date.
+    cold = scenario.with_changes(warmup_weeks=0)
+    model = OrgCultureModel(cold, design, 1234, org_chart=roster.chart)
     people = model.people.replace(tenure=tenure_weeks(roster.chart.hire_date, DATE))
     program = Program(
         design,

@@ -1,6 +1,6 @@
 """Pathway switches: a program reaches juniors only through the pathways left on."""
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ from sim import OrgCultureModel, ProgramDesign, default_scenario
 from sim.model.observe import PROGRAM_COLUMNS
 from sim.scenario.parameters import Pathways
 
-PATHWAYS = ("listening", "learning", "growth", "voice", "mentee_impulse")
+PATHWAYS = tuple(f.name for f in fields(Pathways))
 # The program's own columns: they count sessions and their doses (listening_senior,
 # voice_junior), which run whatever the switches say.
 OWN = {*PROGRAM_COLUMNS, "sessions_per_pair", "program_cost"}

@@ -56,7 +56,9 @@ def test_a_registered_attribute_is_on_agents_in_the_series_the_people_table_and_
     loyalty,
 ):
     observation = Observation(record_people=True)
-    model = OrgCultureModel(busy(observation=observation), design(), 2, agent_reporters=True)
+    # No warm-up: loyalty is drawn from the initial tenure, which position 5 still holds.
+    scenario = busy(observation=observation, warmup_weeks=0)
+    model = OrgCultureModel(scenario, design(), 2, agent_reporters=True)
     p = model.people
     assert p.loyalty.dtype == np.float64 and "loyalty" in p.attributes
     agent = model.agent_at(5)

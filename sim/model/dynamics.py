@@ -142,19 +142,14 @@ def signal(stock: np.ndarray, l_half: float) -> np.ndarray:
     return stock / (stock + l_half)
 
 
-def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndarray:
-    """The climate C felt at each position (juniors feel it: docs/ODD.md section 7.3).
+def _listening_by_senior(people: People, org: Org, ep: EngagementParams) -> np.ndarray:
+    """Per senior (l if filled else 0, 1 if filled else 0), plus a sentinel row (0, 0).
 
-    C = w_chain x (mean l over the filled positions among the `chain_depth` above the
-    position) + (1 - w_chain) x (mean l over its department's filled senior positions),
-    with l = L / (L + l_half); a term with no filled position to average is 0. Computed
-    for every position (a senior's value is what a junior in its place would feel) so that
-    the target needs no scatter into the junior positions.
+    l = L / (L + l_half); rows in the order of `org.senior_positions`. The sentinel is what
+    the chain's positions past the top index.
     """
     seniors = org.senior_block
     n_s = len(org.senior_positions)
-    # Per senior, (l if filled else 0, 1 if filled else 0), plus a sentinel row (0, 0) that
-    # the chain's positions past the top index. Every position in a chain is a Senior one.
     per_senior = np.zeros((n_s + 1, 2))
     here = per_senior[:n_s, 1]
     np.copyto(here, people.filled[seniors])
@@ -163,31 +158,87 @@ def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndar
     np.add(stock, ep.l_half, out=lsig)
     np.divide(stock, lsig, out=lsig)
     lsig *= here
-    # Each (manager, department) slot's sums over the manager and the chain_depth - 1 above
-    # it (one gather of both columns for every step up; take's clip mode skips the bounds
-    # check: every index is in range), added step by step in chain order.
+    return per_senior
+
+
+def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndarray:
+    """The chain and department terms of the climate C felt at each position (docs/ODD.md 7.3).
+
+    w_chain x (weighted mean l over the filled positions among the `chain_depth` above the
+    position, the k-th above weighted chain_decay^(k-1)) + (1 - w_chain - w_net) x (mean l
+    over its department's filled senior positions), with l = L / (L + l_half); a term with
+    no filled position to average is 0. The network term is `network_climate`. Computed
+    for every position (a senior's value is what a junior in its place would feel) so that
+    the target needs no scatter into the junior positions.
+    """
+    per_senior = _listening_by_senior(people, org, ep)
+    n_s = len(org.senior_positions)
+    lsig, here = per_senior[:n_s, 0], per_senior[:n_s, 1]
+    # Each (manager, department) slot's weighted sums over the manager and the
+    # chain_depth - 1 above it (one gather of both columns for every step up; take's clip
+    # mode skips the bounds check: every index is in range), added step by step in chain
+    # order. The c-th step up weighs chain_decay^c in both columns: a weighted mean over
+    # the filled ones. (A weight of 1 multiplies nothing: chain_decay 1 is v3's plain mean.)
     up = per_senior.take(org.slot_chain_ranks(ep.chain_depth), axis=0, mode="clip")
     sums = up[0]
-    if len(up) > 1:
-        sums = np.add(sums, up[1])
-        for c in range(2, len(up)):
-            np.add(sums, up[c], out=sums)
+    for c in range(1, len(up)):
+        weight = ep.chain_decay**c
+        term = up[c] if weight == 1.0 else np.multiply(up[c], weight)
+        sums = np.add(sums, term) if c == 1 else np.add(sums, term, out=sums)
     department = org.senior_department
     n_dept = org.n_departments
     dept_mean = np.bincount(department, weights=lsig, minlength=n_dept)
     heads = np.bincount(department, weights=here, minlength=n_dept)
     # heads is a whole number; where it is 0 so is the sum, and 0 / 1 is the 0 asked for.
     dept_mean = np.divide(dept_mean, np.maximum(heads, 1.0))  # (no seniors: int zeros)
-    dept_mean *= 1.0 - ep.w_chain
+    dept_mean *= 1.0 - ep.w_chain - ep.w_net
     # A position's climate depends on its manager's chain and its department only: computed
     # once per (manager, department) slot, then gathered to every position.
     slot, _, slot_department = org.climate_slots
     total, count = sums[:, 0], sums[:, 1]
-    # count is a whole number: where it is 0 so is total, and 0 / 1 is the 0 asked for.
-    by_slot = total / np.maximum(count, 1.0)
+    # Where count is 0 so is total (weights are >= 0), and 0 / 1 is the 0 asked for.
+    # (count is a whole number at chain_decay 1; else a sum of weights of filled ones,
+    # each at least chain_decay^(chain_depth - 1), or exactly 0.)
+    by_slot = total / np.where(count > 0.0, count, 1.0)
     by_slot *= ep.w_chain
     by_slot += dept_mean.take(slot_department, mode="clip")
     return by_slot.take(slot, mode="clip")
+
+
+def network_climate(people: People, org: Org, ep: EngagementParams) -> np.ndarray:
+    """The network term of the climate: w_net x mean l over a junior's informal senior ties.
+
+    Over the filled Senior positions a Junior position has informal ties to; 0 where there
+    is none (and at every Senior position: seniors feel no climate).
+    """
+    junior, rank = org.informal_to_seniors
+    felt = _listening_by_senior(people, org, ep).take(rank, axis=0)
+    n = org.size
+    total = np.bincount(junior, weights=felt[:, 0], minlength=n)
+    count = np.bincount(junior, weights=felt[:, 1], minlength=n)
+    # count is a whole number; where it is 0 so is total, and 0 / 1 is the 0 asked for.
+    # (Not in place: with no ties at all bincount returns whole-number zeros.)
+    mean = np.divide(total, np.maximum(count, 1.0))
+    mean *= ep.w_net
+    return mean
+
+
+def peer_voice(voice: np.ndarray, people: People, org: Org, ep: EngagementParams) -> np.ndarray:
+    """What peers add to each junior's voice: rho_v x (1 - v) x mean v of its junior peers.
+
+    `voice` is every position's signal v = M / (M + l_half). The mean is over the filled
+    Junior positions the junior has informal ties to (0 where there is none; a vacant
+    position's stock is 0 anyway). Senior positions get 0.
+    """
+    junior, peer = org.informal_junior_peers
+    n = org.size
+    live = people.filled[peer]
+    total = np.bincount(junior, weights=voice[peer], minlength=n)
+    count = np.bincount(junior, weights=live, minlength=n)
+    mean = np.divide(total, np.maximum(count, 1.0))  # (not in place: as network_climate)
+    mean *= ep.rho_v
+    mean *= 1.0 - voice
+    return mean
 
 
 def nearest_filled_manager(people: People, org: Org) -> np.ndarray:
@@ -226,7 +277,7 @@ def engagement_target(
     """Each person's engagement target, clipped to 0..1 (seniors: their baseline e0).
 
     Juniors: e0 - a_gap max(0, d - d_manager) + a_growth (b - b_initial) + a_climate C
-    + a_voice v. The climate and voice terms are left out where their pathway is off, and
+    + a_voice v'. The climate and voice terms are left out where their pathway is off, and
     when there are no stocks at all (`stocks` False: no program), where they would add
     exactly 0.
     """
@@ -244,17 +295,40 @@ def engagement_target(
     target = np.subtract(people.e0, gap, out=gap)
     target += growth
     # Over every position (seniors' values are replaced by e0 below): no scatter.
-    if stocks and on.listening:
-        climate = listening_climate(people, org, ep)
-        climate *= ep.a_climate
-        target += climate
-    if stocks and on.voice:
-        voice = signal(people.voice, ep.l_half)  # 0 at seniors: they hold no voice stock
-        voice *= ep.a_voice
-        target += voice
+    if stocks:
+        add_program_terms(target, people, org, ep, on)
     seniors = org.senior_block
     target[seniors] = people.e0[seniors]
     return unit_interval(target, out=target)
+
+
+def add_program_terms(
+    target: np.ndarray, people: People, org: Org, ep: EngagementParams, on: Pathways
+) -> None:
+    """Add the terms the program's stocks feed, each where its pathway is on.
+
+    a_climate x C (the chain and department terms: `listening`; the network term:
+    `network_climate`) and a_voice x v' (v: `voice`; what peers add, v' - v: `peer_voice`).
+    A term whose weight is 0 would add exactly 0 and is skipped.
+    """
+    if on.listening:
+        climate = listening_climate(people, org, ep)
+        climate *= ep.a_climate
+        target += climate
+    if on.network_climate and ep.w_net > 0.0:
+        network = network_climate(people, org, ep)
+        network *= ep.a_climate
+        target += network
+    if not (on.voice or on.peer_voice):
+        return
+    voice = signal(people.voice, ep.l_half)  # 0 at seniors: they hold no voice stock
+    if on.peer_voice and ep.rho_v > 0.0:
+        peers = peer_voice(voice, people, org, ep)
+        peers *= ep.a_voice
+        target += peers
+    if on.voice:
+        voice *= ep.a_voice
+        target += voice
 
 
 def relax_engagement(

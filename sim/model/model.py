@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -47,11 +47,12 @@ from sim.scenario.seeds import NOT_GIVEN, run_seed
 if TYPE_CHECKING:
     from sim.scenario.orgchart import OrgChart
 
-# "ties" (the network ablation's shuffle of informal ties) comes last: SeedSequence's
-# children are numbered, so adding it left the other streams as they were.
-STREAMS = ("org", "program", "exits", "hiring", "ties")
+# New streams go last: SeedSequence's children are numbered, so adding "ties" (the network
+# ablation's shuffle of informal ties) and then "warmup" (the exit draws of the weeks before
+# week 0) left the other streams as they were.
+STREAMS = ("org", "program", "exits", "hiring", "ties", "warmup")
 # Streams drawn in sequence from a numpy Generator; the others are keyed draws.
-SEQUENTIAL = ("org", "exits", "ties")
+SEQUENTIAL = ("org", "exits", "ties", "warmup")
 
 
 def random_streams(seed: int) -> tuple[dict[str, np.random.Generator], dict[str, int]]:
@@ -59,8 +60,10 @@ def random_streams(seed: int) -> tuple[dict[str, np.random.Generator], dict[str,
 
     Returns the generators of the sequential streams (org: building the org and its first
     people; exits: one uniform per position per week; ties: the shuffle of informal ties,
-    drawn only when the network ablation asks for it) and the base keys of the keyed
-    streams (program, hiring: `sim.model.keyed`), whose draws depend on their key alone.
+    drawn only when the network ablation asks for it; warmup: the exits' uniforms of the
+    warm-up weeks, so the weeks from week 0 on draw what they drew without one) and the
+    base keys of the keyed streams (program, hiring: `sim.model.keyed`), whose draws
+    depend on their key alone.
     """
     children = dict(zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)), strict=True))
     generators = {name: np.random.default_rng(children[name]) for name in SEQUENTIAL}
@@ -139,7 +142,7 @@ class OrgCultureModel(mesa.Model):
         seed: int,
         org_chart: OrgChart | None,
     ) -> None:
-        """Build the org, its people, the Mesa space and agents, the program; observe week 0."""
+        """Build org and people, warm up, then the Mesa space, agents, program; observe week 0."""
         # Mesa reserves `model.scenario` for its own experimental Scenario class.
         self.config = scenario = scenario or default_scenario()
         self.design = design
@@ -156,11 +159,20 @@ class OrgCultureModel(mesa.Model):
             # After people are drawn, from its own stream: the same people on other ties.
             self.org = shuffle_informal_ties(self.org, self.streams["ties"])
         self.hiring = Hiring(self.org, scenario.workforce, self.keys["hiring"])
+        window = scenario.dynamics.exits.contagion_window_weeks
+        # Leavers' positions of the last `window` weeks, and for each position the number of
+        # exits among its org-tie neighbours over those weeks (kept up to date as weeks
+        # enter and leave the window; counts are whole numbers, so exactly).
+        self.recent_exits: deque[np.ndarray] = deque(maxlen=window)
+        self._recent_neighbours: deque[np.ndarray] = deque(maxlen=window)
+        self.recent_neighbour_exits = np.zeros(self.org.size)
+        # Before any agent, program or observation exists: the warm-up is arrays only.
+        self.warm_up(scenario.warmup_weeks)
         # Mesa's Network over the org ties (cells = positions, capacity 1, no layout), built
         # from the org's arrays; `grid.G`, the networkx graph, is made on first access.
         self.grid = OrgNetwork(self.org, capacity=1, random=self.random)
         self._agents_at: list[Employee | None] = [None] * self.org.size
-        self.place_agents(np.arange(self.org.size))
+        self.place_agents(self.people.filled.nonzero()[0])
         self.leadership_mask = np.isin(self.org.level, scenario.observation.leadership_levels)
         self.program: Program | None = None
         if design is not None:
@@ -176,13 +188,6 @@ class OrgCultureModel(mesa.Model):
                 chain_depth=scenario.dynamics.engagement.chain_depth,
                 listed=listed_mentees(design, org_chart),
             )
-        window = scenario.dynamics.exits.contagion_window_weeks
-        # Leavers' positions of the last `window` weeks, and for each position the number of
-        # exits among its org-tie neighbours over those weeks (kept up to date as weeks
-        # enter and leave the window; counts are whole numbers, so exactly).
-        self.recent_exits: deque[np.ndarray] = deque(maxlen=window)
-        self._recent_neighbours: deque[np.ndarray] = deque(maxlen=window)
-        self.recent_neighbour_exits = np.zeros(self.org.size)
         self.update_exit_risk()
         self.recorder = WeeklyRecorder(self)
         self.recorder.record(0, None)
@@ -230,11 +235,38 @@ class OrgCultureModel(mesa.Model):
         self.hire(week)
         self.end_week(week, leavers)
 
+    def warm_up(self, weeks: int) -> None:
+        """Run `weeks` weeks with no program before week 0, unobserved (docs/ODD.md section 5).
+
+        Weeks 1 - weeks, ..., 0: drift, engagement, exits (their uniforms from the warmup
+        stream), hiring and tenure as in `step`, on the arrays alone -- no agents, program
+        or observation exist yet -- so every design of a seed starts week 0 from the same
+        state, and a warm-up of 0 weeks leaves the initial draws as they were.
+        """
+        d, people, org = self.config.dynamics, self.people, self.org
+        draws = self.streams["warmup"]
+        for week in range(1 - weeks, 1):
+            dynamics.drift_knowledge(people, org, d.knowledge, d.ablation.spillover)
+            dynamics.relax_engagement(people, org, d.engagement, d.pathways, stocks=False)
+            leavers = self.leave(week, draws.random(org.size))
+            self.fill_vacancies(week)
+            people.tenure += people.filled
+            self.note_recent_exits(leavers)
+
     def exits(self, week: int) -> Leavers:
         """Draw exits, apply contagion, end leavers' pairs and vacate their positions."""
-        xp = self.config.dynamics.exits
         # One uniform per position, filled or not: designs share their exit draws.
         uniforms = self.streams["exits"].random(self.org.size)
+        return self.leave(week, uniforms, self.remove_leavers)
+
+    def leave(
+        self,
+        week: int,
+        uniforms: np.ndarray,
+        before_vacating: Callable[[np.ndarray, int], None] | None = None,
+    ) -> Leavers:
+        """Exits drawn against `uniforms`, contagion, `before_vacating(gone, week)`, vacancies."""
+        xp = self.config.dynamics.exits
         gone = dynamics.draw_exits(self.people, self.org, self.recent_neighbour_exits, uniforms, xp)
         if len(gone) == 0:  # common in a small org: nothing below has anything to do
             return Leavers(gone, gone, gone)
@@ -247,29 +279,40 @@ class OrgCultureModel(mesa.Model):
             # so every recent-exit count stays 0 (as c_e = beta_c = 0 would).
             neighbours = np.empty(0, dtype=np.int64)
         leavers = Leavers(gone, self.people.generation[gone], neighbours)
+        if before_vacating is not None:
+            before_vacating(gone, week)
+        vacate(self.people, gone, week)
+        return leavers
+
+    def remove_leavers(self, gone: np.ndarray, week: int) -> None:
+        """Leavers' pairs end and their agents leave the model (before their positions empty)."""
         if self.program is not None:
             self.program.people_left(gone, week)
-        # Their agents leave the model (a kept reference then says so when read).
+        # A kept reference to a removed agent then says so when read.
         at = self._agents_at
         for pos in gone.tolist():
             at[pos].remove()
             at[pos] = None
-        vacate(self.people, gone, week)
-        return leavers
 
     def hire(self, week: int) -> None:
-        """Fill vacancies whose time to fill has elapsed."""
+        """Fill vacancies whose time to fill has elapsed; the new people get their agents."""
+        due = self.fill_vacancies(week)
+        if len(due):
+            self.place_agents(due)
+
+    def fill_vacancies(self, week: int) -> np.ndarray:
+        """Hire into the vacancies whose time to fill has elapsed; returns their positions."""
         p = self.people
         wait = self.config.dynamics.hiring.time_to_fill
         vacant = (~p.filled).nonzero()[0]
         due = vacant[week - p.vacant_since[vacant] >= wait]
         if len(due) == 0:
-            return
+            return due
         # The calendar year of this week's date. (It was once estimated from day counts /
         # 365.2425, which put 1 January in the year before: hires that day were a year off.)
         year = (self.config.start_date + dt.timedelta(weeks=week)).year
         hire_into(p, self.hiring, due, year)
-        self.place_agents(due)
+        return due
 
     def end_week(self, week: int, leavers: Leavers) -> None:
         """Tenure +1 week, exit risk recomputed, the week observed."""

@@ -288,6 +288,35 @@ class Org:
         return self.department[self.senior_positions]
 
     @cached_property
+    def informal_to_seniors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Informal ties from a Junior position to a Senior one: (junior, senior's rank).
+
+        The rank indexes `senior_positions`. A tie that is also a reporting or team tie is
+        kept as that kind (`build_org`), so it is not among these.
+        """
+        junior, other = self._informal_from_juniors
+        to_senior = self.is_senior[other]
+        return junior[to_senior], self.senior_rank[other[to_senior]]
+
+    @cached_property
+    def informal_junior_peers(self) -> tuple[np.ndarray, np.ndarray]:
+        """Informal ties between two Junior positions, both directions: (junior, peer)."""
+        junior, other = self._informal_from_juniors
+        peer = ~self.is_senior[other]
+        return junior[peer], other[peer]
+
+    @cached_property
+    def _informal_from_juniors(self) -> tuple[np.ndarray, np.ndarray]:
+        # Every informal tie in both directions, kept where it starts at a Junior position,
+        # sorted by that position (stable: each junior's ties keep the tie list's order).
+        ties = self.edges[self.edge_kind == TIE_KINDS.index("informal")].astype(np.int64)
+        src, dst = np.r_[ties[:, 0], ties[:, 1]], np.r_[ties[:, 1], ties[:, 0]]
+        keep = ~self.is_senior[src]
+        src, dst = src[keep], dst[keep]
+        order = np.argsort(src, kind="stable")
+        return src[order], dst[order]
+
+    @cached_property
     def positions(self) -> np.ndarray:
         """0, 1, ..., size - 1."""
         return np.arange(self.size)

@@ -267,6 +267,14 @@ def check_scenario(s: Scenario, check: Checker, base_dir: Path | None) -> None:
                 f"{d.intake_every_weeks} is shorter than duration_weeks "
                 f"{d.duration_weeks}; intakes would overlap the same mentees",
             )
+    ep = s.dynamics.engagement
+    # The department's weight in the climate is what is left: it must not be negative.
+    if ep.w_chain + ep.w_net > 1.0 + 1e-12:
+        check.problem(
+            "dynamics.engagement.w_chain",
+            f"w_chain {ep.w_chain:g} + w_net {ep.w_net:g} = {ep.w_chain + ep.w_net:g} is "
+            "above 1; the department's weight in the climate is 1 - w_chain - w_net",
+        )
     for t in s.targets:
         if t.outcome in COUNTERFACTUAL_OUTCOMES and not s.observation.mentor_counterfactual:
             check.problem(

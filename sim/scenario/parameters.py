@@ -149,9 +149,33 @@ class EngagementParams:
     )
     w_chain: float = param(
         0.5,
-        "weight of a junior's own chain of leaders in its climate (rest: department)",
+        "weight of a junior's own chain of leaders in its climate (w_chain + w_net <= 1; "
+        "the rest: department)",
         lo=0,
         hi=1,
+    )
+    chain_decay: float = param(
+        0.5,
+        "weight of the k-th position above a junior in its chain's mean: chain_decay^(k-1) "
+        "(the manager 1, the manager's manager chain_decay, ...)",
+        lo=0,
+        hi=1,
+        source="judgment",
+    )
+    w_net: float = param(
+        0.2,
+        "weight in a junior's climate of the senior positions it has informal ties to "
+        "(w_chain + w_net <= 1)",
+        lo=0,
+        hi=1,
+        source="judgment",
+    )
+    rho_v: float = param(
+        0.3,
+        "peer voice: v' = v + rho_v x (1 - v) x mean v of a junior's informal junior peers",
+        lo=0,
+        hi=1,
+        source="judgment",
     )
     chain_depth: int = param(
         3,
@@ -228,6 +252,16 @@ class Pathways:
     )
     mentee_impulse: bool = param(
         True, "the mentee's engagement impulse g_mentee of each session", source=_SWITCH
+    )
+    network_climate: bool = param(
+        True,
+        "network climate: the w_net term of C (leaders a junior has informal ties to)",
+        source=_SWITCH,
+    )
+    peer_voice: bool = param(
+        True,
+        "peer voice: the rho_v term of v' (mentors' informal junior peers)",
+        source=_SWITCH,
     )
 
 
@@ -363,6 +397,14 @@ class Scenario:
     start_date: dt.date = param(dt.date(2024, 1, 1), "calendar date of week 0")
     launch_date: dt.date | None = param(
         None, "program launch; weeks before it are a warm-up", none_word="start"
+    )
+    warmup_weeks: int = param(
+        104,
+        "unobserved weeks with no program before week 0, the same in every design (0: none)",
+        lo=0,
+        hi=2_600,
+        unit="weeks",
+        source="judgment",
     )
     years: float = param(2.0, "years simulated after the launch", lo=0.02, hi=50, unit="years")
     replicates: int = param(10, "replicates per design", lo=1)

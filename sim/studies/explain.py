@@ -1,10 +1,10 @@
 """Causal accounting: which pathway carries a design's effect (docs/ODD.md section 13).
 
 A program reaches juniors only through the pathways of `[dynamics.pathways]` (listening,
-learning, growth, voice, mentee_impulse). For each design and replicate seed, `explain` runs
-the design under every on/off combination of the pathways and the no-program baseline on
-the same seed (common random numbers), and splits the design's effect on each outcome
-(design minus baseline) into Shapley values: pathway i gets
+learning, growth, voice, mentee_impulse, network_climate, peer_voice). For each design and
+replicate seed, `explain` runs the design under every on/off combination of the pathways
+and the no-program baseline on the same seed (common random numbers), and splits the
+design's effect on each outcome (design minus baseline) into Shapley values: pathway i gets
 
     sum over S not containing i of |S|! (k - |S| - 1)! / k! x (v(S + i) - v(S)),
 
@@ -100,15 +100,21 @@ def inert_pathways(scenario: Scenario, design_name: str, by_design: bool = True)
     Args:
         scenario: the scenario; a pathway it switches off stays off in every run.
         design_name: a program design of the scenario.
-        by_design: also count pathways the design leaves no room for (growth without
-            two-way exchange); False keeps only those the scenario switches off.
+        by_design: also count pathways the design or the scenario's weights leave no room
+            for (growth without two-way exchange; network_climate at w_net 0, peer_voice at
+            rho_v 0); False keeps only those the scenario switches off.
     """
     design = scenario.design(design_name)
     on = scenario.dynamics.pathways
+    ep = scenario.dynamics.engagement
+    # A network pathway whose weight is 0 adds exactly 0 to every target.
+    weightless = {"network_climate": ep.w_net == 0.0, "peer_voice": ep.rho_v == 0.0}
     out = {}
     for name in PATHWAYS:
         if not getattr(on, name):
             out[name] = "switched off in the scenario"
+        elif by_design and weightless.get(name, False):
+            out[name] = f"{'w_net' if name == 'network_climate' else 'rho_v'} is 0 in the scenario"
         elif by_design and name == "growth" and design is not None and not design.two_way:
             out[name] = "no two-way exchange in this design"
     return out

@@ -33,6 +33,8 @@ PATHWAY_LABELS = {
     "growth": "growth (two-way)",
     "voice": "mentors' voice",
     "mentee_impulse": "mentee impulse",
+    "network_climate": "network climate",
+    "peer_voice": "peer voice",
     "total": "total effect",
 }
 PATHWAY_COLOURS = {
@@ -41,6 +43,8 @@ PATHWAY_COLOURS = {
     "growth": OKABE_ITO["bluish_green"],
     "voice": OKABE_ITO["vermillion"],
     "mentee_impulse": OKABE_ITO["reddish_purple"],
+    "network_climate": OKABE_ITO["sky_blue"],
+    "peer_voice": OKABE_ITO["yellow"],
     "total": "#333333",
 }
 COLUMNS = ("design", "outcome", "pathway", "mean", "ci_low", "ci_high", "n")
