@@ -343,6 +343,29 @@ def cmd_scenario() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `sim` command."""
+    from sim.safety.signals import handle_termination, tolerant_streams
+
+    handle_termination()  # SIGTERM and SIGHUP clean up as Ctrl-C does
+    saved = sys.stdout
+    stdout = tolerant_streams()
+    try:
+        status = _main(argv)
+    finally:
+        sys.stdout = saved
+    if stdout.broken:  # e.g. `sim run | head -1`: the reader went away before the end
+        print(
+            "sim: standard output was closed before the command finished (broken pipe); "
+            + ("its files were written" if status == 0 else "see the lines above"),
+            file=sys.stderr,
+        )
+        return status or 141  # 128 + SIGPIPE, as the shell reports a closed pipe
+    return status
+
+
+def _main(argv: list[str] | None) -> int:
+    """Parse and run one command; input errors and interruptions become exit statuses."""
+    from sim.safety.signals import exit_status, what_stopped
+
     args = build_parser().parse_args(argv)
     try:
         return _command(args)()
@@ -350,11 +373,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in err.problems:
             print(problem, file=sys.stderr)
         return 2
-    except BrokenPipeError:  # e.g. `sim validate x.toml | head`
-        return 0
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        print(f"{what_stopped(stop)}; nothing was written", file=sys.stderr)
+        return exit_status(stop)
 
 
 if __name__ == "__main__":  # pragma: no cover
