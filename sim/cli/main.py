@@ -343,15 +343,16 @@ def cmd_scenario() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `sim` command."""
-    from sim.safety.signals import handle_termination, tolerant_streams
+    from sim.safety.signals import handle_termination, restore_handlers, tolerant_streams
 
-    handle_termination()  # SIGTERM and SIGHUP clean up as Ctrl-C does
+    previous = handle_termination()  # SIGTERM and SIGHUP clean up as Ctrl-C does
     saved = sys.stdout
     stdout = tolerant_streams()
     try:
         status = _main(argv)
     finally:
         sys.stdout = saved
+        restore_handlers(previous)
     if stdout.broken:  # e.g. `sim run | head -1`: the reader went away before the end
         print(
             "sim: standard output was closed before the command finished (broken pipe); "

@@ -83,12 +83,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """`sim sweep SWEEP.toml`: exit 0 when every run is ok, 1 when some failed."""
     exp, out, lock = _start(args)
     try:
-        return _sweep(exp, out, args)
+        return _sweep(exp, out, args, lock)
     finally:
         lock.release()
 
 
-def _sweep(exp, out: Path, args: argparse.Namespace) -> int:
+def _sweep(exp, out: Path, args: argparse.Namespace, lock) -> int:
     """Run the sweep into its locked folder and report: the exit status."""
     from sim.analysis import replicates_text
 
@@ -97,7 +97,7 @@ def _sweep(exp, out: Path, args: argparse.Namespace) -> int:
         f"Sweep {exp.name!r}: {len(exp.points)} points x {len(exp.designs)} designs x "
         f"{replicates_text(exp.replicates)} = {runs} runs; store: {out / STORE_FILES[0]}"
     )
-    outcome = _run(exp, out, args, runs)
+    outcome = _run(exp, out, args, runs, lock)
     if isinstance(outcome, int):
         return outcome
     report, written = outcome
@@ -153,7 +153,7 @@ def _start(args: argparse.Namespace):
     return exp, out, lock
 
 
-def _run(exp, out: Path, args: argparse.Namespace, runs: int):
+def _run(exp, out: Path, args: argparse.Namespace, runs: int, lock):
     """Run into the store and write the outputs: (report, files), or the exit status of a stop.
 
     A lost worker (1) or Ctrl-C (130) stops the sweep with its runs so far stored.
@@ -170,6 +170,7 @@ def _run(exp, out: Path, args: argparse.Namespace, runs: int):
             # The store is created only once the executor is up: a cluster that cannot be
             # reached leaves nothing behind that would need --force.
             store = ResultStore(out)
+            store.adopt_lock(lock)  # the folder's lock, taken before --force discarded anything
             store.begin(exp, resume=args.resume)
             hint = f"continue with: sim sweep {args.sweep} --out {out} --resume"
             try:

@@ -43,7 +43,9 @@ MANIFEST = "manifest.json"
 def results_lock(out: Path) -> FileLock:
     """The lock a results folder is written under (a file beside it, removed afterwards)."""
     out = Path(out).expanduser()
-    return FileLock(out.parent / f".{out.name}.lock", "this results folder", remove=True)
+    return FileLock(
+        out.parent / f".{out.name}.lock", "this results folder", remove=True, reentrant=True
+    )
 
 
 def check_out_dir(out: Path, force: bool, needed_bytes: float = 0) -> None:

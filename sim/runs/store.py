@@ -137,6 +137,10 @@ class ResultStore:
             self._lock.release()
             self._lock = None
 
+    def adopt_lock(self, lock: Any) -> None:
+        """Hold a lock already taken on this store's lock file (released on close)."""
+        self._lock = lock
+
     def lock(self) -> None:
         """Become the store's only writer, or refuse.
 

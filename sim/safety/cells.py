@@ -36,7 +36,9 @@ def safe_cell(value: Any) -> Any:
 
 
 def safe_row(row: tuple[Any, ...] | list[Any]) -> list[Any]:
-    """Every cell of a row made safe (`safe_cell`)."""
+    """Every cell of a row made safe (`safe_cell`); anything but a row is left to the writer."""
+    if not isinstance(row, tuple | list):
+        return row  # type: ignore[return-value]
     return [safe_cell(v) for v in row]
 
 

@@ -53,12 +53,22 @@ class FileLock:
         path: the lock file (created if missing; never deleted, so that no second file can
             be locked beside it).
         what: what is locked, for the message (e.g. "this sweep's folder").
+        remove: remove the lock file on release (while still holding it).
+        reentrant: a second `FileLock` on the same file in this process shares the lock
+            (an outer step holds it while an inner one writes); otherwise it is refused.
     """
 
     _held: dict[Path, int] = {}  # lock files this process holds, and how many times
 
-    def __init__(self, path: str | Path, what: str = "this folder", remove: bool = False):
+    def __init__(
+        self,
+        path: str | Path,
+        what: str = "this folder",
+        remove: bool = False,
+        reentrant: bool = False,
+    ):
         self.path = Path(path)
+        self.reentrant = reentrant
         self.what = what
         self.remove = remove
         self._handle = None
@@ -73,7 +83,7 @@ class FileLock:
         if self._handle is not None or self._nested:
             return self
         key = self.path.resolve()
-        if key in FileLock._held:  # this process holds it already (an outer step)
+        if self.reentrant and key in FileLock._held:  # this process holds it (an outer step)
             FileLock._held[key] += 1
             self._nested = True
             return self
@@ -97,7 +107,8 @@ class FileLock:
         )
         handle.flush()
         self._handle = handle
-        FileLock._held[key] = 1
+        if self.reentrant:
+            FileLock._held[key] = 1
         return self
 
     def release(self) -> None:

@@ -43,12 +43,21 @@ def _raise(signum: int, frame: object) -> None:
     raise Terminated(signum)
 
 
-def handle_termination() -> None:
-    """Make SIGTERM and SIGHUP raise `Terminated` (from the main thread only)."""
+def handle_termination() -> dict[int, object]:
+    """Make SIGTERM and SIGHUP raise `Terminated` (from the main thread only).
+
+    Returns:
+        The handlers they had, for `restore_handlers` (empty off the main thread).
+    """
     if threading.current_thread() is not threading.main_thread():
-        return
-    for sig in HANDLED:
-        signal.signal(sig, _raise)
+        return {}
+    return {sig: signal.signal(sig, _raise) for sig in HANDLED}
+
+
+def restore_handlers(previous: dict[int, object]) -> None:
+    """Put back the handlers `handle_termination` replaced."""
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)  # type: ignore[arg-type]
 
 
 class GuardedStdout:
