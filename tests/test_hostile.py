@@ -22,12 +22,11 @@ from hypothesis import strategies as st
 
 from sim.cli.main import main
 from sim.errors import InputError
-from sim.safety import cells, names, resources, targets, toml_text
-from sim.safety.locks import FileLock, holder
 from sim.scenario.loading import loads_scenario
 from sim.scenario.template import scenario_template
 
 ROOT = Path(__file__).resolve().parents[1]
+MAX_DEPTH = 32  # sim.safety.toml_text.MAX_DEPTH (a literal, so this module imports on main too)
 SMALL = ["--set", "org.size=40", "--years", "0.1", "--replicates", "2", "--quiet"]
 
 
@@ -54,15 +53,21 @@ def hidden(folder: Path) -> list[str]:
     "cell", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", "=HYPERLINK(1)"]
 )
 def test_formula_cells_are_neutralised(cell):
+    from sim.safety import cells
+
     assert cells.safe_cell(cell) == "'" + cell
 
 
 @pytest.mark.parametrize("cell", ["-2.5", "-3", "+4", "1e5", "Person", "", 7, -1.5, None])
 def test_numbers_and_plain_text_stay_as_they_are(cell):
+    from sim.safety import cells
+
     assert cells.safe_cell(cell) == cell
 
 
 def test_tables_keep_numeric_columns_and_neutralise_text_cells():
+    from sim.safety import cells
+
     table = pd.DataFrame({"design": ["=evil()", "ok"], "value": [-1.0, 2.0]})
     safe = cells.safe_table(table)
     assert safe["design"].tolist() == ["'=evil()", "ok"]
@@ -73,6 +78,8 @@ def test_tables_keep_numeric_columns_and_neutralise_text_cells():
 
 def test_sim_pairs_with_names_neutralises_formula_names(tmp_path, capsys):
     from test_pairs import export, save
+
+    from sim.safety import cells
 
     names_ = [
         '=HYPERLINK("http://x")',
@@ -142,6 +149,8 @@ def test_sweep_force_on_a_locked_folder_is_refused_naming_the_process(held_lock,
 
 
 def test_a_lock_is_taken_once_per_process_and_released(tmp_path):
+    from sim.safety.locks import FileLock, holder
+
     path = tmp_path / "x.lock"
     with FileLock(path, reentrant=True), FileLock(path, reentrant=True):  # an outer step
         assert str(os.getpid()) in holder(path)
@@ -265,6 +274,8 @@ def test_a_sweep_of_10_to_9_steps_is_refused_without_making_the_grid(tmp_path, c
 
 
 def test_memory_estimate_and_the_machine(capsys):
+    from sim.safety import resources
+
     need = resources.estimate(10**20, 10, 2, 104)
     assert need.memory > 1e20
     problems = resources.check_estimate(need, "org.size", memory=8e9)
@@ -274,6 +285,8 @@ def test_memory_estimate_and_the_machine(capsys):
 
 
 def test_workers_above_the_cores_are_allowed_with_a_warning(capsys):
+    from sim.safety import resources
+
     cores = os.cpu_count() or 1
     assert resources.capped_workers(cores * 1000) == cores * 1000
     assert "more than the" in capsys.readouterr().err
@@ -330,6 +343,8 @@ def test_a_full_disk_under_the_store_is_named_not_a_rollback_error(tmp_path):
 
 
 def test_atomic_file_removes_its_temporary_on_any_error(tmp_path):
+    from sim.safety import targets
+
     with pytest.raises(InputError, match="disk is full"):
         with targets.atomic_file(tmp_path / "a.csv") as f:
             f.write("x")
@@ -341,6 +356,8 @@ def test_atomic_file_removes_its_temporary_on_any_error(tmp_path):
 
 
 def test_too_little_free_space_is_refused_with_the_estimate(tmp_path):
+    from sim.safety import targets
+
     with pytest.raises(InputError, match="needs about .* free"):
         targets.check_target(tmp_path / "out", needed_bytes=1e30)
 
@@ -352,6 +369,8 @@ def test_too_little_free_space_is_refused_with_the_estimate(tmp_path):
     "name", ["../../evil", "..", "/etc/passwd", "a/../../b", "x\x00y\n", "C:\\win", " . ", ""]
 )
 def test_names_in_paths_have_no_separators_or_dots(name):
+    from sim.safety import names
+
     safe = names.path_name(name)
     assert safe and "/" not in safe and "\\" not in safe and ".." not in safe
     assert not safe.startswith(".") and all(c.isprintable() for c in safe)
@@ -379,6 +398,8 @@ def test_a_scenario_named_with_dots_writes_inside_results(tmp_path, monkeypatch,
 
 
 def test_a_target_outside_its_folder_is_refused(tmp_path):
+    from sim.safety import targets
+
     with pytest.raises(InputError, match="outside"):
         targets.check_target(tmp_path / "a" / ".." / ".." / "x", inside=tmp_path)
 
@@ -396,6 +417,7 @@ def test_a_negative_pairs_seed_is_a_message(tmp_path, capsys):
 @pytest.mark.parametrize("where", ["/proc/results", "FILE/results", "READONLY/results"])
 def test_unwritable_out_is_refused_before_the_simulation(tmp_path, monkeypatch, capsys, where):
     import sim.runs.replicates as replicates
+    from sim.safety import targets
 
     (tmp_path / "FILE").write_text("a plain file")
     (tmp_path / "READONLY").mkdir()
@@ -499,7 +521,7 @@ def test_fuzz_org_sizes_are_refused_fast_with_an_estimate(size):
     assert "org.size" in text and ("memory" in text or "at most" in text)
 
 
-@given(st.integers(min_value=toml_text.MAX_DEPTH + 1, max_value=60_000), st.sampled_from("[{"))
+@given(st.integers(min_value=MAX_DEPTH + 1, max_value=60_000), st.sampled_from("[{"))
 @settings(max_examples=15, deadline=4000)
 def test_fuzz_deep_nesting_is_refused_naming_the_file(depth, bracket):
     if bracket == "[":

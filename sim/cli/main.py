@@ -302,10 +302,22 @@ def cmd_org(args: argparse.Namespace) -> int:
         raise InputError(
             [Problem(str(args.out), "already exists; choose another --out or pass --force")]
         )
+    from sim.safety.resources import check_estimate, estimate
+    from sim.safety.targets import check_target, os_problem
+
+    problems = check_estimate(estimate(args.n, 0, 0, 0), f"sim org synth {args.n}")
+    if problems:
+        raise InputError(problems)
+    check_target(args.out, folder=False, needed_bytes=args.n * 100)  # about 100 bytes a row
     tmp = args.out.with_name(f".{args.out.name}.tmp")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    write_synthetic_org_chart(args.n, tmp, args.seed)
-    tmp.replace(args.out)
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_synthetic_org_chart(args.n, tmp, args.seed)
+        tmp.replace(args.out)
+    except OSError as exc:
+        raise InputError([os_problem(args.out, exc)]) from None
+    finally:
+        tmp.unlink(missing_ok=True)
     print(f"Wrote a synthetic HR export of {args.n} employees to {args.out}")
     return 0
 
