@@ -41,7 +41,9 @@ def os_problem(path: str | Path, exc: OSError) -> Problem:
 
 
 def human_bytes(n: float) -> str:
-    """A byte count for people: ``1.5 GB``."""
+    """A byte count for people: ``1.5 GB``; beyond petabytes, a power of ten (``4e+23 bytes``)."""
+    if abs(n) >= 1e18:
+        return f"{n:.2g} bytes"
     for unit in ("bytes", "kB", "MB", "GB", "TB", "PB"):
         if abs(n) < 1000 or unit == "PB":
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"

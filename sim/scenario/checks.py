@@ -299,10 +299,10 @@ def check_sizes(s: Scenario, check: Checker) -> None:
     so 10^20 people is refused without allocating). A money figure derived by multiplying
     salaries, replacement factors, people and weeks must stay finite, squares included.
     """
-    from sim.safety.resources import check_estimate, estimate
+    from sim.safety.resources import BYTES_PER_PERSON, check_estimate, estimate
 
     need = estimate(s.org.size, s.replicates, len(s.design_names), s.weeks)
-    people_part = float(s.org.size) * 4_000
+    people_part = float(s.org.size) * BYTES_PER_PERSON
     key = "org.size" if people_part >= need.memory / 2 else "replicates"
     for problem in check_estimate(need, key):
         check.problem(problem.where, problem.message)
