@@ -66,9 +66,23 @@ def read_posterior(path: str | Path) -> pd.DataFrame:
             ]
         )
     try:
-        table = pd.read_csv(path)
-    except (OSError, ValueError, pd.errors.ParserError) as err:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as err:
         raise InputError([Problem(where, f"cannot be read as CSV ({err})")]) from None
+    problems = _header_problems(table, where)
+    if not problems:
+        problems = _cell_problems(table, where)
+    if problems:
+        raise InputError(problems)
+    return table.astype(float)
+
+
+MAX_CELL_PROBLEMS = 10
+WEIGHT_SUM_TOLERANCE = 1e-3
+
+
+def _header_problems(table: pd.DataFrame, where: str) -> list[Problem]:
+    """A weight column, known parameter keys, each once, and at least one row."""
     problems = []
     if WEIGHT not in table.columns:
         problems.append(
@@ -87,13 +101,50 @@ def read_posterior(path: str | Path) -> pd.DataFrame:
                     f"not a calibrated parameter; allowed: {', '.join(sorted(known))}",
                 )
             )
-    if not problems and (len(table) == 0 or not np.isfinite(table.to_numpy(float)).all()):
-        problems.append(Problem(where, "needs at least one row, and numbers in every cell"))
-    if not problems and ((table[WEIGHT] < 0).any() or table[WEIGHT].sum() <= 0):
-        problems.append(Problem(f"{where}: column {WEIGHT}", "weights must be >= 0, not all 0"))
-    if problems:
-        raise InputError(problems)
-    return table.astype(float)
+    if not problems and len(table) == 0:
+        problems.append(Problem(where, "has no rows; a posterior needs at least one particle"))
+    return problems
+
+
+def _cell_problems(table: pd.DataFrame, where: str) -> list[Problem]:
+    """Every cell checked: a finite number, inside its prior's range, weights >= 0 summing to 1.
+
+    A problem names the file, the CSV line (the header is line 1) and the column.
+    """
+    problems = []
+    for col in table.columns:
+        values = pd.to_numeric(table[col].str.strip(), errors="coerce").to_numpy(float)
+        if col == WEIGHT:
+            lo, hi, allowed = 0.0, np.inf, "a number of at least 0"
+        else:
+            prior = prior_for(col)
+            lo, hi = prior.lo, prior.hi
+            allowed = f"a number from {lo:g} to {hi:g} (the prior's range)"
+        bad = ~np.isfinite(values) | (values < lo) | (values > hi)
+        for row in np.flatnonzero(bad)[:MAX_CELL_PROBLEMS]:
+            problems.append(
+                Problem(
+                    f"{where}: line {row + 2}, column {col}",
+                    f"found {table[col].iloc[row]!r}; allowed: {allowed}",
+                )
+            )
+        if bad.sum() > MAX_CELL_PROBLEMS:
+            problems.append(
+                Problem(
+                    f"{where}: column {col}", f"{bad.sum() - MAX_CELL_PROBLEMS} more such cells"
+                )
+            )
+    if not problems:
+        total = pd.to_numeric(table[WEIGHT]).sum()
+        if abs(total - 1) > WEIGHT_SUM_TOLERANCE:
+            problems.append(
+                Problem(
+                    f"{where}: column {WEIGHT}",
+                    f"the weights sum to {total:g}; they must sum to 1 (normalise them: "
+                    "divide each by their sum)",
+                )
+            )
+    return problems
 
 
 def read_sidecar(path: str | Path) -> dict[str, Any]:

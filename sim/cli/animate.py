@@ -75,5 +75,8 @@ def _out_file(args, scenario, anim) -> Path:
 
 def default_out_path(name: str, designs: Sequence[str], seed: int) -> Path:
     """results/animations/<scenario>-<design or compare>-seed<seed>.gif."""
+    from sim.safety.names import path_name
+
     what = f"{designs[-1]}-vs-baseline" if len(designs) > 1 else designs[0]
-    return Path("results") / "animations" / f"{name}-{what}-seed{seed}.gif"
+    # Names as written are shown in the picture; the file's name is made safe for a path.
+    return Path("results") / "animations" / f"{path_name(f'{name}-{what}')}-seed{seed}.gif"

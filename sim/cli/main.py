@@ -370,12 +370,26 @@ def cmd_org(args: argparse.Namespace) -> int:
             raise InputError(
                 [Problem(str(out), "already exists; choose another file or pass --force")]
             )
-    tmp = args.out.with_name(f".{args.out.name}.tmp")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    from sim.safety.resources import check_estimate, estimate
+    from sim.safety.targets import check_target, os_problem
+
+    problems = check_estimate(estimate(args.n, 0, 0, 0), f"sim org synth {args.n}")
+    if problems:
+        raise InputError(problems)
+    check_target(args.out, folder=False, needed_bytes=args.n * 100)  # about 100 bytes a row
     if args.ties is not None:
-        args.ties.parent.mkdir(parents=True, exist_ok=True)
-    write_synthetic_org_chart(args.n, tmp, args.seed, ties=args.ties)
-    tmp.replace(args.out)
+        check_target(args.ties, folder=False, needed_bytes=args.n * 60)
+    tmp = args.out.with_name(f".{args.out.name}.tmp")
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        if args.ties is not None:
+            args.ties.parent.mkdir(parents=True, exist_ok=True)
+        write_synthetic_org_chart(args.n, tmp, args.seed, ties=args.ties)
+        tmp.replace(args.out)
+    except OSError as exc:
+        raise InputError([os_problem(args.out, exc)]) from None
+    finally:
+        tmp.unlink(missing_ok=True)
     print(f"Wrote a synthetic HR export of {args.n} employees to {args.out}")
     if args.ties is not None:
         print(f"Wrote its informal network to {args.ties} (set org.ties_file to use it)")
@@ -433,6 +447,30 @@ def cmd_scenario() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `sim` command."""
+    from sim.safety.signals import handle_termination, restore_handlers, tolerant_streams
+
+    previous = handle_termination()  # SIGTERM and SIGHUP clean up as Ctrl-C does
+    saved = sys.stdout
+    stdout = tolerant_streams()
+    try:
+        status = _main(argv)
+    finally:
+        sys.stdout = saved
+        restore_handlers(previous)
+    if stdout.broken:  # e.g. `sim run | head -1`: the reader went away before the end
+        print(
+            "sim: standard output was closed before the command finished (broken pipe); "
+            + ("its files were written" if status == 0 else "see the lines above"),
+            file=sys.stderr,
+        )
+        return status or 141  # 128 + SIGPIPE, as the shell reports a closed pipe
+    return status
+
+
+def _main(argv: list[str] | None) -> int:
+    """Parse and run one command; input errors and interruptions become exit statuses."""
+    from sim.safety.signals import exit_status, what_stopped
+
     args = build_parser().parse_args(argv)
     try:
         return _command(args)()
@@ -440,11 +478,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in err.problems:
             print(problem, file=sys.stderr)
         return 2
-    except BrokenPipeError:  # e.g. `sim validate x.toml | head`
-        return 0
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        print(f"{what_stopped(stop)}; nothing was written", file=sys.stderr)
+        return exit_status(stop)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -123,6 +123,16 @@ def cmd_pairs(args: argparse.Namespace) -> int:
     from sim.scenario.orgchart.roster import load_roster
     from sim.scenario.seeds import replicate_seeds
 
+    if args.seed is not None and not 0 <= args.seed < 2**63:
+        raise InputError(
+            [
+                Problem(
+                    f"--seed {args.seed}",
+                    "allowed: a whole number from 0 to 2^63 - 1; e.g. --seed 7, or leave it "
+                    "out for replicate 0's seed",
+                )
+            ]
+        )
     check_out_file(args.out, args.force, args.org)
     scenario = load_scenario(args.scenario, args.set)
     design = args.design

@@ -23,10 +23,9 @@ from sim.scenario.parameters import Scenario
 
 def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     """`sim run` and `sim compare`."""
-    from sim.runs.output import check_out_dir
-    from sim.runs.results_folder import comparison_tables, results_out_dir, results_tables
-    from sim.scenario.orgchart import load_chart
-    from sim.viz.results_report import write_results
+    from sim.runs.output import check_out_dir, results_lock
+    from sim.runs.results_folder import results_out_dir
+    from sim.safety.resources import estimate
 
     if args.uncertainty is None:  # see main.UNCERTAINTY_HELP: decisions need the posterior
         args.uncertainty = "posterior" if compare else "replicates"
@@ -34,7 +33,23 @@ def cmd_run(args: argparse.Namespace, compare: bool) -> int:
     designs = chosen_designs(args, scenario)
     against = _reference(args, scenario, designs) if compare else None
     out = results_out_dir(scenario, args.out)
-    check_out_dir(out, args.force)  # before the runs, not after them
+    replicates = len(args.replicate_seed or []) or scenario.replicates
+    need = estimate(
+        scenario.org.size, replicates, len(designs or scenario.design_names), scenario.weeks
+    )
+    check_out_dir(out, args.force, need.disk)  # before the runs, not after them
+    with results_lock(out):  # a second command on the same folder is refused meanwhile
+        return _run_and_write(args, compare, scenario, designs, against, out)
+
+
+def _run_and_write(
+    args: argparse.Namespace, compare: bool, scenario: Scenario, designs, against, out
+) -> int:
+    """Run, print the tables and write the results folder."""
+    from sim.runs.results_folder import comparison_tables, results_tables
+    from sim.scenario.orgchart import load_chart
+    from sim.viz.results_report import write_results
+
     chart = load_chart(scenario)
     started = time.perf_counter()
     replicates = len(args.replicate_seed or []) or scenario.replicates

@@ -34,11 +34,11 @@ examples:
 exit status: 0 all runs ok; 1 some runs failed (listed at the end); 2 bad input; 130 interrupted
 """
 
+LOCK_FILE = "results.sqlite.lock"
 STORE_FILES = (
     "results.sqlite",
     "results.sqlite-wal",
     "results.sqlite-shm",
-    "results.sqlite.lock",
 )
 OUTPUT_FILES = (
     "runs.csv",
@@ -81,15 +81,23 @@ def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """`sim sweep SWEEP.toml`: exit 0 when every run is ok, 1 when some failed."""
+    exp, out, lock = _start(args)
+    try:
+        return _sweep(exp, out, args, lock)
+    finally:
+        lock.release()
+
+
+def _sweep(exp, out: Path, args: argparse.Namespace, lock) -> int:
+    """Run the sweep into its locked folder and report: the exit status."""
     from sim.analysis import replicates_text
 
-    exp, out = _start(args)
     runs = len(exp.tasks())
     print(
         f"Sweep {exp.name!r}: {len(exp.points)} points x {len(exp.designs)} designs x "
         f"{replicates_text(exp.replicates)} = {runs} runs; store: {out / STORE_FILES[0]}"
     )
-    outcome = _run(exp, out, args, runs)
+    outcome = _run(exp, out, args, runs, lock)
     if isinstance(outcome, int):
         return outcome
     report, written = outcome
@@ -111,25 +119,41 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _start(args: argparse.Namespace):
-    """The sweep and its folder, checked before any worker starts (a resume: the same sweep)."""
+    """The sweep, its folder and the folder's lock, checked before any worker starts.
+
+    The lock is taken before anything in the folder is touched (a --force discards files
+    only once no other sweep writes there); a resume must be the same sweep.
+    """
     from sim.runs.store import ResultStore
     from sim.runs.sweep_file import load_sweep
+    from sim.safety.locks import FileLock
+    from sim.safety.names import path_name
+    from sim.safety.targets import check_target
 
     if args.resume and args.force:
         raise InputError(
             [Problem("sim sweep", "--resume keeps stored runs, --force discards them: choose one")]
         )
     exp = load_sweep(args.sweep)
-    out = args.out or Path("results") / exp.name
-    _prepare(out, args)
-    if args.resume:  # refuse a changed or running sweep before starting any worker
-        with ResultStore(out) as existing:
-            existing.lock()
-            existing.begin(exp, resume=True)
-    return exp, out
+    out = args.out or Path("results") / path_name(exp.name, "sweep")
+    check_target(out)
+    if out.exists() and not out.is_dir():
+        raise InputError([Problem(str(out), "is a file; --out needs a folder")])
+    if args.resume and not (out / STORE_FILES[0]).is_file():
+        raise InputError([Problem(str(out), "holds no sweep to resume; run without --resume")])
+    lock = FileLock(out / LOCK_FILE, "this sweep's folder").acquire()
+    try:
+        _prepare(out, args)
+        if args.resume:  # refuse a changed sweep before starting any worker
+            with ResultStore(out) as existing:
+                existing.begin(exp, resume=True)
+    except BaseException:
+        lock.release()
+        raise
+    return exp, out, lock
 
 
-def _run(exp, out: Path, args: argparse.Namespace, runs: int):
+def _run(exp, out: Path, args: argparse.Namespace, runs: int, lock):
     """Run into the store and write the outputs: (report, files), or the exit status of a stop.
 
     A lost worker (1) or Ctrl-C (130) stops the sweep with its runs so far stored.
@@ -137,6 +161,7 @@ def _run(exp, out: Path, args: argparse.Namespace, runs: int):
     from sim.runs.executors import open_backend
     from sim.runs.experiment import WorkerLost
     from sim.runs.store import ResultStore
+    from sim.safety.signals import exit_status, what_stopped
 
     store = None
     try:
@@ -145,6 +170,7 @@ def _run(exp, out: Path, args: argparse.Namespace, runs: int):
             # The store is created only once the executor is up: a cluster that cannot be
             # reached leaves nothing behind that would need --force.
             store = ResultStore(out)
+            store.adopt_lock(lock)  # the folder's lock, taken before --force discarded anything
             store.begin(exp, resume=args.resume)
             hint = f"continue with: sim sweep {args.sweep} --out {out} --resume"
             try:
@@ -161,12 +187,12 @@ def _run(exp, out: Path, args: argparse.Namespace, runs: int):
                     file=sys.stderr,
                 )
                 return 1
-            except KeyboardInterrupt:
+            except KeyboardInterrupt as stop:
                 print(
-                    f"\ninterrupted: {store.count()} of {runs} runs are stored; {hint}",
+                    f"\n{what_stopped(stop)}: {store.count()} of {runs} runs are stored; {hint}",
                     file=sys.stderr,
                 )
-                return 130
+                return exit_status(stop)
         if report.skipped:
             print(f"Resumed: {report.skipped} runs were already stored")
         return report, write_outputs(store, out, exp, parquet=args.parquet)
@@ -216,6 +242,7 @@ def write_outputs(store, out: Path, exp, parquet: bool = False) -> list[Path]:
     from sim import analysis
     from sim.runs.output import manifest
     from sim.runs.store import write_table
+    from sim.safety.targets import write_text
 
     written = store.export(out, "csv")
     if parquet:
@@ -236,9 +263,7 @@ def write_outputs(store, out: Path, exp, parquet: bool = False) -> list[Path]:
     meta = manifest(
         {"experiment": exp.name, "sweep_hash": exp.digest(), "definition": store.definition()}
     )
-    tmp = out / ".manifest.json.tmp"
-    tmp.write_text(json.dumps(meta, indent=2, default=str) + "\n")
-    tmp.replace(out / "manifest.json")
+    write_text(out / "manifest.json", json.dumps(meta, indent=2, default=str) + "\n")
     written.append(out / "manifest.json")
     return written
 

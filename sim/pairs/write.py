@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import InputError, Problem
+from sim.safety.cells import safe_row
+from sim.safety.targets import check_target, os_problem
 from sim.scenario.design import ProgramDesign
 from sim.scenario.orgchart.roster import Roster
 
@@ -91,7 +93,7 @@ def file_rows(
 
 
 def check_out_file(out: Path, force: bool, export: Path) -> None:
-    """Refuse a folder, the export itself, and an existing file unless `force`."""
+    """Refuse a folder, the export, an unwritable place, and an existing file unless `force`."""
     if out.is_dir():
         raise InputError([Problem(str(out), "is a folder; give a file name, e.g. pairs.csv")])
     folder = next((p for p in out.parents if p.exists()), None)
@@ -99,6 +101,7 @@ def check_out_file(out: Path, force: bool, export: Path) -> None:
         raise InputError(
             [Problem(str(out), f"cannot be written: {folder} is a file, not a folder")]
         )
+    check_target(out, folder=False)  # a system folder, a read-only folder
     if out.exists() and out.resolve() == export.resolve():
         raise InputError(
             [Problem(str(out), "is the HR export itself; choose another --out (never the input)")]
@@ -116,7 +119,9 @@ def check_out_file(out: Path, force: bool, export: Path) -> None:
 def write_pairing_list(pairing: PairingList, out: Path) -> None:
     """Write the list as CSV (UTF-8), readable by its owner only: complete or not at all.
 
-    Rows go to a temporary file beside `out`, renamed into place once complete.
+    Rows go to a temporary file beside `out`, renamed into place once complete. Cells a
+    spreadsheet would read as a formula (a name beginning with ``=``, ``+``, ``-`` or ``@``)
+    are neutralised with a leading apostrophe (`sim.safety.cells`).
 
     Raises:
         InputError: the folder cannot be made or written to.
@@ -129,12 +134,14 @@ def write_pairing_list(pairing: PairingList, out: Path) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f, lineterminator="\n")
-            writer.writerow(pairing.header)
-            writer.writerows(pairing.rows)
+            writer.writerow(safe_row(pairing.header))
+            writer.writerows(safe_row(row) for row in pairing.rows)
+            f.flush()
+            os.fsync(f.fileno())
         os.chmod(tmp, 0o600)  # personal data: the owner's to share
         os.replace(tmp, out)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise InputError([Problem(str(out), f"cannot be written: {exc.strerror}")]) from None
+            raise InputError([os_problem(out, exc)]) from None
         raise

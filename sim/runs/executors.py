@@ -130,6 +130,10 @@ def open_backend(
     n = workers if workers is not None else default_workers()
     if n < 1:
         raise InputError([Problem(f"--workers {n}", "must be at least 1")])
+    if workers is not None:
+        from sim.safety.resources import capped_workers
+
+        capped_workers(workers)  # allowed, with a warning when above this machine's cores
     if n == 1:
         yield Backend(SerialExecutor(), 1, "1 worker (serial, in this process)")
         return

@@ -19,11 +19,16 @@ import pandas as pd
 
 from sim.errors import InputError, Problem
 from sim.provenance import dependency_versions, git_commit, package_version
+from sim.safety.cells import safe_table
+from sim.safety.locks import FileLock
+from sim.safety.names import path_name
+from sim.safety.targets import check_target, os_problem
 
 
 def default_out_dir(name: str, root: Path = Path("results")) -> Path:
     """A new folder under results/ named after the scenario and the time."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = path_name(name, "scenario")  # the display name stays in the manifest
     out = root / f"{name}-{stamp}"
     n = 1
     while out.exists():
@@ -35,13 +40,24 @@ def default_out_dir(name: str, root: Path = Path("results")) -> Path:
 MANIFEST = "manifest.json"
 
 
-def check_out_dir(out: Path, force: bool) -> None:
+def results_lock(out: Path) -> FileLock:
+    """The lock a results folder is written under (a file beside it, removed afterwards)."""
+    out = Path(out).expanduser()
+    return FileLock(
+        out.parent / f".{out.name}.lock", "this results folder", remove=True, reentrant=True
+    )
+
+
+def check_out_dir(out: Path, force: bool, needed_bytes: float = 0) -> None:
     """Refuse an existing, non-empty output folder unless forced, and never risk other files.
 
     `force` replaces only a results folder (one with a manifest.json, as `write_tables`
     leaves): a folder named by mistake, or by a shared scenario's `outputs.folder`, such as
-    results/ itself or the current folder, is never deleted.
+    results/ itself or the current folder, is never deleted. A folder that cannot be
+    written (under a file or a system folder, read-only, too little free space for
+    `needed_bytes`) is refused too (`sim.safety.targets.check_target`).
     """
+    check_target(out, needed_bytes=needed_bytes)
     here = Path.cwd().resolve()
     target = out.expanduser().resolve()
     if target == here or target in here.parents:
@@ -83,24 +99,48 @@ def manifest(extra: dict[str, object] | None = None) -> dict[str, object]:
 
 
 def write_atomically(out: Path, force: bool, write: Callable[[Path], None]) -> Path:
-    """Call `write(tmp_dir)`, then move the folder to `out` (replacing it only if forced)."""
+    """Call `write(tmp_dir)`, then move the folder to `out` (replacing it only if forced).
+
+    The folder is locked meanwhile (`results_lock`); on any error or signal the temporary
+    folder is removed, and an OS error (a full disk, a read-only file system) becomes an
+    `InputError` naming the path.
+    """
     check_out_dir(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        write(tmp)
-        if out.exists():
-            shutil.rmtree(out) if out.is_dir() else out.unlink()
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with results_lock(out):
+        check_out_dir(out, force)  # again, now that no one else can write it
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        except OSError as exc:
+            raise InputError([os_problem(out, exc)]) from None
+        try:
+            write(tmp)
+            _fsync_folder(tmp)
+            if out.exists():
+                shutil.rmtree(out) if out.is_dir() else out.unlink()
+            os.replace(tmp, out)
+        except BaseException as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise InputError([os_problem(out, exc)]) from None
+            raise
     return out
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush every file of a folder to disk before it is renamed into place."""
+    for path in folder.iterdir():
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
 
 def write_tables(folder: Path, tables: dict[str, pd.DataFrame | None], meta: dict) -> None:
     """Each table as CSV, plus manifest.json."""
     for name, table in tables.items():
         if table is not None:
-            table.to_csv(folder / f"{name}.csv", index=False)
+            safe_table(table).to_csv(folder / f"{name}.csv", index=False)
     (folder / MANIFEST).write_text(json.dumps(meta, indent=2, default=str) + "\n")

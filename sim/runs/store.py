@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
@@ -95,6 +94,18 @@ def _json(mapping: Mapping[str, Any]) -> str:
     return json.dumps({k: _plain(v) for k, v in mapping.items()}, allow_nan=False)
 
 
+def store_problem(path: Path, exc: BaseException) -> Problem:
+    """One line for a store that cannot be written: full disk, read-only, or locked."""
+    text = str(exc)
+    if "full" in text or getattr(exc, "errno", None) == 28:
+        why = "the disk is full; free some space, then continue with --resume"
+    elif "readonly" in text or "read-only" in text:
+        why = "is read-only; choose another --out"
+    else:
+        why = f"cannot be written ({text}); continue with --resume once fixed"
+    return Problem(str(path), why)
+
+
 class ResultStore:
     """An SQLite result store (a file; created if missing).
 
@@ -109,19 +120,26 @@ class ResultStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = None
-        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
-        self.conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        # FULL: a committed run survives even an OS crash, not only a killed process.
-        self.conn.execute("PRAGMA synchronous=FULL")
-        self.conn.executescript(_SCHEMA)
+        try:
+            # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
+            self.conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            # FULL: a committed run survives even an OS crash, not only a killed process.
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.executescript(_SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise InputError([store_problem(path, exc)]) from None
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed into the main file)."""
         self.conn.close()
         if self._lock is not None:
-            self._lock.close()  # releases the lock
+            self._lock.release()
             self._lock = None
+
+    def adopt_lock(self, lock: Any) -> None:
+        """Hold a lock already taken on this store's lock file (released on close)."""
+        self._lock = lock
 
     def lock(self) -> None:
         """Become the store's only writer, or refuse.
@@ -134,25 +152,22 @@ class ResultStore:
         """
         if self._lock is not None:
             return
+        from sim.safety.locks import FileLock, holder
+
+        lock = FileLock(f"{self.path}.lock", "this sweep's store")
         try:
-            import fcntl
-        except ImportError:  # Windows: no advisory locks here; one writer is up to the user
-            return
-        handle = open(f"{self.path}.lock", "a+")  # held open until close()
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
+            lock.acquire()
+        except InputError:
             raise InputError(
                 [
                     Problem(
                         str(self.path),
-                        "another sweep is writing to this store right now; "
+                        f"another sweep is writing to this store right now ({holder(lock.path)}); "
                         "wait for it to finish, or use another --out",
                     )
                 ]
             ) from None
-        self._lock = handle
+        self._lock = lock
 
     def __enter__(self) -> ResultStore:
         return self
@@ -215,9 +230,23 @@ class ResultStore:
                 "INSERT INTO seeds VALUES (?, ?)", list(enumerate(experiment.seeds))
             )
             self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            self._failed(exc)
             raise
+
+    def _failed(self, exc: BaseException) -> None:
+        """Roll back a failed transaction; a full or read-only disk becomes an InputError.
+
+        SQLite may have rolled back already (a full disk does), so the rollback is only
+        attempted while a transaction is open: the original error is never masked.
+        """
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        if isinstance(exc, sqlite3.OperationalError | OSError):
+            raise InputError([store_problem(self.path, exc)]) from None
 
     def definition(self) -> dict[str, Any]:
         """The stored, validated experiment definition."""
@@ -268,8 +297,8 @@ class ResultStore:
                     [(*key, int(r["week"]), _json(r)) for r in records],
                 )
             self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            self._failed(exc)
             raise
 
     # -- reading ----------------------------------------------------------------------
@@ -375,11 +404,20 @@ class ResultStore:
 
 
 def write_table(table: pd.DataFrame, path: Path) -> Path:
-    """Write a table as CSV or Parquet (by suffix) atomically: temporary name, then rename."""
-    tmp = path.with_name(f".{path.name}.tmp")
+    """Write a table as CSV or Parquet (by suffix) atomically: temporary name, then rename.
+
+    CSV cells a spreadsheet would read as a formula are neutralised (`sim.safety.cells`);
+    on any error or signal the temporary file is removed, and an OS error (a full disk)
+    becomes an `InputError` naming the file.
+    """
+    from sim.safety.cells import safe_table
+    from sim.safety.targets import atomic_file
+
+    path = Path(path)
     if path.suffix == ".parquet":
-        table.to_parquet(tmp, index=False)
+        with atomic_file(path, "wb") as handle:
+            table.to_parquet(handle, index=False)
     else:
-        table.to_csv(tmp, index=False)
-    os.replace(tmp, path)
+        with atomic_file(path, "w", encoding="utf-8", newline="") as handle:
+            safe_table(table).to_csv(handle, index=False)
     return path

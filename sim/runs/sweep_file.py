@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from sim.runs.experiment.samples import (
     Sobol,
     Values,
 )
+from sim.safety import toml_text
 
 TOP_KEYS = {
     "name": "the experiment's name (default: the file's name)",
@@ -64,11 +64,10 @@ def load_sweep(path: str | Path) -> Experiment:
             hint = did_you_mean(path.name, [p.name for p in path.parent.glob("*.toml")])
         raise InputError([Problem(str(path), f"no such sweep file{hint}")])
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise InputError([Problem(str(path), "not UTF-8 text; save it as UTF-8")]) from None
-    except tomllib.TOMLDecodeError as err:
-        raise InputError([Problem(path.name, f"not valid TOML: {err}")]) from None
+    raw = toml_text.loads(text, path.name)
     return sweep_from_dict(raw, path.name, path.parent, default_name=path.stem)
 
 

@@ -256,6 +256,7 @@ def _try_date(text: str) -> dt.date | None:
 
 def check_scenario(s: Scenario, check: Checker, base_dir: Path | None) -> None:
     """Checks that involve more than one value (and the org chart's file, from `base_dir`)."""
+    check_sizes(s, check)
     for d in s.designs:
         if (
             d.duration_weeks is not None
@@ -325,4 +326,45 @@ def _check_files(s: Scenario, check: Checker, base_dir: Path) -> None:
                 check.design_path(d.name, "mentees_file"),
                 f'found a file, but mentee_selection is "{d.mentee_selection}"; allowed: '
                 'mentees_file with mentee_selection = "listed" only',
+            )
+
+
+MONEY_LIMIT = 1e150
+"""Above this, a money total's square (taken by the intervals) is not finite."""
+
+
+def check_sizes(s: Scenario, check: Checker) -> None:
+    """Sizes and money whose products the runs cannot hold: refused before anything runs.
+
+    Memory, disk and run count come from `sim.safety.resources.estimate` (floating point,
+    so 10^20 people is refused without allocating). A money figure derived by multiplying
+    salaries, replacement factors, people and weeks must stay finite, squares included.
+    """
+    from sim.safety.resources import BYTES_PER_PERSON, check_estimate, estimate
+
+    need = estimate(s.org.size, s.replicates, len(s.design_names), s.weeks)
+    people_part = float(s.org.size) * BYTES_PER_PERSON
+    key = "org.size" if people_part >= need.memory / 2 else "replicates"
+    for problem in check_estimate(need, key):
+        check.problem(problem.where, problem.message)
+    c = s.costs
+    for salary, factor in (
+        ("salary_junior", "replacement_junior"),
+        ("salary_senior", "replacement_senior"),
+    ):
+        value, times = getattr(c, salary), getattr(c, factor)
+        total = (
+            value
+            * max(1.0, times)
+            * float(s.org.size)
+            * max(1, s.weeks)
+            / max(1.0, c.hours_per_year)
+            * 1_000
+        )
+        if not math.isfinite(total) or total > MONEY_LIMIT:
+            check.problem(
+                f"costs.{salary}",
+                f"{value:g} is too large to compute with: the costs derived from it "
+                f"({salary} x {factor} x org.size x weeks) are not finite numbers; give "
+                "salaries in the currency's units (or in thousands)",
             )

@@ -7,12 +7,12 @@ parameter is validated, templated and documented as soon as it is declared.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError, Problem, did_you_mean
+from sim.safety import toml_text
 from sim.scenario.calibrated import own_behaviour, own_behaviour_text, with_calibration
 from sim.scenario.checks import Checker, _try_date, check_launch, check_scenario
 from sim.scenario.design import ProgramDesign, default_program
@@ -185,8 +185,11 @@ def apply_overrides(
             problems.append(problem)
             continue
         try:
-            value = tomllib.loads(f"v = {text.strip()}")["v"]
-        except tomllib.TOMLDecodeError:
+            value = toml_text.loads(f"v = {text.strip()}", f"--set {item}")["v"]
+        except InputError as err:
+            if "nested" in err.problems[0].message:
+                problems += err.problems
+                continue
             value = text.strip()
         table = raw
         parts = key.split(".")
@@ -323,10 +326,7 @@ def loads_scenario(
     calibration: Mapping[str, float] | None = None,
 ) -> Scenario:
     """A validated Scenario from TOML text (the keywords as in `scenario_from_dict`)."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise InputError([Problem(source, f"not valid TOML: {err}")]) from None
+    raw = toml_text.loads(text, source)  # invalid or runaway nesting: one line naming the file
     return scenario_from_dict(
         raw, source, sets, base_dir, checks=checks, notes=notes, calibration=calibration
     )

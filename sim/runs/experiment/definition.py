@@ -33,6 +33,7 @@ from sim.runs.experiment.samples import (
     require_salib,
 )
 from sim.runs.experiment.tasks import RunTask
+from sim.safety.resources import MAX_RUNS
 from sim.scenario.design import ProgramDesign
 from sim.scenario.parameters import Scenario
 from sim.scenario.schema import field_infos, type_options
@@ -118,6 +119,10 @@ class Experiment:
             base_ok = False
         if self.replicates < 1:
             problems.append(Problem(self.where("replicates"), "must be at least 1"))
+        elif self.replicates > MAX_RUNS:
+            problems.append(
+                Problem(self.where("replicates"), f"{self.replicates} is more than {MAX_RUNS:,}")
+            )
         if self.seed < 0:
             problems.append(Problem(self.where("seed"), "must be 0 or more"))
         if self.outcomes not in OUTCOME_CHOICES:
@@ -139,7 +144,41 @@ class Experiment:
         for path, spec in self.parameters.items():
             problems += self._check_parameter(path, spec, sampled, base_ok)
         problems += self._check_sample()
+        if not problems:
+            problems += self._check_size()
         return problems
+
+    def _check_size(self) -> list[Problem]:
+        """The run count, refused above `MAX_RUNS` before any point or task is made."""
+        s = self.sample
+        if s.method == "factorial":
+            points = 1.0
+            for spec in self.parameters.values():
+                if isinstance(spec, Range):
+                    n = (
+                        spec.steps
+                        if spec.steps is not None
+                        else (spec.high - spec.low) / spec.step + 1
+                    )
+                else:
+                    n = len(spec.values)
+                points *= float(n)
+        else:
+            d = len(self.parameters)
+            points = float(getattr(s, "n", 0) or 0) * (d + 2) + float(
+                getattr(s, "trajectories", 0) or 0
+            ) * (d + 1)
+        runs = points * self.replicates * len(self.designs)
+        if runs <= MAX_RUNS:
+            return []
+        return [
+            Problem(
+                self.where("replicates"),
+                f"{points:.3g} points x {len(self.designs)} designs x {self.replicates} "
+                f"replicates = {runs:.3g} runs; at most {MAX_RUNS:,} are allowed in one sweep: "
+                "use fewer points, designs or replicates",
+            )
+        ]
 
     def _check_parameter(
         self, path: str, spec: Values | Range, sampled: bool, base_ok: bool = True
@@ -208,6 +247,15 @@ class Experiment:
             isinstance(spec.step, int | float) and not isinstance(spec.step, bool) and spec.step > 0
         ):
             return [Problem(where, f"step: found {spec.step!r}; allowed: a number above 0")]
+        size = spec.steps if spec.steps is not None else (spec.high - spec.low) / spec.step + 1
+        if size > MAX_RUNS:  # refused before the grid is made: 10^9 values would not fit
+            return [
+                Problem(
+                    where,
+                    f"the grid has {size:.3g} values; at most {MAX_RUNS:,} runs are allowed "
+                    "in one sweep: use fewer steps (or a larger step), or a sample",
+                )
+            ]
         grid = [self._cast(v, kind) for v in spec.grid()]
         if len(set(grid)) != len(grid):
             return [Problem(where, f"whole-number parameter: the grid repeats values {grid}")]
