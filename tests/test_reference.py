@@ -271,12 +271,12 @@ def chain_one_level_too_short(model, monkeypatch) -> None:
 
 def vacant_leaders_count_in_the_climate(model, monkeypatch) -> None:
     # Means over every leader position, filled or vacant (a vacancy as listening 0).
-    real = dynamics.listening_climate
+    real = dynamics._listening_by_senior
 
     def everyone_filled(people, org, ep):
         return real(people.replace(filled=np.ones_like(people.filled)), org, ep)
 
-    monkeypatch.setattr(dynamics, "listening_climate", everyone_filled)
+    monkeypatch.setattr(dynamics, "_listening_by_senior", everyone_filled)
 
 
 @pytest.mark.parametrize(

@@ -161,7 +161,9 @@ def _listening_by_senior(people: People, org: Org, ep: EngagementParams) -> np.n
     return per_senior
 
 
-def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndarray:
+def listening_climate(
+    people: People, org: Org, ep: EngagementParams, per_senior: np.ndarray | None = None
+) -> np.ndarray:
     """The chain and department terms of the climate C felt at each position (docs/ODD.md 7.3).
 
     w_chain x (weighted mean l over the filled positions among the `chain_depth` above the
@@ -169,9 +171,11 @@ def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndar
     over its department's filled senior positions), with l = L / (L + l_half); a term with
     no filled position to average is 0. The network term is `network_climate`. Computed
     for every position (a senior's value is what a junior in its place would feel) so that
-    the target needs no scatter into the junior positions.
+    the target needs no scatter into the junior positions. `per_senior` is
+    `_listening_by_senior`'s table, when the caller has it already.
     """
-    per_senior = _listening_by_senior(people, org, ep)
+    if per_senior is None:
+        per_senior = _listening_by_senior(people, org, ep)
     n_s = len(org.senior_positions)
     lsig, here = per_senior[:n_s, 0], per_senior[:n_s, 1]
     # Each (manager, department) slot's weighted sums over the manager and the
@@ -205,14 +209,19 @@ def listening_climate(people: People, org: Org, ep: EngagementParams) -> np.ndar
     return by_slot.take(slot, mode="clip")
 
 
-def network_climate(people: People, org: Org, ep: EngagementParams) -> np.ndarray:
+def network_climate(
+    people: People, org: Org, ep: EngagementParams, per_senior: np.ndarray | None = None
+) -> np.ndarray:
     """The network term of the climate: w_net x mean l over a junior's informal senior ties.
 
     Over the filled Senior positions a Junior position has informal ties to; 0 where there
-    is none (and at every Senior position: seniors feel no climate).
+    is none (and at every Senior position: seniors feel no climate). `per_senior` as in
+    `listening_climate`.
     """
+    if per_senior is None:
+        per_senior = _listening_by_senior(people, org, ep)
     junior, rank = org.informal_to_seniors
-    felt = _listening_by_senior(people, org, ep).take(rank, axis=0)
+    felt = per_senior.take(rank, axis=0)
     n = org.size
     total = np.bincount(junior, weights=felt[:, 0], minlength=n)
     count = np.bincount(junior, weights=felt[:, 1], minlength=n)
@@ -311,12 +320,15 @@ def add_program_terms(
     `network_climate`) and a_voice x v' (v: `voice`; what peers add, v' - v: `peer_voice`).
     A term whose weight is 0 would add exactly 0 and is skipped.
     """
+    network_on = on.network_climate and ep.w_net > 0.0
+    # Both climate terms read the seniors' listening signals: computed once for the two.
+    per_senior = _listening_by_senior(people, org, ep) if on.listening or network_on else None
     if on.listening:
-        climate = listening_climate(people, org, ep)
+        climate = listening_climate(people, org, ep, per_senior)
         climate *= ep.a_climate
         target += climate
-    if on.network_climate and ep.w_net > 0.0:
-        network = network_climate(people, org, ep)
+    if network_on:
+        network = network_climate(people, org, ep, per_senior)
         network *= ep.a_climate
         target += network
     if not (on.voice or on.peer_voice):
