@@ -263,13 +263,23 @@ def figure(table: pd.DataFrame) -> Figure:
     return fig
 
 
-def main() -> int:
-    """Run the targeting study and write its table and figure."""
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options and run the study; exit codes as the other scripts' (0, 1, 2)."""
     parser = script_parser(__doc__, NAME, "per design and configuration (20)", replicates=20)
     parser.set_defaults(size=300)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    return script_main(lambda: run(args))
+
+
+def run(args) -> int:
+    """Run the targeting study and write its table and figure."""
+    problems = []
     if args.replicates < 2:
-        raise InputError([Problem("--replicates", "at least 2, for paired intervals")])
+        problems.append(Problem(f"--replicates {args.replicates}", "at least 2: paired intervals"))
+    if args.years < 2:
+        problems.append(Problem(f"--years {args.years:g}", "at least 2: year 2 is reported"))
+    if problems:
+        raise InputError(problems)
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     orgs = {"generated": generated_org(args.size, args.years, args.seed)}
@@ -297,4 +307,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(script_main(main))
+    sys.exit(main())

@@ -27,7 +27,8 @@ def is_png(path: Path) -> bool:
 
 
 @pytest.mark.parametrize(
-    "name", ["compare_program_designs.py", "sweep_cadence_commitment.py", "sensitivity.py"]
+    "name",
+    ["compare_program_designs.py", "sweep_cadence_commitment.py", "sensitivity.py", "targeting.py"],
 )
 def test_every_script_has_help_with_the_common_flags(name, capsys):
     with pytest.raises(SystemExit) as done:
@@ -83,6 +84,30 @@ def test_compare_program_designs_writes_its_table_and_figure(tmp_path):
     ok = table[table["outcome"] != "cost_per_avoided_exit"]
     assert (ok["ci_low"] <= ok["mean"]).all() and (ok["mean"] <= ok["ci_high"]).all()
     assert is_png(tmp_path / "compare_program_designs.png")
+
+
+def test_targeting_compares_every_rule_with_random_at_every_weight(tmp_path, capsys):
+    tiny = ["--size", "60", "--years", "2", "--quiet", "--replicates", "2", "--workers", "1"]
+    run_script("targeting.py", *tiny, "--out", str(tmp_path))
+    table = pd.read_csv(tmp_path / "targeting.csv")
+    assert is_png(tmp_path / "targeting.png")
+    generated = table[table["org"] == "generated"]
+    assert set(generated["rule"]) == {"random", "top_levels", "most_reports", "most_connected"}
+    assert generated["weights"].nunique() == 3 and set(table["year"]) == {"year 1", "year 2"}
+    random = table[table["rule"] == "random"]
+    assert (random["vs_random_pp"] == 0).all()  # random against itself, seed by seed
+    # With both network weights 0 the network pathways carry nothing, exactly.
+    none = table[table["weights"].str.startswith("none")]
+    assert (none["network_carries_pp"] == 0).all()
+    assert (table["effect_pp_low"] <= table["effect_pp"]).all()
+    out = capsys.readouterr().out
+    assert "Rule against random" in out
+    assert "holds at every weight" in out or "depends on the weights" in out
+
+
+def test_targeting_refuses_a_run_too_short_for_year_2(tmp_path, capsys):
+    assert load_script("targeting.py").main([*TINY, "--out", str(tmp_path)]) == 2
+    assert "--years 1: at least 2" in capsys.readouterr().err
 
 
 def test_sweep_cadence_commitment_writes_its_grid_and_heatmap(tmp_path):
