@@ -69,6 +69,12 @@ def test_unknown_parameter_path_gets_the_scenario_loaders_suggestion():
     assert msg == "s.toml: parameters.dynamics.exits.bta_e: unknown key; did you mean beta_e?"
 
 
+def test_a_range_on_an_unknown_path_is_called_unknown_not_non_numeric():
+    spec = {"low": 1.0, "high": 2.0, "steps": 2}
+    (msg,) = problems_of({"parameters": {"dynamics.exits.bta_e": spec}})
+    assert msg == "s.toml: parameters.dynamics.exits.bta_e: unknown key; did you mean beta_e?"
+
+
 def test_value_out_of_range_is_refused_with_the_allowed_range():
     (msg,) = problems_of({"parameters": {"dynamics.exits.beta_e": [1.0, 20]}})
     assert msg.startswith("s.toml: parameters.dynamics.exits.beta_e: found 20")

@@ -180,10 +180,8 @@ class Experiment:
             )
         ]
 
-    def _check_parameter(
-        self, path: str, spec: Values | Range, sampled: bool, base_ok: bool = True
-    ) -> list[Problem]:
-        where = self.where(f"parameters.{path}")
+    def _check_path_shape(self, path: str, where: str) -> list[Problem]:
+        """Paths that can never be varied, or name a design the scenario does not have."""
         head = path.split(".", 1)[0]
         if path in RESERVED_PATHS:
             return [Problem(where, f"cannot be varied: {RESERVED_PATHS[path]}")]
@@ -202,7 +200,19 @@ class Experiment:
                 return [Problem(where, f"no design named {name!r} in the scenario{hint}")]
             if path.endswith(".name"):
                 return [Problem(where, "cannot be varied: the design's name is its identity")]
+        return []
+
+    def _check_parameter(
+        self, path: str, spec: Values | Range, sampled: bool, base_ok: bool = True
+    ) -> list[Problem]:
+        where = self.where(f"parameters.{path}")
+        problems = self._check_path_shape(path, where)
+        if problems:
+            return problems
         kind = self.kind(path)
+        if kind is None and isinstance(spec, Range):
+            # An unknown key: the loader's message (with its "did you mean"), not a range rule.
+            return self._check_values(path, where, [spec.low])
         if isinstance(spec, Range):
             problems = self._check_range(where, spec, kind, sampled)
             if problems:
