@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         add(sub)
     from sim.cli.app import add_app_parser
     from sim.cli.explain import add_explain_parser
+    from sim.cli.history import add_history_parser
     from sim.cli.pairs import add_pairs_parser
     from sim.cli.sweep import add_sweep_parser
 
@@ -132,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_explain_parser(sub)
     add_pairs_parser(sub)
     add_app_parser(sub)
+    add_history_parser(sub)
     return parser
 
 
