@@ -126,7 +126,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     _print(analysis)
     meta = manifest({"wall_seconds": round(time.perf_counter() - started, 2)})
     files: list[str] = []
-    write_atomically(args.out, args.force, lambda tmp: files.extend(write_analysis(analysis, tmp, meta)))
+    write_atomically(
+        args.out, args.force, lambda tmp: files.extend(write_analysis(analysis, tmp, meta))
+    )
     print()
     print(f"Wrote {args.out}/ ({', '.join(files)}) in {time.perf_counter() - started:.1f} s")
     print(f"Use it: sim compare telecom --history {args.out / 'history.toml'}")
@@ -151,9 +153,10 @@ def _print(analysis) -> None:
     groups = analysis.groups
     if groups is not None and groups.ph_p:
         checks = ", ".join(f"{k} p = {p:.3g}" for k, p in groups.ph_p.items())
+        axis = "tenure" if analysis.history.shape == "event history" else "window time"
         _wrapped(
-            f"Proportional-hazards check (coefficients before vs after {groups.split:.1f} years "
-            f"of tenure): {checks} (small p: the hazard ratio changes with tenure)."
+            f"Proportional-hazards check (coefficients before vs after {groups.split:.2f} years "
+            f"of {axis}): {checks} (small p: the hazard ratio changes over {axis})."
         )
     elif not analysis.history.times_known:
         _wrapped(

@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.cli.options import add_results_folder_options, add_workers_option
+from sim.cli.options import add_history_option, add_results_folder_options, add_workers_option
 from sim.errors import InputError, Problem
 
 EPILOG_RUN = """examples:
@@ -112,6 +112,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="the posterior file for --uncertainty posterior (default: the case library's "
         "posterior.csv, written by experiments/calibrate.py)",
     )
+    add_history_option(p)
 
 
 def build_parser() -> argparse.ArgumentParser:

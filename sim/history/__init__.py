@@ -1,4 +1,4 @@
-"""Your organisation's own numbers: an HR history export read, fitted and turned into scenario values.
+"""Your organisation's own numbers: an HR history read, fitted and turned into scenario values.
 
 `sim history EXPORT.csv --out DIR` reads an event history (hire and exit dates) or a snapshot
 (who left over a window), reports turnover by generation, level and tenure band, fits exit on

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.history.fit import CoxByGroup, CoxLink, ExitFit, cox_by_group, cox_engagement_link
-from sim.history.fit import fit_exit_equation
+from sim.history.fit import (
+    CoxByGroup,
+    CoxLink,
+    ExitFit,
+    cox_by_group,
+    cox_engagement_link,
+    fit_exit_equation,
+)
 from sim.history.page import FIGURE_NAME, PAGE_NAME, history_figure, history_page, values_display
 from sim.history.rates import turnover_table
 from sim.history.read import History
@@ -80,13 +86,21 @@ def analyse(history: History) -> Analysis:
 def write_analysis(analysis: Analysis, folder: Path, meta: dict) -> list[str]:
     """Write history.toml, turnover.csv, history.png, history.html and manifest.json."""
     h = analysis.history
-    text = history_toml(h, analysis.values, analysis.draws, analysis.link, analysis.groups, analysis.fit)
+    text = history_toml(
+        h, analysis.values, analysis.draws, analysis.link, analysis.groups, analysis.fit
+    )
     (folder / HISTORY_NAME).write_text(text, encoding="utf-8")
     analysis.turnover.to_csv(folder / TURNOVER_NAME, index=False, float_format="%.6g")
     figure = history_figure(h, analysis.turnover)
     figure.savefig(folder / FIGURE_NAME, dpi=100)
     page = history_page(
-        h, analysis.turnover, analysis.values_table(), analysis.fit, analysis.link, analysis.groups, figure
+        h,
+        analysis.turnover,
+        analysis.values_table(),
+        analysis.fit,
+        analysis.link,
+        analysis.groups,
+        figure,
     )
     (folder / PAGE_NAME).write_text(page, encoding="utf-8")
     (folder / "manifest.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

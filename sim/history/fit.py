@@ -20,6 +20,9 @@ Two fits, for two jobs:
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +35,14 @@ from sim.scenario.parameters import ExitParams
 
 EXITS = ExitParams()
 MAX_ANNUAL = EXITS.max_annual
+
+
+@contextlib.contextmanager
+def quiet_lifelines() -> Iterator[None]:
+    """Silence the warnings lifelines 0.30 draws from pandas 3 (positional arguments)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,8 @@ def cox_engagement_link(table: pd.DataFrame, scale: ScoreScale) -> CoxLink:
         entry = "entry"
     data = data[np.isfinite(data["engagement"])]
     cph = CoxPHFitter()
-    cph.fit(data, duration_col="duration", event_col="event", entry_col=entry)
+    with quiet_lifelines():
+        cph.fit(data, duration_col="duration", event_col="event", entry_col=entry)
     row = cph.summary.loc["engagement"]
     return CoxLink(
         coef=float(row["coef"]),
@@ -170,10 +182,11 @@ def cox_by_group(history: History) -> CoxByGroup | None:
 
 
 def _cox(data: pd.DataFrame):
-    """lifelines' Cox model with its defaults on entry, stop, event and the covariates."""
+    """Lifelines' Cox model with its defaults on entry, stop, event and the covariates."""
     from lifelines import CoxPHFitter
 
-    return CoxPHFitter().fit(data, duration_col="stop", event_col="event", entry_col="entry")
+    with quiet_lifelines():
+        return CoxPHFitter().fit(data, duration_col="stop", event_col="event", entry_col="entry")
 
 
 @dataclass(frozen=True)
@@ -210,7 +223,10 @@ class ExitFit:
 
     def point(self) -> dict[str, float]:
         """The estimates as scenario values."""
-        return {_public(k): float(_transform(k, v)) for k, v in zip(self.names, self.estimate, strict=True)}
+        return {
+            _public(k): float(_transform(k, v))
+            for k, v in zip(self.names, self.estimate, strict=True)
+        }
 
 
 def _public(name: str) -> str:
@@ -269,7 +285,11 @@ def fit_exit_equation(history: History) -> ExitFit:
             at_exit = np.where(new_at_exit, lam_new, lam_old)
             return -(np.log(at_exit[event]).sum() - (lam_new * first + lam_old * later).sum())
 
-        form = "exit times with left truncation (hazard at each exit, exposure from entry)"
+        form = (
+            "exit times with left truncation (hazard at each exit, exposure from entry)"
+            if tenure_axis
+            else "exit months within the window (hazard at each exit, exposure while observed)"
+        )
     else:
         window = float(history.window_years)
 
@@ -282,7 +302,9 @@ def fit_exit_equation(history: History) -> ExitFit:
     crude = max(event.mean(), 1e-3)
     x0 = np.r_[np.full(k, np.log(crude)), [1.0] if has_score else []]
     best = optimize.minimize(negll, x0, method="BFGS")
-    best = optimize.minimize(negll, best.x, method="Nelder-Mead", options={"xatol": 1e-8, "fatol": 1e-10})
+    best = optimize.minimize(
+        negll, best.x, method="Nelder-Mead", options={"xatol": 1e-8, "fatol": 1e-10}
+    )
     cov = np.linalg.pinv(_hessian(negll, best.x))
     return ExitFit(tuple(names), best.x, cov, len(p), int(event.sum()), form)
 

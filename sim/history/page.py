@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.history.fit import CoxByGroup, CoxLink, ExitFit
+from sim.history.fit import CoxByGroup, CoxLink, ExitFit, quiet_lifelines
 from sim.history.rates import INTERVAL, INTERVAL_SNAPSHOT, MIN_GROUP
 from sim.history.read import History
 
@@ -28,10 +28,12 @@ CSS = """
 body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
        color: #1a1a1a; max-width: 1100px; margin: 2em auto; padding: 0 1.2em; line-height: 1.45; }
 h1 { font-size: 1.8em; margin-bottom: 0.1em; }
-h2 { font-size: 1.3em; margin-top: 1.8em; border-bottom: 2px solid #0072B2; padding-bottom: 0.15em; }
+h2 { font-size: 1.3em; margin-top: 1.8em; border-bottom: 2px solid #0072B2;
+     padding-bottom: 0.15em; }
 p.note { color: #555; font-size: 0.92em; }
 table { border-collapse: collapse; margin: 0.6em 0 1em; font-size: 0.95em; }
-th, td { padding: 0.3em 0.8em; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
+th, td { padding: 0.3em 0.8em; border-bottom: 1px solid #ddd; text-align: left;
+         vertical-align: top; }
 th { background: #f3f6f9; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.92em; }
@@ -59,10 +61,11 @@ def _km(ax, people: pd.DataFrame, by: str, history: History) -> None:
     for i, (name, group) in enumerate(people.groupby(by, sort=True)):
         if len(group) < MIN_GROUP or name == "unknown":
             continue
-        km = KaplanMeierFitter().fit(
-            group["stop"], group["event"], entry=group["entry"], label=f"{name} ({len(group)})"
-        )
-        km.plot_survival_function(ax=ax, color=_COLOURS[i % len(_COLOURS)], ci_show=True)
+        with quiet_lifelines():
+            km = KaplanMeierFitter().fit(
+                group["stop"], group["event"], entry=group["entry"], label=f"{name} ({len(group)})"
+            )
+            km.plot_survival_function(ax=ax, color=_COLOURS[i % len(_COLOURS)], ci_show=True)
     axis = "years of tenure" if history.shape == "event history" else "years since the window began"
     ax.set_xlabel(axis)
     ax.set_ylabel("share still employed")
@@ -166,7 +169,7 @@ def history_page(
         "<h2>Scenario values your history implies</h2>",
         _table(values),
         f"<p class='note'>{_esc(_fit_note(fit))}</p>",
-        _cox_html(link, groups),
+        _cox_html(link, groups, "tenure" if history.shape == "event history" else "window time"),
         "<h2>Turnover by group</h2>",
         _table(turnover_display(table)),
         f"<p class='note'>Annual rate: the share who would leave within a year at the "
@@ -192,7 +195,7 @@ def _fit_note(fit: ExitFit) -> str:
     )
 
 
-def _cox_html(link: CoxLink | None, groups: CoxByGroup | None) -> str:
+def _cox_html(link: CoxLink | None, groups: CoxByGroup | None, axis: str) -> str:
     parts = []
     if link is not None:
         parts.append(
@@ -210,13 +213,13 @@ def _cox_html(link: CoxLink | None, groups: CoxByGroup | None) -> str:
             checks = ", ".join(f"{k}: p = {p:.3g}" for k, p in groups.ph_p.items())
             verdict = (
                 f"the hazard ratio of {', '.join(doubtful)} differs before and after "
-                f"{groups.split:.1f} years of tenure: proportional hazards are doubtful there"
+                f"{groups.split:.2f} years of {axis}: proportional hazards are doubtful there"
                 if doubtful
-                else "no evidence that the hazard ratios change with tenure"
+                else f"no evidence that the hazard ratios change over {axis}"
             )
             parts.append(
                 f"<p class='note'>Proportional-hazards check (same coefficient before and after "
-                f"{groups.split:.1f} years of tenure, the median tenure at exit): {checks}; "
+                f"{groups.split:.2f} years of {axis}, the median at exit): {checks}; "
                 f"{verdict}.</p>"
             )
     return "".join(parts)

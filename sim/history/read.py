@@ -100,6 +100,8 @@ def read_history(path: str | Path, options: ReadOptions | None = None) -> Histor
     columns = map_columns(header, f"{where}:{header_line}", options.score_column)
     if not records:
         raise InputError([Problem(f"{where}:{header_line}", "the file has a header but no rows")])
+    if len(records) < MIN_PEOPLE:
+        _check_size(pd.DataFrame({"event": np.zeros(len(records), bool)}), where)
     cells = _cells(records, len(header))
     problems = Problems(where)
     line_no = np.asarray(lines, dtype=np.int64)
@@ -175,8 +177,12 @@ def _dates(values: list[str], name: str, lines: np.ndarray, problems: Problems, 
 
 def _read_events(columns: Columns, cells, lines, options: ReadOptions, problems, notes):
     """Entry, stop and event per person of an event history, with left truncation."""
-    hire = _dates(cells[columns.index["hire_date"]], columns.names["hire_date"], lines, problems, False)
-    leave = _dates(cells[columns.index["exit_date"]], columns.names["exit_date"], lines, problems, True)
+    hire = _dates(
+        cells[columns.index["hire_date"]], columns.names["hire_date"], lines, problems, False
+    )
+    leave = _dates(
+        cells[columns.index["exit_date"]], columns.names["exit_date"], lines, problems, True
+    )
     today = np.datetime64(options.today, "D")
     for name, dates in (("hire_date", hire), ("exit_date", leave)):
         for i in np.flatnonzero(dates > today):
@@ -297,10 +303,12 @@ def _read_snapshot(columns: Columns, cells, lines, options: ReadOptions, problem
     times_known = columns.has("month")
     if times_known:
         month = _numbers(columns, cells, "month", lines, problems, 1, options.window_months)
-        stop = np.where(event, month / 12.0, window)
+        # The month someone left, or the months a stayer was observed (up to the window).
+        stop = np.where(np.isnan(month), window, month / 12.0)
         notes.append(
-            f"exit times from the {columns.names['month']} column: months since the window's "
-            "start, so the fit is a survival fit on window time"
+            f"times from the {columns.names['month']} column: the month of leaving, or the "
+            "months a stayer was observed, counted from the window's start; the fit is a "
+            "survival fit on window time"
         )
     people = pd.DataFrame({"entry": 0.0, "stop": stop, "event": event, "row": np.arange(len(low))})
     tenure = _numbers(columns, cells, "years_at_company", lines, problems, 0, 80)
@@ -402,11 +410,13 @@ def _groups(columns, cells, options: ReadOptions, people, notes, window) -> None
     )
     people["level"] = pick("level") or ["(no level column)"] * len(rows)
     people["department"] = pick("department") or ["(no department column)"] * len(rows)
-    senior, note = roles_from(pick("role"), pick("level"), options.senior_levels, columns, len(rows))
+    senior, note = roles_from(
+        pick("role"), pick("level"), options.senior_levels, columns, len(rows)
+    )
     people["senior"] = senior
     people["role"] = np.where(np.isnan(senior), "all", np.where(senior == 1, "Senior", "Junior"))
     notes.append(note)
-    people.drop(columns="row", inplace=True)
+    del people["row"]
 
 
 def _check_size(people: pd.DataFrame, where: str) -> None:
@@ -417,7 +427,8 @@ def _check_size(people: pd.DataFrame, where: str) -> None:
             [
                 Problem(
                     where,
-                    f"{n} {'person' if n == 1 else 'people'} in the window: too few to fit exit "
+                    f"{n} {'person' if n == 1 else 'people'} in the file or its window: too few "
+                    "to fit exit "
                     f"hazards (at least {MIN_PEOPLE}; a real history has hundreds)",
                 )
             ]
@@ -437,8 +448,11 @@ def _check_size(people: pd.DataFrame, where: str) -> None:
 def _column_notes(columns: Columns, name: str) -> list[str]:
     """The shape and which column was read as what."""
     used = ", ".join(f"{field} = {header!r}" for field, header in columns.names.items())
-    notes = [f"{name}: read as an {columns.shape}" if columns.shape == EVENT_HISTORY else
-             f"{name}: read as a {SNAPSHOT} (one row per person, who left over a window)"]
+    notes = [
+        f"{name}: read as an {columns.shape}"
+        if columns.shape == EVENT_HISTORY
+        else f"{name}: read as a {SNAPSHOT} (one row per person, who left over a window)"
+    ]
     notes.append(f"columns used: {used}")
     if columns.ignored:
         notes.append(f"columns not used: {', '.join(columns.ignored)}")

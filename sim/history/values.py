@@ -150,7 +150,10 @@ def history_toml(
         q = np.quantile(draws[key], [lo_q, hi_q])
         lines.append(f'"{key}" = [{q[0]:.4g}, {q[1]:.4g}]')
     lines += _cox_lines(link, groups)
-    lines += ["", f"[draws]  # {N_DRAWS} posterior-like draws (normal approximation, seed {DRAW_SEED})"]
+    lines += [
+        "",
+        f"[draws]  # {N_DRAWS} posterior-like draws (normal approximation, seed {DRAW_SEED})",
+    ]
     for key in draws.columns:
         numbers = ", ".join(f"{v:.5g}" for v in draws[key])
         lines.append(f'"{key}" = [{numbers}]')
@@ -170,8 +173,11 @@ def _cox_lines(link: CoxLink | None, groups: CoxByGroup | None) -> list[str]:
             f"exits = {link.events}",
         ]
     if groups is not None and groups.ph_p:
-        lines += ["", f"[proportional_hazards]  # p-values: same coefficient before and after "
-                  f"{groups.split:.2f} years of tenure"]
+        lines += [
+            "",
+            f"[proportional_hazards]  # p-values: same coefficient before and after "
+            f"{groups.split:.2f} years of tenure",
+        ]
         lines += [f"{name} = {p:.3g}" for name, p in groups.ph_p.items()]
     return lines
 
@@ -192,12 +198,18 @@ def read_history_values(path: str | Path) -> HistoryValues:
         path = path / HISTORY_NAME
     if not path.is_file():
         raise InputError(
-            [Problem(where, "no such history file; write one with sim history EXPORT.csv --out DIR")]
+            [
+                Problem(
+                    where, "no such history file; write one with sim history EXPORT.csv --out DIR"
+                )
+            ]
         )
     try:
         raw = loads(path.read_text(encoding="utf-8"), where)
     except UnicodeDecodeError:
-        raise InputError([Problem(where, "not a text file; expected sim history's history.toml")]) from None
+        raise InputError(
+            [Problem(where, "not a text file; expected sim history's history.toml")]
+        ) from None
     problems: list[Problem] = []
     values = _values(raw, where, problems)
     draws = _draws(raw, where, values, problems)
@@ -220,17 +232,27 @@ def _values(raw: Mapping[str, Any], where: str, problems: list[Problem]) -> dict
             key = f"{table}.{name}"
             if key not in RANGES:
                 problems.append(
-                    Problem(f"{where}: {key}", f"not a value a history sets; allowed: {', '.join(RANGES)}")
+                    Problem(
+                        f"{where}: {key}",
+                        f"not a value a history sets; allowed: {', '.join(RANGES)}",
+                    )
                 )
-            elif not isinstance(value, int | float) or not RANGES[key][0] <= value <= RANGES[key][1]:
+            elif (
+                not isinstance(value, int | float) or not RANGES[key][0] <= value <= RANGES[key][1]
+            ):
                 lo, hi = RANGES[key]
-                problems.append(Problem(f"{where}: {key}", f"found {value!r}; allowed: {lo:g} to {hi:g}"))
+                problems.append(
+                    Problem(f"{where}: {key}", f"found {value!r}; allowed: {lo:g} to {hi:g}")
+                )
             else:
                 values[key] = float(value)
     if not values and not problems:
         problems.append(
-            Problem(where, "holds no scenario values ([dynamics.exits] or [workforce]); is it "
-                    "sim history's history.toml?")
+            Problem(
+                where,
+                "holds no scenario values ([dynamics.exits] or [workforce]); is it "
+                "sim history's history.toml?",
+            )
         )
     return values
 
@@ -240,7 +262,11 @@ def _draws(raw, where: str, values: Mapping[str, float], problems: list[Problem]
     columns = {}
     for key in values:
         column = draws.get(key) if isinstance(draws, Mapping) else None
-        ok = isinstance(column, list) and len(column) > 0 and all(isinstance(v, int | float) for v in column)
+        ok = (
+            isinstance(column, list)
+            and len(column) > 0
+            and all(isinstance(v, int | float) for v in column)
+        )
         if not ok:
             problems.append(Problem(f"{where}: draws.{key}", "missing or not a list of numbers"))
             continue
@@ -275,7 +301,10 @@ def with_history_draws(posterior: pd.DataFrame, history: HistoryValues, seed: in
 def provenance_lines(history: HistoryValues, calibrated: Mapping[str, float]) -> list[str]:
     """Which numbers come from the organisation's history and which from the calibration."""
     source = history.source
-    what = f"{source.get('shape', 'history')} of {source.get('people', '?')} people, " f"{source.get('exits', '?')} exits"
+    what = (
+        f"{source.get('shape', 'history')} of {source.get('people', '?')} people, "
+        f"{source.get('exits', '?')} exits"
+    )
     ours = ", ".join(
         f"{key.rsplit('.', 1)[1]} = {value:.3g} [90%: {history.intervals[key][0]:.3g}, "
         f"{history.intervals[key][1]:.3g}]"
@@ -284,5 +313,6 @@ def provenance_lines(history: HistoryValues, calibrated: Mapping[str, float]) ->
     published = ", ".join(k.rsplit(".", 1)[1] for k in calibrated if k not in history.values)
     return [
         f"From your organisation's history ({history.path}, {what}): {ours}.",
-        f"From the published calibration (docs/ODD.md section 11.2): {published or 'nothing else'}.",
+        "From the published calibration (docs/ODD.md section 11.2): "
+        f"{published or 'nothing else'}.",
     ]
