@@ -247,6 +247,15 @@ def _add_file_parsers(sub: argparse._SubParsersAction) -> None:
     synth.add_argument("--out", type=Path, required=True, help="CSV file to write")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     synth.add_argument("--force", action="store_true", help="replace an existing file")
+    synth.add_argument(
+        "--history",
+        action="store_true",
+        help="write an HR history instead (hire and exit dates of N positions over --years, "
+        "made by the model's exit equation at the schema's defaults), for sim history",
+    )
+    synth.add_argument(
+        "--years", type=float, default=3.0, help="with --history: years of leavers (default 3)"
+    )
     email = org_sub.add_parser(
         "email",
         help="write an org chart and its real informal network from the onadata e-mail data",
@@ -380,6 +389,10 @@ def cmd_org(args: argparse.Namespace) -> int:
     if problems:
         raise InputError(problems)
     check_target(args.out, folder=False, needed_bytes=args.n * 100)  # about 100 bytes a row
+    if args.history:
+        from sim.history.synth import write_synthetic_history
+
+        return write_synthetic_history(args.n, args.years, args.out, args.seed)
     if args.ties is not None:
         check_target(args.ties, folder=False, needed_bytes=args.n * 60)
     tmp = args.out.with_name(f".{args.out.name}.tmp")

@@ -121,6 +121,27 @@ def _export(position, hired, left, engagement, senior, weeks, as_of, rng) -> pd.
     return table.sort_values("hire_date", kind="stable").reset_index(drop=True)
 
 
+def write_synthetic_history(people: int, years: float, out: Path, seed: int) -> int:
+    """`sim org synth N --history --out FILE`: a synthetic history, written atomically."""
+    from sim.errors import InputError, Problem
+    from sim.safety.targets import atomic_file
+
+    if not years > 0:
+        raise InputError([Problem(f"--years {years}", "must be more than 0")])
+    table = synthesize_history(people, years, seed=seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(out, newline="") as handle:
+        table.to_csv(handle, index=False)
+    truth = TrueValues()
+    print(
+        f"Wrote a synthetic HR history of {people} positions over {years:g} years "
+        f"({len(table)} people, {int((table['exit_date'] != '').sum())} exits) to {out}; "
+        f"true values: base_junior {truth.base_junior}, base_senior {truth.base_senior}, "
+        f"beta_e {truth.beta_e}"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write a synthetic export: ``python -m sim.history.synth OUT.csv``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

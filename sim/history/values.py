@@ -11,7 +11,6 @@ the published posterior's.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,8 +121,8 @@ def history_toml(
     """The text of history.toml (aggregates only)."""
     lo_q, hi_q = (1 - LEVEL) / 2, 1 - (1 - LEVEL) / 2
     lines = [
-        f"# history.toml: written by `sim history` from {history.source} on "
-        f"{dt.date.today()}; aggregates only, no person's data.",
+        f"# history.toml: written by `sim history` from {history.source} (the command and "
+        "time are in manifest.json); aggregates only, no person's data.",
         "# Use it with: sim compare telecom --history history.toml (docs/hr.md).",
         "",
         "[source]",
