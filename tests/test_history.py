@@ -7,12 +7,15 @@ import tomllib
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.analysis.survey_scale import JOB_RETENTION_SCALE, KNOWN_SCALES
 from sim.cli.main import main
 from sim.errors import InputError
 from sim.history.analyse import analyse
 from sim.history.fit import cox_engagement_link, fit_exit_equation
+from sim.history.rates import poisson_rate, window_rate
 from sim.history.read import ReadOptions, read_history
 from sim.history.synth import TrueValues, synthesize_history
 from sim.history.values import read_history_values, with_history_draws
@@ -237,6 +240,28 @@ def test_a_broken_history_file_is_named_with_its_key(tmp_path):
     text = str(err.value)
     assert "dynamics.exits.base_junior: found 1.5; allowed: 0 to 0.99" in text
     assert "dynamics.exits.beta_x: not a value a history sets" in text
+
+
+@settings(max_examples=60)
+@given(exits=st.integers(0, 500), extra=st.floats(0.5, 1e4))
+def test_a_rate_lies_inside_its_interval_and_between_0_and_1(exits, extra):
+    for rate, lo, hi in (
+        poisson_rate(exits, extra),
+        window_rate(min(exits, 50), 50, extra / 1e3 + 0.1),
+    ):
+        assert 0 <= lo <= rate <= hi <= 1
+
+
+def test_sim_compare_with_history_draws_its_values_from_the_history(tmp_path, capsys):
+    path, since = export(tmp_path, people=300)
+    main(["history", str(path), "--out", str(tmp_path / "o"), "--since", str(since)])
+    sets = ["--set", "org.size=40", "--years", "0.05", "--replicates", "2", "--quiet"]
+    toml = str(tmp_path / "o" / "history.toml")
+    assert main(["compare", "telecom", *sets, "--history", toml, "--out", str(tmp_path / "c")]) == 0
+    printed = capsys.readouterr().out
+    assert "replaced by draws from your history" in printed
+    summary = pd.read_csv(tmp_path / "c" / "summary.csv")
+    assert summary["posterior_particle"].notna().all()
 
 
 def test_sim_run_with_history_uses_its_values_and_says_where_numbers_came_from(tmp_path, capsys):

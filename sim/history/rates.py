@@ -16,10 +16,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.history.groups import TENURE_BANDS, TENURE_EDGES
+from sim.history.groups import TENURE_BANDS, TENURE_EDGES, UNKNOWN
 from sim.history.read import History
+from sim.scenario.orgchart.chart import GENERATIONS
 
 MIN_GROUP = 5
+# Generations oldest first and tenure bands shortest first; other groups alphabetically.
+_ORDER = {name: i for i, name in enumerate((*GENERATIONS, *TENURE_BANDS, UNKNOWN))}
 GROUPINGS = ("generation", "role", "level", "tenure_band")
 SUPPRESSED = f"suppressed: fewer than {MIN_GROUP} people"
 INTERVAL = (
@@ -40,8 +43,9 @@ def turnover_table(history: History) -> pd.DataFrame:
         if grouping == "tenure_band" and history.shape == "event history":
             parts.extend(_tenure_bands(people))
             continue
-        for name, group in people.groupby(grouping, sort=True):
-            parts.append(_row(history, grouping, str(name), group))
+        groups = dict(list(people.groupby(grouping, sort=True)))
+        for name in sorted(groups, key=lambda g: (_ORDER.get(g, len(_ORDER)), str(g))):
+            parts.append(_row(history, grouping, str(name), groups[name]))
     table = pd.DataFrame(parts)
     return _suppress(table)
 
