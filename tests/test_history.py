@@ -113,6 +113,12 @@ def test_bad_rows_are_named_by_line_and_column(tmp_path, rows, where, words):
     assert f"bad.csv{where}" in text and words in text, text
 
 
+def test_an_exit_after_the_stated_export_date_is_refused(tmp_path):
+    path = write(tmp_path, HEADER + GOOD)
+    with pytest.raises(InputError, match=r"bad.csv:8: exit_date 2024-07-15 is after the export"):
+        read(path, as_of=dt.date(2024, 6, 1))
+
+
 def test_scores_outside_a_stated_scale_are_refused(tmp_path):
     path = write(tmp_path, HEADER + GOOD)
     with pytest.raises(InputError, match=r"bad.csv:3: engagement 51 is outside the 1-10 scale"):
@@ -279,6 +285,8 @@ def test_sim_run_with_history_uses_its_values_and_says_where_numbers_came_from(t
     scenario = json.loads((tmp_path / "r" / "manifest.json").read_text())["scenario"]
     fitted = history.values["dynamics.exits.beta_e"]
     assert scenario["dynamics"]["exits"]["beta_e"] == pytest.approx(fitted)
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert manifest["history"]["values"] == history.values
 
 
 def test_known_scales_are_the_ones_the_help_offers():

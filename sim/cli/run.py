@@ -80,12 +80,21 @@ def _run_and_write(
         out,
         against=against,
         tables=tables,
-        manifest_extra={"wall_seconds": round(elapsed, 2), "uncertainty": shown},
+        manifest_extra={"wall_seconds": round(elapsed, 2), "uncertainty": shown}
+        | _history_manifest(args),
         force=args.force,
     )
     print()
     print(f"Wrote {written.folder}/ ({', '.join(written.files)}) in {elapsed:.1f} s")
     return 0
+
+
+def _history_manifest(args: argparse.Namespace) -> dict:
+    """The --history file and the values it set, for the manifest; {} without one."""
+    history = history_values(args)
+    if history is None:
+        return {}
+    return {"history": {"file": str(history.path), "values": history.values}}
 
 
 def uncertainty_text(args: argparse.Namespace, n_particles: int | None = None) -> str:

@@ -136,7 +136,9 @@ def values_display(
             "your history": [f"{v:.3g}" for v in values.values()],
             "90% interval": [f"{intervals[k][0]:.3g} to {intervals[k][1]:.3g}" for k in values],
             "published calibration": [
-                f"{calibrated[k]:.3g}" if k in calibrated else "(not fitted; schema default)"
+                f"{calibrated[k]:.3g}"
+                if k in calibrated
+                else "(not calibrated: the schema's default)"
                 for k in values
             ],
         }

@@ -205,14 +205,14 @@ def _read_events(columns: Columns, cells, lines, options: ReadOptions, problems,
         return pd.DataFrame(), None, None, True
     window = _window(hire, leave, left, options, columns, notes)
     start, end = (np.datetime64(d, "D") for d in window)
-    late = np.flatnonzero(hire > end)
-    for i in late:
-        problems.add(
-            "hired after --as-of",
-            int(lines[i]),
-            f"{columns.names['hire_date']} {hire[i]} is after the export's date {window[1]} "
-            "(--as-of)",
-        )
+    for name, dates in (("hire_date", hire), ("exit_date", leave)):
+        for i in np.flatnonzero(dates > end):
+            problems.add(
+                f"{name} after --as-of",
+                int(lines[i]),
+                f"{columns.names[name]} {dates[i]} is after the export's date {window[1]} "
+                "(--as-of)",
+            )
     in_window = ~left | (leave >= start)
     if (~in_window).sum():
         notes.append(
