@@ -141,7 +141,7 @@ def _print(analysis) -> None:
 
     print()
     print("Scenario values your history implies (90% interval: how precisely it measures them):")
-    print(analysis.values_table().to_string(index=False))
+    _table(analysis.values_table())
     _wrapped(f"Fit: maximum likelihood of the model's exit equation, {analysis.fit.form}.")
     link = analysis.link
     if link is not None:
@@ -165,7 +165,12 @@ def _print(analysis) -> None:
         )
     print()
     print("Annual turnover by group (95% interval of the group's underlying rate):")
-    print(turnover_display(analysis.turnover).to_string(index=False))
+    _table(turnover_display(analysis.turnover))
+
+
+def _table(frame) -> None:
+    """A table as text, without the spaces pandas pads an empty last column with."""
+    print("\n".join(line.rstrip() for line in frame.to_string(index=False).splitlines()))
 
 
 def _wrapped(text: str) -> None:
