@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.cli.options import add_results_folder_options, add_workers_option
+from sim.cli.options import add_history_option, add_results_folder_options, add_workers_option
 from sim.errors import InputError, Problem
 
 DESCRIPTION = """Split each design's effect on junior turnover (each year after the launch) and on
@@ -79,6 +79,7 @@ def add_explain_parser(sub: argparse._SubParsersAction) -> None:
         help="override a scenario value, e.g. --set dynamics.exits.beta_e=2.0",
     )
     add_workers_option(p)
+    add_history_option(p)
     p.add_argument(
         "--all-pathways",
         action="store_true",

@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.cli.options import add_results_folder_options, add_workers_option
+from sim.cli.options import add_history_option, add_results_folder_options, add_workers_option
 from sim.errors import InputError, Problem
 
 EPILOG_RUN = """examples:
@@ -112,6 +112,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="the posterior file for --uncertainty posterior (default: the case library's "
         "posterior.csv, written by experiments/calibrate.py)",
     )
+    add_history_option(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         add(sub)
     from sim.cli.app import add_app_parser
     from sim.cli.explain import add_explain_parser
+    from sim.cli.history import add_history_parser
     from sim.cli.pairs import add_pairs_parser
     from sim.cli.sweep import add_sweep_parser
 
@@ -132,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_explain_parser(sub)
     add_pairs_parser(sub)
     add_app_parser(sub)
+    add_history_parser(sub)
     return parser
 
 
@@ -244,6 +247,15 @@ def _add_file_parsers(sub: argparse._SubParsersAction) -> None:
     synth.add_argument("--out", type=Path, required=True, help="CSV file to write")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     synth.add_argument("--force", action="store_true", help="replace an existing file")
+    synth.add_argument(
+        "--history",
+        action="store_true",
+        help="write an HR history instead (hire and exit dates of N positions over --years, "
+        "made by the model's exit equation at the schema's defaults), for sim history",
+    )
+    synth.add_argument(
+        "--years", type=float, default=3.0, help="with --history: years of leavers (default 3)"
+    )
     email = org_sub.add_parser(
         "email",
         help="write an org chart and its real informal network from the onadata e-mail data",
@@ -377,6 +389,10 @@ def cmd_org(args: argparse.Namespace) -> int:
     if problems:
         raise InputError(problems)
     check_target(args.out, folder=False, needed_bytes=args.n * 100)  # about 100 bytes a row
+    if args.history:
+        from sim.history.synth import write_synthetic_history
+
+        return write_synthetic_history(args.n, args.years, args.out, args.seed)
     if args.ties is not None:
         check_target(args.ties, folder=False, needed_bytes=args.n * 60)
     tmp = args.out.with_name(f".{args.out.name}.tmp")

@@ -30,3 +30,16 @@ def add_results_folder_options(p: argparse.ArgumentParser) -> None:
         help="replace an existing results folder (one with a manifest.json)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_history_option(p: argparse.ArgumentParser) -> None:
+    """`--history FILE`: your organisation's fitted values (sim history's history.toml)."""
+    p.add_argument(
+        "--history",
+        type=Path,
+        metavar="TOML",
+        help="your organisation's own exit hazards, beta_e and e0 (history.toml from sim "
+        "history): they replace the published calibration's values, and under --uncertainty "
+        "posterior their draws replace its draws of those parameters; the output says which "
+        "numbers came from where",
+    )

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim import analysis
-from sim.cli.scenario_args import load_for_run
+from sim.cli.scenario_args import history_values, load_for_run
 from sim.errors import InputError, Problem, did_you_mean
 from sim.runs.replicates import Results
 from sim.scenario.parameters import Scenario
@@ -80,7 +80,8 @@ def _run_and_write(
         out,
         against=against,
         tables=tables,
-        manifest_extra={"wall_seconds": round(elapsed, 2), "uncertainty": shown},
+        manifest_extra={"wall_seconds": round(elapsed, 2), "uncertainty": shown}
+        | _history_manifest(args),
         force=args.force,
     )
     print()
@@ -88,13 +89,34 @@ def _run_and_write(
     return 0
 
 
+def _history_manifest(args: argparse.Namespace) -> dict:
+    """The --history file and the values it set, for the manifest; {} without one."""
+    history = history_values(args)
+    if history is None:
+        return {}
+    return {"history": {"file": str(history.path), "values": history.values}}
+
+
 def uncertainty_text(args: argparse.Namespace, n_particles: int | None = None) -> str:
     """One line saying which uncertainty the intervals show."""
+    history = history_values(args)
     if args.uncertainty == "posterior":
+        ours = ""
+        if history is not None:
+            ours = (
+                f", its {', '.join(k.rsplit('.', 1)[1] for k in history.values)} replaced by "
+                f"draws from your history ({history.path}, {len(history.draws)} draws)"
+            )
         return (
             "parameter uncertainty and run noise: each replicate runs on its own draw from "
-            f"the calibrated posterior ({args.posterior}, {n_particles} particles), every "
+            f"the calibrated posterior ({args.posterior}, {n_particles} particles{ours}), every "
             "design on the same draw and seed (a scenario's own behavioural values stay fixed)"
+        )
+    if history is not None:
+        return (
+            "run noise over replicates only, at your history's fitted values and the "
+            "calibration's medians (not the parameters' uncertainty: --uncertainty posterior "
+            "adds it)"
         )
     return (
         "run noise over replicates only, at the scenario's parameter values (not the "
@@ -154,6 +176,11 @@ def _run(
 
     args.posterior = args.posterior or library_posterior_path()
     posterior = read_posterior(args.posterior)
+    history = history_values(args)
+    if history is not None:
+        from sim.history.values import with_history_draws
+
+        posterior = with_history_draws(posterior, history, scenario.seed)
     seeds = args.replicate_seed or replicate_seeds(scenario.seed, scenario.replicates)
     results = run_over_posterior(
         lambda first: load_for_run(args, first),
