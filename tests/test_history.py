@@ -291,3 +291,17 @@ def test_sim_run_with_history_uses_its_values_and_says_where_numbers_came_from(t
 
 def test_known_scales_are_the_ones_the_help_offers():
     assert set(KNOWN_SCALES) == {"1-4", "1-5", "1-10", "0-100"}
+
+
+def test_a_value_the_user_sets_is_credited_to_them_not_to_the_history(tmp_path, capsys):
+    path, since = export(tmp_path, people=300)
+    main(["history", str(path), "--out", str(tmp_path / "o"), "--since", str(since)])
+    toml = str(tmp_path / "o" / "history.toml")
+    sets = ["--set", "org.size=60", "--set", "dynamics.exits.beta_e=1.23", "--years", "0.1"]
+    args = ["run", "telecom", *sets, "--replicates", "2", "--quiet", "--history", toml]
+    assert main([*args, "--out", str(tmp_path / "r")]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    history_line = printed.split("From your organisation's history", 1)[1]
+    assert "base_junior =" in history_line.split("From the published")[0]
+    assert "beta_e =" not in history_line.split("From the published")[0]
+    assert "own values for beta_e: they win over the history's" in printed

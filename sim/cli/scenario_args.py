@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import textwrap
 
-from sim.history.values import provenance_lines
 from sim.model.capacity import ProgramCheck
 from sim.scenario.calibrated import calibrated_values
 from sim.scenario.cases import DEFAULT_CASE
@@ -52,7 +52,10 @@ def load_for_run(args: argparse.Namespace, first: list[str] | None = None):
         scenario = default_with_overrides(sets, checks=checks, calibration=draw)
     if first is None:
         if history is not None:
-            notes[:0] = provenance_lines(history, calibrated_values())
+            from sim.history.values import provenance_lines  # only with --history: scipy
+
+            kept = {k for k, v in history.values.items() if _value_at(scenario, k) != v}
+            notes[:0] = provenance_lines(history, calibrated_values(), overridden=kept)
         for note in notes:
             print(textwrap.fill(note, width=100, subsequent_indent="  "))
     return scenario
@@ -68,3 +71,8 @@ def history_values(args: argparse.Namespace):
 
         args._history_values = read_history_values(path)
     return args._history_values
+
+
+def _value_at(scenario, key: str):
+    """The loaded scenario's value of a dotted key such as ``dynamics.exits.beta_e``."""
+    return functools.reduce(getattr, key.split("."), scenario)

@@ -11,7 +11,7 @@ the published posterior's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -297,21 +297,37 @@ def with_history_draws(posterior: pd.DataFrame, history: HistoryValues, seed: in
     return out
 
 
-def provenance_lines(history: HistoryValues, calibrated: Mapping[str, float]) -> list[str]:
-    """Which numbers come from the organisation's history and which from the calibration."""
+def provenance_lines(
+    history: HistoryValues,
+    calibrated: Mapping[str, float],
+    overridden: Collection[str] = (),
+) -> list[str]:
+    """Which numbers come from the organisation's history and which from the calibration.
+
+    `overridden` names the history's keys that the scenario file or ``--set`` sets to values
+    of its own: those win, so they are credited to the scenario, not to the history.
+    """
     source = history.source
     what = (
         f"{source.get('shape', 'history')} of {source.get('people', '?')} people, "
         f"{source.get('exits', '?')} exits"
     )
+    used = {k: v for k, v in history.values.items() if k not in overridden}
     ours = ", ".join(
         f"{key.rsplit('.', 1)[1]} = {value:.3g} [90%: {history.intervals[key][0]:.3g}, "
         f"{history.intervals[key][1]:.3g}]"
-        for key, value in history.values.items()
+        for key, value in used.items()
     )
     published = ", ".join(k.rsplit(".", 1)[1] for k in calibrated if k not in history.values)
-    return [
-        f"From your organisation's history ({history.path}, {what}): {ours}.",
+    lines = [
+        f"From your organisation's history ({history.path}, {what}): {ours or 'nothing'}.",
         "From the published calibration (docs/ODD.md section 11.2): "
         f"{published or 'nothing else'}.",
     ]
+    if overridden:
+        names = ", ".join(k.rsplit(".", 1)[1] for k in history.values if k in overridden)
+        lines.append(
+            f"Your scenario or --set gives its own values for {names}: they win over the "
+            "history's (remove them to use the history)."
+        )
+    return lines
