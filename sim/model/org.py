@@ -499,9 +499,7 @@ def _tie_matrix(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> s
     indptr = np.zeros(shape[0] + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
     index = np.int32 if max(shape) < np.iinfo(np.int32).max else np.int64
-    return sp.csr_array(
-        (np.ones(len(cols)), cols.astype(index), indptr.astype(index)), shape=shape
-    )
+    return sp.csr_array((np.ones(len(cols)), cols.astype(index), indptr.astype(index)), shape=shape)
 
 
 def _gather_ranges(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> np.ndarray:
