@@ -220,11 +220,13 @@ def network_climate(
     """
     if per_senior is None:
         per_senior = _listening_by_senior(people, org, ep)
-    # Each position's sums over its ties, added in the ties' order (`Org.informal_senior_matrix`):
-    # column 0 the l of the filled seniors, column 1 their number.
-    felt = org.informal_senior_matrix @ per_senior
-    total, count = felt[:, 0], felt[:, 1]
+    junior, rank = org.informal_to_seniors
+    felt = per_senior.take(rank, axis=0)
+    n = org.size
+    total = np.bincount(junior, weights=felt[:, 0], minlength=n)
+    count = np.bincount(junior, weights=felt[:, 1], minlength=n)
     # count is a whole number; where it is 0 so is total, and 0 / 1 is the 0 asked for.
+    # (Not in place: with no ties at all bincount returns whole-number zeros.)
     mean = np.divide(total, np.maximum(count, 1.0))
     mean *= ep.w_net
     return mean
@@ -237,12 +239,12 @@ def peer_voice(voice: np.ndarray, people: People, org: Org, ep: EngagementParams
     Junior positions the junior has informal ties to (0 where there is none; a vacant
     position's stock is 0 anyway). Senior positions get 0.
     """
-    # Sums over each junior's peer ties, in the ties' order (`Org.informal_peer_matrix`).
-    peers = org.informal_peer_matrix
-    total = peers @ voice
-    count = peers @ people.filled  # whole numbers: how many of the peers are filled
-    np.maximum(count, 1.0, out=count)
-    mean = np.divide(total, count, out=total)
+    junior, peer = org.informal_junior_peers
+    n = org.size
+    live = people.filled[peer]
+    total = np.bincount(junior, weights=voice[peer], minlength=n)
+    count = np.bincount(junior, weights=live, minlength=n)
+    mean = np.divide(total, np.maximum(count, 1.0))  # (not in place: as network_climate)
     mean *= ep.rho_v
     mean *= 1.0 - voice
     return mean

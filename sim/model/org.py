@@ -306,22 +306,6 @@ class Org:
         return junior[peer], other[peer]
 
     @cached_property
-    def informal_senior_matrix(self) -> sp.csr_array:
-        """`informal_to_seniors` as a 0/1 matrix: a row per position, a column per senior rank.
-
-        One more column than there are seniors (the sentinel row of a per-senior table), so
-        `matrix @ table` sums a per-senior table over each junior's informal senior ties.
-        """
-        junior, rank = self.informal_to_seniors
-        return _tie_matrix(junior, rank, (self.size, len(self.senior_positions) + 1))
-
-    @cached_property
-    def informal_peer_matrix(self) -> sp.csr_array:
-        """`informal_junior_peers` as a 0/1 matrix, positions x positions (row: the junior)."""
-        junior, peer = self.informal_junior_peers
-        return _tie_matrix(junior, peer, (self.size, self.size))
-
-    @cached_property
     def _informal_from_juniors(self) -> tuple[np.ndarray, np.ndarray]:
         # Every informal tie in both directions, kept where it starts at a Junior position,
         # sorted by that position (stable: each junior's ties keep the tie list's order).
@@ -486,20 +470,6 @@ def gc_paused() -> Iterator[None]:
         gc.unfreeze()
         if was_enabled:
             gc.enable()
-
-
-def _tie_matrix(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_array:
-    """A 0/1 CSR matrix with one entry per tie, each row's entries in the ties' order.
-
-    `rows` must be sorted (stably: a row's ties keep their order). Built from its arrays,
-    not from (row, col) pairs, so nothing is merged or reordered: `matrix @ x` then adds
-    each row's x[col] one after another in the ties' order, starting from 0 -- the same
-    additions, in the same order, as np.bincount(rows, weights=x[cols]) makes.
-    """
-    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
-    index = np.int32 if max(shape) < np.iinfo(np.int32).max else np.int64
-    return sp.csr_array((np.ones(len(cols)), cols.astype(index), indptr.astype(index)), shape=shape)
 
 
 def _gather_ranges(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> np.ndarray:
