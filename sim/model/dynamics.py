@@ -85,8 +85,10 @@ def senior_spillover(people: People, org: Org, sigma: float) -> np.ndarray:
     """
     src, dst = org.senior_edges
     d, filled = people.digital, people.filled
-    live = filled[dst]
-    gap = d[dst] - d[src]
+    # take's clip mode skips the bounds check: every index is in range.
+    live = filled.take(dst, mode="clip")
+    gap = d.take(dst, mode="clip")
+    gap -= d.take(src, mode="clip")
     np.maximum(gap, 0.0, out=gap)
     gap *= live  # vacant neighbours count for nothing (x * 0.0 is 0.0: gaps are finite)
     # Sums per senior, in the ties' order (bincount adds in input order).
@@ -241,14 +243,10 @@ def peer_voice(voice: np.ndarray, people: People, org: Org, ep: EngagementParams
     """
     junior, peer = org.informal_junior_peers
     n = org.size
-    # take's clip mode skips the bounds check: every index is in range.
-    total = np.bincount(junior, weights=voice.take(peer, mode="clip"), minlength=n)
-    # Filled peers: all peers less the vacant ones, read from the few vacancies' ties
-    # instead of every tie (whole numbers, so the same count).
-    vacant = np.bincount(junior[org.peer_ties_of((~people.filled).nonzero()[0])], minlength=n)
-    count = np.subtract(org.peer_degree, vacant)
-    np.maximum(count, 1.0, out=count)
-    mean = np.divide(total, count, out=total)
+    live = people.filled[peer]
+    total = np.bincount(junior, weights=voice[peer], minlength=n)
+    count = np.bincount(junior, weights=live, minlength=n)
+    mean = np.divide(total, np.maximum(count, 1.0))  # (not in place: as network_climate)
     mean *= ep.rho_v
     mean *= 1.0 - voice
     return mean

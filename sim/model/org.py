@@ -306,28 +306,6 @@ class Org:
         return junior[peer], other[peer]
 
     @cached_property
-    def peer_ties_by_peer(self) -> tuple[np.ndarray, np.ndarray]:
-        """The ties of `informal_junior_peers` by their peer, as CSR arrays (indptr, ties).
-
-        Row p lists, ascending, the indices of the ties whose peer is position p (no tie
-        has a Senior position as its peer): `peer_ties_of` reads them.
-        """
-        _, peer = self.informal_junior_peers
-        indptr = np.zeros(self.size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(peer, minlength=self.size), out=indptr[1:])
-        return indptr, stable_order(peer)
-
-    def peer_ties_of(self, positions: np.ndarray) -> np.ndarray:
-        """Indices of the ties of `informal_junior_peers` whose peer is one of `positions`."""
-        return _gather_ranges(*self.peer_ties_by_peer, positions)
-
-    @cached_property
-    def peer_degree(self) -> np.ndarray:
-        """Each position's number of informal junior peers (as floats; 0 at Senior positions)."""
-        junior, _ = self.informal_junior_peers
-        return np.bincount(junior, minlength=self.size).astype(np.float64)
-
-    @cached_property
     def _informal_from_juniors(self) -> tuple[np.ndarray, np.ndarray]:
         # Every informal tie in both directions, kept where it starts at a Junior position,
         # sorted by that position (stable: each junior's ties keep the tie list's order).
