@@ -164,11 +164,12 @@ class Senior(Employee):
 
 _CLASSES = {"Junior": Junior, "Senior": Senior}
 
-# The Mesa release whose agent registration `Employee` repeats inline (tests/test_agents.py
-# checks that both paths leave the same state and send the same signals); with any other,
-# agents register through Mesa's own methods.
-_INLINE_MESA = "3.5.1"
+# The Mesa release whose agent registration `Employee` repeats inline
+# (tests/test_agent_registration.py checks that both paths leave the same state and send the
+# same signals); with any other, agents register through Mesa's own methods.
+_INLINE_MESA = mesa.__version__ == "3.5.1"
 _MESA_REGISTER = (mesa.Model.register_agent, mesa.Model.deregister_agent)
+_PLAIN_MODELS: dict[type, bool] = {}
 
 
 def _plain_registry(model: mesa.Model, cls: type) -> bool:
@@ -179,12 +180,11 @@ def _plain_registry(model: mesa.Model, cls: type) -> bool:
     agents of `cls` (the first of a type is made by Mesa's path, which creates the set).
     """
     kind = type(model)
-    return (
-        mesa.__version__ == _INLINE_MESA
-        and (kind.register_agent, kind.deregister_agent) == _MESA_REGISTER
-        and not cls._datasets
-        and cls in model._agents_by_type
-    )
+    plain = _PLAIN_MODELS.get(kind)
+    if plain is None:
+        methods = (kind.register_agent, kind.deregister_agent)
+        plain = _PLAIN_MODELS[kind] = _INLINE_MESA and methods == _MESA_REGISTER
+    return plain and not cls._datasets and cls in model._agents_by_type
 
 
 def _install_person_states() -> None:
