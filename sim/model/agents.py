@@ -14,11 +14,13 @@ values of whoever holds the position later.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import mesa
 import numpy as np
 from mesa.discrete_space import FixedAgent
+from mesa.experimental.mesa_signals import ModelSignals
 
 from sim.model import attributes
 from sim.model.attributes import Attribute
@@ -68,7 +70,18 @@ class Employee(FixedAgent):
     model: mesa.Model
 
     def __init__(self, model: mesa.Model, cell: Any, occupant: int = 0) -> None:
-        super().__init__(model)
+        if _plain_registry(model, type(self)):
+            # What Mesa's Agent.__init__ and register_agent do, without their wrapper and
+            # debug-log calls (a hire is a new agent: a few dozen a week at 10,000 people).
+            self.model = model
+            self.pos = None
+            model._all_agents.add(self)
+            self.unique_id = model.agent_id_counter
+            model.agent_id_counter += 1
+            model._agents_by_type[type(self)].add(self)
+            model.notify("agents", ModelSignals.AGENT_ADDED, args=(self,))
+        else:
+            super().__init__(model)
         self.cell = cell
         self.position: int = cell.coordinate
         self.occupant = occupant
@@ -76,8 +89,19 @@ class Employee(FixedAgent):
 
     def remove(self) -> None:
         """The person leaves: the agent leaves the model and its cell (Mesa), and is stale."""
-        self.left_week = self.model.steps
-        super().remove()
+        model = self.model
+        self.left_week = model.steps
+        if not _plain_registry(model, type(self)):
+            super().remove()
+            return
+        # What Mesa's FixedAgent.remove, Agent.remove and deregister_agent do (as in
+        # __init__): out of the model's agent sets (if there), signalled, out of the cell.
+        with contextlib.suppress(KeyError):
+            model._agents_by_type[type(self)].remove(self)
+            model._all_agents.remove(self)
+            model.notify("agents", ModelSignals.AGENT_REMOVED, args=(self,))
+        self.cell.remove_agent(self)
+        self._mesa_cell = None
 
     def stale_message(self) -> str:
         """What a read of a departed person's attribute says."""
@@ -139,6 +163,28 @@ class Senior(Employee):
 
 
 _CLASSES = {"Junior": Junior, "Senior": Senior}
+
+# The Mesa release whose agent registration `Employee` repeats inline
+# (tests/test_agent_registration.py checks that both paths leave the same state and send the
+# same signals); with any other, agents register through Mesa's own methods.
+_INLINE_MESA = mesa.__version__ == "3.5.1"
+_MESA_REGISTER = (mesa.Model.register_agent, mesa.Model.deregister_agent)
+_PLAIN_MODELS: dict[type, bool] = {}
+
+
+def _plain_registry(model: mesa.Model, cls: type) -> bool:
+    """Whether an agent of `cls` can register inline: Mesa's own methods, no datasets.
+
+    True for the tested Mesa release when the model does not override Mesa's register and
+    deregister methods, the class feeds no Mesa dataset and the model already has a set for
+    agents of `cls` (the first of a type is made by Mesa's path, which creates the set).
+    """
+    kind = type(model)
+    plain = _PLAIN_MODELS.get(kind)
+    if plain is None:
+        methods = (kind.register_agent, kind.deregister_agent)
+        plain = _PLAIN_MODELS[kind] = _INLINE_MESA and methods == _MESA_REGISTER
+    return plain and not cls._datasets and cls in model._agents_by_type
 
 
 def _install_person_states() -> None:

@@ -85,8 +85,10 @@ def senior_spillover(people: People, org: Org, sigma: float) -> np.ndarray:
     """
     src, dst = org.senior_edges
     d, filled = people.digital, people.filled
-    live = filled[dst]
-    gap = d[dst] - d[src]
+    # take's clip mode skips the bounds check: every index is in range.
+    live = filled.take(dst, mode="clip")
+    gap = d.take(dst, mode="clip")
+    gap -= d.take(src, mode="clip")
     np.maximum(gap, 0.0, out=gap)
     gap *= live  # vacant neighbours count for nothing (x * 0.0 is 0.0: gaps are finite)
     # Sums per senior, in the ties' order (bincount adds in input order).

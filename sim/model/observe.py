@@ -1,10 +1,10 @@
 """Observation (docs/ODD.md section 7.6): a weekly row from the arrays, and a run's summary row.
 
 `WeeklyRecorder.record` reads the model's arrays once a week and keeps plain numbers, a
-week's row built by column name (the per-role means of every attribute the registry marks
-observed, `sim.model.attributes`); `finish` turns them into the tidy series (a row per week,
-turnover derived with the HR formula), and `summarise` reduces a series to one row per run,
-per year relative to launch.
+week's row built value after value in the order of its columns (the per-role means of
+every attribute the registry marks observed, `sim.model.attributes`); `finish` turns them
+into the tidy series (a row per week, turnover derived with the HR formula), and
+`summarise` reduces a series to one row per run, per year relative to launch.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ class WeeklyRecorder:
     Each group's mean is numpy's mean over that group's values in position order, exactly
     as `values[mask].mean()` gives it, but the groups come from a few index arrays (one per
     role, one stable sort by generation) instead of two dozen boolean masks a week. A week
-    is built by column name (`record`) and kept as one list of values in the order of
+    is built value after value (`record`) and kept as one list of values in the order of
     `columns`; `rows` shows them by column.
     """
 
@@ -144,6 +144,9 @@ class WeeklyRecorder:
             "knowledge_gap",
             *PROGRAM_COLUMNS,
         )
+        # `record` builds a row value after value in this order; the knowledge gap reads
+        # the juniors' digital knowledge back from it.
+        self._digital_junior_at = self.columns.index("digital_junior")
 
     @property
     def rows(self) -> dict[str, list[float]]:
@@ -164,11 +167,13 @@ class WeeklyRecorder:
         gen_key = np.where(p.filled, p.generation, len(GEN_KEYS))
         exits = self._exits(leavers)
         heads, engaged_heads = self._group_counts(gen_key, engaged)
-        row: dict[str, float] = {"week": week}
-        row |= self._role_rows(exits, heads, engaged_heads, week)
-        row |= self._generation_rows(exits, heads, engaged_heads, gen_key)
-        row |= self._leadership_rows(row["digital_junior"])
-        self._weeks.append([row[c] for c in self.columns])
+        # The row in the order of `columns`, value after value (no dict of column names).
+        row: list[float] = [week]
+        program = self._role_values(row, exits, heads, engaged_heads, week)
+        self._generation_values(row, exits, heads, engaged_heads, gen_key)
+        row += self._leadership_values(row[self._digital_junior_at])
+        row += program
+        self._weeks.append(row)
         if m.config.observation.record_people:
             self.people_rows.append(self.people_snapshot(week))
 
@@ -201,10 +206,13 @@ class WeeklyRecorder:
         heads = [n_out + n_in for n_out, n_in in zip(counts[::2], engaged_heads, strict=True)]
         return heads, engaged_heads
 
-    def _role_rows(
-        self, exits: dict[str, Any], heads: list, engaged_heads: list, week: int
-    ) -> dict[str, float]:
-        """Per role: headcount, vacancies, exits, engaged share, the observed means; program."""
+    def _role_values(
+        self, row: list[float], exits: dict[str, Any], heads: list, engaged_heads: list, week: int
+    ) -> list[float]:
+        """Append the per-role columns to `row`; returns the program's columns' values.
+
+        Per role: headcount, vacancies, exits, engaged share, the observed means.
+        """
         n_gen = len(GEN_KEYS)
         n_role = (sum(heads[0 : 2 * n_gen : 2]), sum(heads[1 : 2 * n_gen : 2]))
         engaged_role = (
@@ -213,22 +221,21 @@ class WeeklyRecorder:
         )
         sums, stocks = self._role_sums(n_role[1])
         nan = NAN
-        out: dict[str, float] = {}
         counted = {
             "headcount": n_role,
             "vacancies": tuple(self._role_positions[r] - n_role[r] for r in (0, 1)),
             "exits": exits["role"],
         }
-        for column, r, stem, entry in self._role_plan:
+        for _, r, stem, entry in self._role_plan:
             n = n_role[r]
             if entry is not None:
-                out[column] = sums[entry.name][r] / n if n else nan
+                row.append(sums[entry.name][r] / n if n else nan)
             elif stem == "engaged_share":
-                out[column] = engaged_role[r] / n if n else nan
+                row.append(engaged_role[r] / n if n else nan)
             else:
-                out[column] = counted[stem][r]
-        out |= self._program_rows(stocks, n_role, week)
-        return out
+                row.append(counted[stem][r])
+        program = self._program_rows(stocks, n_role, week)
+        return [program[c] for c in PROGRAM_COLUMNS]
 
     def _role_sums(self, n_s: int) -> tuple[dict[str, tuple[float, float]], tuple[float, float]]:
         """Per observed attribute, its sums over filled juniors and over filled seniors.
@@ -285,35 +292,40 @@ class WeeklyRecorder:
             "voice_junior": stocks[0] / n_j if n_j else NAN,
         }
 
-    def _generation_rows(
-        self, exits: dict[str, Any], heads: list, engaged_heads: list, gen_key: np.ndarray
-    ) -> dict[str, float]:
-        """Per generation: headcount, exits, mean engagement, engaged share; by department."""
+    def _generation_values(
+        self,
+        row: list[float],
+        exits: dict[str, Any],
+        heads: list,
+        engaged_heads: list,
+        gen_key: np.ndarray,
+    ) -> None:
+        """Append, per generation, headcount, exits, mean engagement, engaged share; by dept."""
         p = self.model.people
         n_filled = sum(heads[: 2 * len(GEN_KEYS)])
         # A stable sort keeps each generation in position order (vacant last).
         by_gen = gen_key.argsort(kind="stable")
         e_by_gen = p.engagement.take(by_gen[:n_filled])
-        out: dict[str, float] = {}
         lo = 0
-        for g, gen in enumerate(GEN_KEYS):
+        for g in range(len(GEN_KEYS)):
             n = heads[2 * g] + heads[2 * g + 1]
             hi = lo + n
-            out[f"headcount_{gen}"] = n
-            out[f"exits_{gen}"] = exits["generation"][g]
-            out[f"engagement_{gen}"] = _mean(e_by_gen[lo:hi])
             engaged = engaged_heads[2 * g] + engaged_heads[2 * g + 1]
-            out[f"engaged_share_{gen}"] = engaged / n if n else NAN
+            # In the order of GENERATION_COLUMNS.
+            row += (
+                n,
+                exits["generation"][g],
+                _mean(e_by_gen[lo:hi]),
+                engaged / n if n else NAN,
+            )
             lo = hi
-        for d, count in enumerate(exits["department"]):
-            out[f"exits_dept_{d}"] = count
-        return out
+        row += exits["department"]
 
-    def _leadership_rows(self, digital_junior: float) -> dict[str, float]:
+    def _leadership_values(self, digital_junior: float) -> tuple[float, float]:
         """Leadership fluency (leaders' mean digital knowledge) and the juniors' lead on it."""
         p = self.model.people
         fluency = _mean(p.digital[self._leaders[p.filled[self._leaders]]])
-        return {"leadership_fluency": fluency, "knowledge_gap": digital_junior - fluency}
+        return fluency, digital_junior - fluency
 
     def people_snapshot(self, week: int) -> pd.DataFrame:
         """A row per filled position this week (only when asked for: it is large)."""
