@@ -126,12 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli.app import add_app_parser
     from sim.cli.explain import add_explain_parser
     from sim.cli.pairs import add_pairs_parser
+    from sim.cli.plan import add_plan_parser
     from sim.cli.sweep import add_sweep_parser
 
     add_sweep_parser(sub)
     add_explain_parser(sub)
     add_pairs_parser(sub)
     add_app_parser(sub)
+    add_plan_parser(sub)
     return parser
 
 
