@@ -14,6 +14,7 @@ import pickle
 import traceback
 import warnings
 from collections.abc import Callable
+
 CAN_FORK = hasattr(os, "fork")
 
 
