@@ -177,7 +177,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     months = args.months if args.months is not None else round(scenario.years * MONTHS_PER_YEAR)
     _check_numbers(args, months)
     program = args.program or scenario.designs[0].name
-    if scenario.design(program) is None:
+    if program not in [d.name for d in scenario.designs]:
         raise InputError(
             [
                 Problem(

@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.analysis.money import share_interval
+from sim.analysis.rollout_estimate import BEFORE_AFTER
 from sim.scenario.parameters import Costs
 
 PER_100_PERSON_YEARS = 1200.0  # a monthly rate per person -> exits per 100 person-years
@@ -113,18 +114,21 @@ def _fmt(x: float) -> str:
 
 
 def recommendation(table: pd.DataFrame, by_months: pd.DataFrame, currency: str) -> str:
-    """One plain sentence or two that the table's own numbers support."""
-    best = table.loc[table["power"].idxmax()]
+    """One plain sentence or three that the table's own numbers support.
+
+    If plans reach 80% power, the one among them with the least cost of waiting; else the
+    most precise plan (the smallest detectable effect), with its power and how far the
+    detectable effect is from the model's.
+    """
     effect = table["model_effect"].mean()
     side = "fewer" if effect < 0 else "more"
     said = (
         f"The model's effect is about {_fmt(abs(effect))} {side} exits per 100 junior "
         "person-years. "
     )
-    assured = ""
-    if np.isfinite(best["assurance"]):
-        assured = f" ({best['assurance']:.0%} allowing for what is not known about behaviour)"
-    if best["power"] >= TARGET_POWER:
+    strong = table[table["power"] >= TARGET_POWER]
+    if len(strong):
+        best = strong.sort_values(["cost_of_waiting", "power"], ascending=[True, False]).iloc[0]
         cost = ""
         if best["cost_of_waiting"] > 0:
             cost = (
@@ -133,15 +137,35 @@ def recommendation(table: pd.DataFrame, by_months: pd.DataFrame, currency: str) 
             )
         return (
             said + f"Choose '{best['label']}': it detects that effect in {best['power']:.0%} "
-            f"of simulated evaluations{assured}{cost}."
+            f"of simulated evaluations{_assured(best)}{cost}.{_caveat(best)}"
         )
-    longest = by_months[by_months["plan"] == best["plan"]].sort_values("months").iloc[-1]
+    ranked = table.assign(mde=table["min_detectable_effect"].fillna(np.inf))
+    best = ranked.sort_values(["mde", "power"], ascending=[True, False]).iloc[0]
+    longest = int(by_months["months"].max())
     ratio = best["min_detectable_effect"] / abs(effect) if effect else np.inf
     return (
-        said + f"No plan here reaches {TARGET_POWER:.0%} power: the best, '{best['label']}', "
-        f"detects it in {best['power']:.0%} of simulated evaluations{assured} after "
-        f"{int(longest['months'])} months, and the smallest effect it detects 80% of the time "
-        f"is {_fmt(best['min_detectable_effect'])} exits per 100 person-years, {ratio:.1f} "
-        "times the model's. Do not judge the program by whether next year's turnover falls: "
-        "report the estimate with its interval, evaluate longer or on more people."
+        said + f"No plan here reaches {TARGET_POWER:.0%} power. The most precise, "
+        f"'{best['label']}', detects it in {best['power']:.0%} of simulated evaluations"
+        f"{_assured(best)} after {longest} months; the smallest effect it detects 80% of "
+        f"the time is {_fmt(best['min_detectable_effect'])} exits per 100 person-years, "
+        f"{ratio:.1f} times the model's.{_caveat(best)} Do not judge the program by whether "
+        "next year's turnover falls: report the estimate with its interval, or evaluate "
+        "longer or on more people."
+    )
+
+
+def _assured(row: pd.Series) -> str:
+    """The assurance in brackets, when the posterior was run."""
+    if not np.isfinite(row["assurance"]):
+        return ""
+    return f" ({row['assurance']:.0%} allowing for what is not known about behaviour)"
+
+
+def _caveat(row: pd.Series) -> str:
+    """What a before/after comparison cannot tell apart from the program."""
+    if row["comparison"] != BEFORE_AFTER:
+        return ""
+    return (
+        " Its comparison is before/after: any other change between the years counts as the "
+        "program's."
     )
