@@ -41,7 +41,7 @@ MAX_MONTHS = 120
 
 def add_plan_parser(sub: argparse._SubParsersAction) -> None:
     """Register `sim plan` on the `sim` command's subparsers."""
-    from sim.cli.options import add_results_folder_options, add_workers_option
+    from sim.cli.options import add_results_folder_options
     from sim.planning.plans import KINDS, UNIT_KINDS
 
     p = sub.add_parser(
@@ -113,7 +113,13 @@ def add_plan_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--posterior", type=Path, metavar="CSV", help="the posterior file")
     add_results_folder_options(p)
-    add_workers_option(p)
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes for the replicates (default: one per core; 1 = serial); the "
+        "results are identical whatever the number",
+    )
 
 
 def _list(values: list[str] | None) -> list[str]:

@@ -62,7 +62,7 @@ SHOWN = {
 
 def shown_table(table: pd.DataFrame, currency: str) -> pd.DataFrame:
     """The plan table as printed and shown: words and rounded numbers."""
-    out = pd.DataFrame({"plan": table["label"], "units": table["units"]})
+    out = pd.DataFrame({"plan": table["label"], "units (median)": table["units"]})
     out["power"] = [
         f"{p:.0%} [{lo:.0%}, {hi:.0%}]"
         for p, lo, hi in zip(table["power"], table["power_low"], table["power_high"], strict=True)
@@ -89,7 +89,7 @@ def plan_html(
         f"<section class=decision><p class=lead>{esc(recommendation)}</p></section>",
         "<h2>The plans</h2>",
         table_html(
-            shown_table(table, currency), index=False, numeric=("units", "power", "assurance")
+            shown_table(table, currency), index=False, numeric=("units (median)", "power", "assurance")
         ),
         "<p class=note>Effects are exits per 100 junior person-years (negative: fewer exits). "
         "Power: the share of simulated evaluations whose test rejects no effect, at alpha "
