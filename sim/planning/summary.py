@@ -120,12 +120,6 @@ def recommendation(table: pd.DataFrame, by_months: pd.DataFrame, currency: str) 
     most precise plan (the smallest detectable effect), with its power and how far the
     detectable effect is from the model's.
     """
-    effect = table["model_effect"].mean()
-    side = "fewer" if effect < 0 else "more"
-    said = (
-        f"The model's effect is about {_fmt(abs(effect))} {side} exits per 100 junior "
-        "person-years. "
-    )
     strong = table[table["power"] >= TARGET_POWER]
     if len(strong):
         best = strong.sort_values(["cost_of_waiting", "power"], ascending=[True, False]).iloc[0]
@@ -136,21 +130,34 @@ def recommendation(table: pd.DataFrame, by_months: pd.DataFrame, currency: str) 
                 "in turnover that starting everyone at once would have avoided"
             )
         return (
-            said + f"Choose '{best['label']}': it detects that effect in {best['power']:.0%} "
-            f"of simulated evaluations{_assured(best)}{cost}.{_caveat(best)}"
+            f"Choose '{best['label']}': it detects the model's effect {_effect_said(best)} "
+            f"in {best['power']:.0%} of simulated evaluations{_assured(best)}{cost}."
+            f"{_caveat(best)}"
         )
     ranked = table.assign(mde=table["min_detectable_effect"].fillna(np.inf))
     best = ranked.sort_values(["mde", "power"], ascending=[True, False]).iloc[0]
+    effect = best["model_effect"]
     longest = int(by_months["months"].max())
     ratio = best["min_detectable_effect"] / abs(effect) if effect else np.inf
     return (
-        said + f"No plan here reaches {TARGET_POWER:.0%} power. The most precise, "
-        f"'{best['label']}', detects it in {best['power']:.0%} of simulated evaluations"
-        f"{_assured(best)} after {longest} months; the smallest effect it detects 80% of "
-        f"the time is {_fmt(best['min_detectable_effect'])} exits per 100 person-years, "
-        f"{ratio:.1f} times the model's.{_caveat(best)} Do not judge the program by whether "
-        "next year's turnover falls: report the estimate with its interval, or evaluate "
-        "longer or on more people."
+        f"No plan here reaches {TARGET_POWER:.0%} power. The most precise, "
+        f"'{best['label']}', detects the model's effect {_effect_said(best)} in "
+        f"{best['power']:.0%} of simulated evaluations{_assured(best)} after {longest} "
+        f"months; the smallest effect it detects 80% of the time is "
+        f"{_fmt(best['min_detectable_effect'])} exits per 100 person-years, {ratio:.1f} times "
+        f"the model's.{_caveat(best)} Do not judge the program by whether next year's "
+        "turnover falls: report the estimate with its interval, or evaluate longer or on "
+        "more people."
+    )
+
+
+def _effect_said(row: pd.Series) -> str:
+    """The model's effect on the plan's treated months, in brackets."""
+    effect = row["model_effect"]
+    side = "fewer" if effect < 0 else "more"
+    return (
+        f"(about {_fmt(abs(effect))} {side} exits per 100 junior person-years in the "
+        "months the program runs)"
     )
 
 

@@ -89,7 +89,9 @@ def plan_html(
         f"<section class=decision><p class=lead>{esc(recommendation)}</p></section>",
         "<h2>The plans</h2>",
         table_html(
-            shown_table(table, currency), index=False, numeric=("units (median)", "power", "assurance")
+            shown_table(table, currency),
+            index=False,
+            numeric=("units (median)", "power", "assurance"),
         ),
         "<p class=note>Effects are exits per 100 junior person-years (negative: fewer exits). "
         "Power: the share of simulated evaluations whose test rejects no effect, at alpha "
