@@ -273,7 +273,9 @@ class Program:
         any unit is due (`intake_every_weeks` counted from each unit's start) and enrols the
         eligible seniors of the units due that week; mentors come from the units started
         by then, so a unit that has not started holds no pair (docs/ODD.md section 7.1).
-        Call before the first step. A rollout with every offset 0 runs as the default.
+        Call before the earliest start it sets (a later call replaces the rollout: `sim
+        plan` runs a replicate's plans from one shared run, each setting its own rollout at
+        the week before the first start). A rollout with every offset 0 runs as the default.
         """
         unit_of = np.asarray(unit_of, dtype=np.int64)
         start = np.asarray(start_offset, dtype=np.int64)
