@@ -200,7 +200,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     kinds = _list(args.design) or list(plan_kinds.KINDS)
     if "all_at_once" not in kinds:
         kinds.append("all_at_once")
-    plans = plan_kinds.parse_plans(kinds, len(names), months, step, _sizes(args.pilot_sizes))
+    plans = plan_kinds.parse_plans(
+        kinds, len(names), months, step, _sizes(args.pilot_sizes), args.unit
+    )
     out = args.out or default_out_dir(f"plan-{scenario.name}")
     check_out_dir(out, args.force)
     timeline = Timeline(args.pre_months, months)

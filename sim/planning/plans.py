@@ -37,6 +37,7 @@ class Plan:
     kind: str
     step_months: int | None = None
     pilot_units: int | None = None
+    unit: str = "department"
 
     @property
     def name(self) -> str:
@@ -50,13 +51,16 @@ class Plan:
     @property
     def label(self) -> str:
         """The plan in words."""
+        units = f"{self.unit}s"
         if self.kind == "all_at_once":
             return "All at once, judged before/after"
         if self.kind == "cluster":
-            return "A random half of the departments now, the rest after the evaluation"
+            return f"A random half of the {units} now, the rest after the evaluation"
         if self.kind == "stepped_wedge":
-            return f"Departments in a random order, a group every {self.step_months} months"
-        return f"A pilot in {self.pilot_units} random departments, the rest after"
+            return (
+                f"{units.capitalize()} in a random order, a group every {self.step_months} months"
+            )
+        return f"A pilot in {self.pilot_units} random {units}, the rest after"
 
     def start_months(self, rank: np.ndarray, months: int) -> np.ndarray:
         """Per unit, its start month from the evaluation's start (`AFTER`: after it).
@@ -136,6 +140,7 @@ def parse_plans(
     months: int,
     step_months: int | None,
     pilot_sizes: list[int] | None,
+    unit: str = "department",
 ) -> list[Plan]:
     """The plans the options ask for, checked against the organisation's units.
 
@@ -152,21 +157,21 @@ def parse_plans(
     plans = []
     for kind in [d for d in KINDS if d in designs]:
         if kind == "all_at_once":
-            plans.append(Plan(kind))
+            plans.append(Plan(kind, unit=unit))
         elif n_units < MIN_UNITS_CLUSTER:
             problems.append(
                 Problem(
                     f"--design {kind}",
-                    f"needs at least {MIN_UNITS_CLUSTER} departments with juniors (two that "
+                    f"needs at least {MIN_UNITS_CLUSTER} {unit}s with juniors (two that "
                     f"start, two that wait); this organisation has {n_units}; use "
                     "--design all_at_once, or an org chart with more departments",
                 )
             )
         elif kind == "cluster":
-            plans.append(Plan(kind))
+            plans.append(Plan(kind, unit=unit))
         elif kind == "stepped_wedge":
             problems += _check_step(step_months, n_units, months)
-            plans.append(Plan(kind, step_months=step_months))
+            plans.append(Plan(kind, step_months=step_months, unit=unit))
         else:
             sizes = pilot_sizes or default_pilot_sizes(n_units)
             bad = [p for p in sizes if not MIN_PILOT <= p <= n_units - MIN_PILOT]
@@ -174,11 +179,11 @@ def parse_plans(
                 problems.append(
                     Problem(
                         f"--pilot-sizes {','.join(map(str, bad))}",
-                        f"a pilot needs {MIN_PILOT} to {n_units - MIN_PILOT} departments here "
+                        f"a pilot needs {MIN_PILOT} to {n_units - MIN_PILOT} {unit}s here "
                         f"({n_units} with juniors: two must wait as the comparison)",
                     )
                 )
-            plans += [Plan(kind, pilot_units=p) for p in sorted(set(sizes))]
+            plans += [Plan(kind, pilot_units=p, unit=unit) for p in sorted(set(sizes))]
     if problems:
         raise InputError(problems)
     return plans
@@ -201,7 +206,7 @@ def _check_step(step: int | None, n_units: int, months: int) -> list[Problem]:
             Problem(
                 f"--step-months {step}",
                 f"makes {groups} groups (one every {step} months over {months}, and one after) "
-                f"but there are only {n_units} departments with juniors; use --step-months "
+                f"but there are only {n_units} units with juniors; use --step-months "
                 f"{fewest} or more",
             )
         ]

@@ -25,7 +25,7 @@ def power_figure(by_months: pd.DataFrame, table: pd.DataFrame, alpha: float) -> 
         ax.axhline(0.8, color="#999", lw=0.8, ls="--")
         ax.axhline(alpha, color="#ccc", lw=0.8, ls=":")
         ax.set_ylim(0, 1)
-        ax.set_ylabel("power (share of replicates detecting the effect)")
+        ax.set_ylabel("power")
     left.set_xlabel("months of evaluation")
     left.set_title("Power against months")
     left.legend(fontsize=7, loc="upper left")
@@ -42,8 +42,8 @@ def power_figure(by_months: pd.DataFrame, table: pd.DataFrame, alpha: float) -> 
         right.set_xticks(size)
     else:
         right.text(0.5, 0.5, "no pilot plans", ha="center", va="center")
-    right.set_xlabel("departments in the pilot")
-    right.set_title("Power against pilot size (95% interval of the simulated share)")
+    right.set_xlabel("units (departments or teams) in the pilot")
+    right.set_title("Power against pilot size")
     return fig
 
 
@@ -103,8 +103,9 @@ def plan_html(
         "organisation would see. Cost of waiting: the replacement cost of the exits that "
         "starting everyone at once would have avoided during the evaluation.</p>",
         f"<figure><img alt='power' src='{figure_data_uri(figure)}'>"
-        "<figcaption>Power against the months of evaluation (left) and the pilot's size "
-        "(right); dashed: 80%, dotted: alpha.</figcaption></figure>",
+        "<figcaption>Power (the share of replicates detecting the model's effect) against the "
+        "months of evaluation (left) and the pilot's size (right, with the 95% interval of the "
+        "simulated share); dashed: 80%, dotted: alpha.</figcaption></figure>",
         "<h2>Power by months of evaluation</h2>",
         table_html(
             by_months.pivot(index="months", columns="plan", values="power").map(
