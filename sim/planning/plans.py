@@ -174,6 +174,9 @@ def parse_plans(
             plans.append(Plan(kind, step_months=step_months, unit=unit))
         else:
             sizes = pilot_sizes or default_pilot_sizes(n_units)
+            if not pilot_sizes and "cluster" in designs:
+                # A pilot in half the units is the cluster plan: not twice by default.
+                sizes = [p for p in sizes if p != (n_units + 1) // 2] or sizes
             bad = [p for p in sizes if not MIN_PILOT <= p <= n_units - MIN_PILOT]
             if bad:
                 problems.append(
