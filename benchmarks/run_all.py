@@ -6,7 +6,8 @@ Runs, in order: one simulated year of 1,000 and 10,000 employees (issue 2); the 
 employee-week at 10,000 employees against Mesa's virus_on_network example, timed in this
 process; 1,000 to 1,000,000 employees, each in a fresh process that reports its own peak
 memory; one 500-person division run of 104 weeks; an experiment of 1,000 such runs on 2
-local workers into the SQLite store. --quick uses fewer repeats and a 200-run experiment
+local workers into the SQLite store; `sim plan` for 2,000 employees, 4 plans x 200
+replicates on 2 workers. --quick uses fewer repeats and a 200-run experiment
 (figures for a quick look, not for the record).
 """
 
@@ -22,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_experiment  # noqa: E402
 import division  # noqa: E402
 import one_year  # noqa: E402
+import plan  # noqa: E402
 import scale  # noqa: E402
 import vs_virus  # noqa: E402
 from common import machine_lines, print_rows  # noqa: E402
@@ -50,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         ("enterprise scale and growth with N", lambda: scale.measure(scale.SIZES, 1 if q else 2)),
         ("the 500-person division", lambda: division.measure(10 if q else 30)),
         ("experiment on 2 local workers", lambda: bench_experiment.measure(200 if q else 1000, 2)),
+        ("sim plan, 2,000 employees, 4 plans", lambda: plan.measure(40 if q else 200, 2)),
     ]
     for title, fn in sections:
         print(f"\n== {title} ==")

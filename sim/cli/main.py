@@ -128,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli.explain import add_explain_parser
     from sim.cli.history import add_history_parser
     from sim.cli.pairs import add_pairs_parser
+    from sim.cli.plan import add_plan_parser
     from sim.cli.sweep import add_sweep_parser
 
     add_sweep_parser(sub)
@@ -135,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_pairs_parser(sub)
     add_app_parser(sub)
     add_history_parser(sub)
+    add_plan_parser(sub)
     return parser
 
 

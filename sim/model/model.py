@@ -49,8 +49,9 @@ if TYPE_CHECKING:
 
 # New streams go last: SeedSequence's children are numbered, so adding "ties" (the network
 # ablation's shuffle of informal ties) and then "warmup" (the exit draws of the weeks before
-# week 0) left the other streams as they were.
-STREAMS = ("org", "program", "exits", "hiring", "ties", "warmup")
+# week 0) and then "rollout" (`sim plan`'s keyed draw of which units start when) left the
+# other streams as they were.
+STREAMS = ("org", "program", "exits", "hiring", "ties", "warmup", "rollout")
 # Streams drawn in sequence from a numpy Generator; the others are keyed draws.
 SEQUENTIAL = ("org", "exits", "ties", "warmup")
 
@@ -62,8 +63,8 @@ def random_streams(seed: int) -> tuple[dict[str, np.random.Generator], dict[str,
     people; exits: one uniform per position per week; ties: the shuffle of informal ties,
     drawn only when the network ablation asks for it; warmup: the exits' uniforms of the
     warm-up weeks, so the weeks from week 0 on draw what they drew without one) and the
-    base keys of the keyed streams (program, hiring: `sim.model.keyed`), whose draws
-    depend on their key alone.
+    base keys of the keyed streams (program, hiring, rollout: `sim.model.keyed`), whose
+    draws depend on their key alone.
     """
     children = dict(zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)), strict=True))
     generators = {name: np.random.default_rng(children[name]) for name in SEQUENTIAL}

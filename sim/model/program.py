@@ -33,6 +33,9 @@ from sim.scenario.parameters import Pathways, SessionParams, VolunteerParams
 if TYPE_CHECKING:
     from sim.scenario.orgchart import OrgChart
 
+# A unit's start offset meaning "never starts" (the rest of a rollout's evaluation).
+NEVER = np.iinfo(np.int64).max // 4
+
 # Below this, a spread of engagement or digital knowledge among the eligible juniors is
 # rounding error of identical values, not a spread: their z is 0.
 _NO_SPREAD = 1e-12
@@ -216,12 +219,17 @@ class Program:
         self.pathways = Pathways() if pathways is None else pathways
         self.volunteers = VolunteerParams() if volunteers is None else volunteers
         self.first_week = launch_week + design.start_week + 1
+        # A staggered rollout (`set_rollout`): per position its unit, per unit its start
+        # week. None: every department starts at `first_week` (the default, draw for draw).
+        self.unit_of: np.ndarray | None = None
+        self.unit_start: np.ndarray | None = None
         self.pairs = PairTable()
         self.intakes: list[Intake] = []
         self.partner = np.full(org.size, -1, dtype=np.int64)
         self.pair_of = np.full(org.size, -1, dtype=np.int64)
         self.enrolled = np.full(org.size, -1, dtype=np.int64)
         self._ties: nx.Graph | None = None  # built on request from the pair table
+        self._week = 0  # the week being stepped
         self.sessions_held = 0
         self.hours = 0.0
         self.pairs_formed = 0
@@ -256,13 +264,51 @@ class Program:
             self.listed_person[listed] = people.person_id[listed]
 
     # --- schedule ---------------------------------------------------------------------
+    def set_rollout(self, unit_of: np.ndarray, start_offset: np.ndarray) -> None:
+        """Stagger the start: unit u starts `start_offset[u]` weeks after `first_week`.
+
+        `unit_of` gives each position its unit (a department, or a team; 0..n-1) and
+        `start_offset` one whole number of weeks per unit (`NEVER`: not in this run). Each
+        unit then runs the design's schedule from its own start: an intake opens in a week
+        any unit is due (`intake_every_weeks` counted from each unit's start) and enrols the
+        eligible seniors of the units due that week; mentors come from the units started
+        by then, so a unit that has not started holds no pair (docs/ODD.md section 7.1).
+        Call before the earliest start it sets (a later call replaces the rollout: `sim
+        plan` runs a replicate's plans from one shared run, each setting its own rollout at
+        the week before the first start). A rollout with every offset 0 runs as the default.
+        """
+        unit_of = np.asarray(unit_of, dtype=np.int64)
+        start = np.asarray(start_offset, dtype=np.int64)
+        if unit_of.shape != (self.org.size,) or unit_of.min(initial=0) < 0:
+            raise ValueError("unit_of needs one unit number (0 or more) per position")
+        if start.ndim != 1 or len(start) <= unit_of.max(initial=0) or start.min(initial=0) < 0:
+            raise ValueError("start_offset needs one offset (0 or more weeks) per unit")
+        self.unit_of = unit_of
+        self.unit_start = np.where(start >= NEVER, NEVER, self.first_week + start)
+
+    def due_units(self, week: int) -> np.ndarray:
+        """Per unit of a rollout: True if its schedule opens an intake this week."""
+        assert self.unit_start is not None
+        since = week - self.unit_start
+        every = self.design.intake_every_weeks
+        if every is None:
+            return since == 0
+        return (since >= 0) & (since % every == 0)
+
     def intake_starts(self, week: int) -> bool:
         """True if a new intake starts this week."""
+        if self.unit_start is not None:
+            return bool(self.due_units(week).any())
         if week < self.first_week:
             return False
         since = week - self.first_week
         every = self.design.intake_every_weeks
         return since == 0 if every is None else since % every == 0
+
+    def _in_units(self, ok: np.ndarray, units: np.ndarray) -> np.ndarray:
+        """`ok` kept only at positions of the units marked True (a rollout's filter)."""
+        assert self.unit_of is not None
+        return ok & units[self.unit_of]
 
     def session_due(self, intake: Intake, week: int) -> bool:
         """True if the intake has a scheduled session this week."""
@@ -271,6 +317,7 @@ class Program:
     # --- the weekly sub-step -----------------------------------------------------------
     def step(self, week: int) -> None:
         """Form or re-match pairs that are due, then hold this week's sessions."""
+        self._week = week  # a rollout's filters of who may be enrolled or mentor now
         for intake in self.intakes:
             if intake.end == week:
                 self.close_intake(intake, week)
@@ -300,6 +347,8 @@ class Program:
         ok = self.people.filled & self.mentee_level_mask & (self.enrolled < 0)
         if self.listed_person is not None:
             ok &= self.people.person_id == self.listed_person
+        if self.unit_start is not None:
+            ok = self._in_units(ok, self.due_units(self._week))
         return np.flatnonzero(ok)
 
     def open_intake(self, week: int) -> None:
@@ -336,6 +385,8 @@ class Program:
             & (p.tenure >= self.design.min_mentor_tenure_weeks)
             & (self.partner < 0)
         )
+        if self.unit_start is not None:
+            ok = self._in_units(ok, self.unit_start <= self._week)
         return np.flatnonzero(ok)
 
     def mentor_pool(self, size: int, week: int, purpose: int, intake: int) -> np.ndarray:
