@@ -15,7 +15,7 @@ from sim.app.controls import (
     on_grid,
     overrides,
 )
-from sim.app.workshop import WorkshopModel, load, measure_name, try_controls
+from sim.app.dashboard import WorkshopModel, load, measure_name, try_controls
 from sim.cli.main import main
 from sim.model.model import OrgCultureModel
 from sim.runs.replicates import run_scenario

@@ -25,7 +25,7 @@ from browser import (
     stop_and_check,
     wait_until_serving,
 )
-from sim.app.workshop import FONT_SCALE, FRAME
+from sim.app.dashboard import FONT_SCALE, FRAME
 from sim.viz.animation.sizing import TYPE_POINTS, frame_size
 
 if not CHROMIUM.exists():

@@ -13,7 +13,7 @@ import solara
 from mesa.visualization import Slider, SolaraViz, make_plot_component
 from mesa.visualization.utils import update_counter
 
-from sim.app.workshop import load
+from sim.app.dashboard import load
 from sim.model.model import OrgCultureModel
 from sim.viz.org_space import org_renderer, portray_employee
 

@@ -35,7 +35,8 @@ from sim.app import present
 from sim.app.charts import LiveCharts
 from sim.app.compare import REPLICATES, Comparison, compare, pathways
 from sim.app.controls import CONTROLS, DESIGN_CONTROLS, mesa_params, value_text
-from sim.app.workshop import NO_PROGRAM, WorkshopModel, try_controls
+from sim.app.dashboard import NO_PROGRAM, WorkshopModel, try_controls
+from sim.app.pictures import OrgChart
 
 CONFIG_ENV = "SIM_APP_CONFIG"
 
@@ -158,13 +159,6 @@ STYLE = """
 
 
 @solara.component
-def OrgChart(model: WorkshopModel):
-    """The animation's frame of this week: both org charts, colours = engagement."""
-    update_counter.get()
-    solara.Image(model.png(), width="100%", classes=["sim-picture"])
-
-
-@solara.component
 def Charts(model: WorkshopModel):
     """The live charts, dates on the x axis, the picture's fixed scales."""
     update_counter.get()
@@ -280,13 +274,6 @@ def Compare(model: WorkshopModel, scenario, design: str, pending: bool, refused:
         solara.Text("Running the pathway split...")
     elif split_task.finished and split_task.value:
         solara.HTML(tag="div", unsafe_innerHTML=split_task.value, classes=["sim-split"])
-
-
-@solara.component
-def WeekText(model: WorkshopModel):
-    """The week, its date and where it is against the launch."""
-    update_counter.get()
-    solara.HTML(tag="p", unsafe_innerHTML=html.escape(model.status()), classes=["sim-week"])
 
 
 @solara.component

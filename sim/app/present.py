@@ -3,8 +3,8 @@
 `?present=1` in the address (or the Present button) shows a thin bar (the week, Mesa's Reset,
 Play and Step, Controls, Exit) over the picture, which already holds both org charts, their
 headline numbers and the live charts of turnover and fluency (the animation's frame). The
-picture is drawn at 1920x1080 (`sim.app.workshop.FRAME`) and scaled by the browser to the
-space under the bar, keeping its shape, so nothing scrolls at 1920x1080 or 1280x720. Type
+picture is drawn at 1920x1080 (`sim.app.dashboard.FRAME`) and scaled by the browser to
+the space under the bar, keeping its shape, so nothing scrolls at 1920x1080 or 1280x720. Type
 sizes follow the screen's height: the bar's text is 2.3% of it (25 px at 1080, 16.6 px at 720).
 """
 
@@ -14,6 +14,8 @@ from urllib.parse import parse_qs
 
 import solara
 from mesa.visualization.solara_viz import ModelController
+
+from sim.app.pictures import OrgChart, WeekText
 
 BAR_VH = 5.2  # the bar's height, percent of the screen's height
 TEXT_VH = 2.3  # the bar's text, percent of the screen's height
@@ -46,8 +48,6 @@ def wanted(search: str | None) -> bool:
 @solara.component
 def Presenter(model, presenting, drawer, reactive_model, parameters, controls, interval, per_step):
     """The projector's page: the bar, the picture, and the controls' drawer."""
-    from sim.app.page import OrgChart, WeekText
-
     with solara.Column(classes=["sim-present"], gap="0px"):
         with solara.Row(classes=["sim-present-bar"]):
             WeekText(model)

@@ -63,7 +63,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     check_installed()
     if not 1 <= args.port <= 65535:
         raise InputError([Problem(f"--port {args.port}", "must be from 1 to 65535")])
-    from sim.app.workshop import WorkshopModel
+    from sim.app.dashboard import WorkshopModel
 
     source = str(args.scenario) if args.scenario else None
     if source is None:
