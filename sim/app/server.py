@@ -49,6 +49,9 @@ def check_installed() -> None:
 def check_port(host: str, port: int) -> None:
     """Refuse a port that is taken (before the server starts, so nothing is half-up)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As uvicorn binds: a port whose last connections are still closing (TIME_WAIT)
+        # is free to listen on.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as err:

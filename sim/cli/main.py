@@ -127,11 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli.explain import add_explain_parser
     from sim.cli.pairs import add_pairs_parser
     from sim.cli.sweep import add_sweep_parser
+    from sim.cli.workshop import add_workshop_parser
 
     add_sweep_parser(sub)
     add_explain_parser(sub)
     add_pairs_parser(sub)
     add_app_parser(sub)
+    add_workshop_parser(sub)
     return parser
 
 
