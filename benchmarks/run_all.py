@@ -6,8 +6,9 @@ Runs, in order: one simulated year of 1,000 and 10,000 employees (issue 2); the 
 employee-week at 10,000 employees against Mesa's virus_on_network example, timed in this
 process; 1,000 to 1,000,000 employees, each in a fresh process that reports its own peak
 memory; one 500-person division run of 104 weeks; an experiment of 1,000 such runs on 2
-local workers into the SQLite store. --quick uses fewer repeats and a 200-run experiment
-(figures for a quick look, not for the record).
+local workers into the SQLite store; the sim app dashboard's play (two tabs in
+Chromium), Compare and Reset (benchmarks/app_speed.py). --quick uses fewer repeats and a
+200-run experiment (figures for a quick look, not for the record).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import app_speed  # noqa: E402
 import bench_experiment  # noqa: E402
 import division  # noqa: E402
 import one_year  # noqa: E402
@@ -50,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         ("enterprise scale and growth with N", lambda: scale.measure(scale.SIZES, 1 if q else 2)),
         ("the 500-person division", lambda: division.measure(10 if q else 30)),
         ("experiment on 2 local workers", lambda: bench_experiment.measure(200 if q else 1000, 2)),
+        ("the sim app dashboard (Chromium)", lambda: app_speed.measure(8 if q else 15, 3)),
     ]
     for title, fn in sections:
         print(f"\n== {title} ==")

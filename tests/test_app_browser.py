@@ -230,7 +230,7 @@ def test_the_design_on_the_sliders_is_named_and_compared_not_the_last_one_applie
     page.locator(".sim-apply").click()
     page.locator(".sim-label", has_text=new).wait_for(timeout=30_000)
     assert page.locator(".sim-pending").count() == 0
-    assert page.locator('.sim-numbers th[data-side="program"]').inner_text() == new
+    page.locator('.sim-numbers th[data-side="program"]', has_text=new).wait_for(timeout=30_000)
     assert page.locator('.sim-numbers th[data-side="baseline"]').inner_text() == "no program"
     assert LABEL not in page.locator("body").inner_text()
     assert page.locator('[data-knob="cadence_weeks"]').inner_text().endswith("8 weeks")

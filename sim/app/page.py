@@ -1,14 +1,15 @@
 """The dashboard page: the design's controls, the animation's org chart, live charts, compare.
 
 Solara imports this module (`SOLARA_APP=sim.app.page`) and renders `Page` once per browser
-tab, so each tab builds its own `WorkshopModel`. Play, pause, step and reset are Mesa's
-(`ModelController`); the design's controls are the page's own, so that each shows its value
-and unit at rest and a refused value is said next to it. What the page shows is the truth
+tab, so each tab builds its own `WorkshopModel`. Reset, play, pause and step are the page's
+own (`sim.app.player`: the play loop makes each week's frame before the page shows it), and
+so are the design's controls, so that each shows its value and unit at rest and a refused
+value is said next to it. What the page shows is the truth
 about what runs:
 
 - the design is named by its label everywhere (the picture's title, the numbers, the charts'
   legend, the compare tables), and the baseline is "no program";
-- a changed control is pending until Apply (or Mesa's Reset, which does the same): the page
+- a changed control is pending until Apply (or Reset, which does the same): the page
   lists what is pending, and Compare runs the design on the sliders and says so;
 - the charts use dates and the picture's fixed scales.
 
@@ -28,15 +29,14 @@ from typing import Any
 
 import numpy as np
 import solara
-from mesa.visualization.solara_viz import ModelController
-from mesa.visualization.utils import update_counter
 
 from sim.app import present
 from sim.app.charts import LiveCharts
 from sim.app.compare import REPLICATES, Comparison, compare, pathways
 from sim.app.controls import CONTROLS, DESIGN_CONTROLS, mesa_params, value_text
 from sim.app.dashboard import NO_PROGRAM, WorkshopModel, try_controls
-from sim.app.pictures import OrgChart
+from sim.app.pictures import Charts, Numbers, OrgChart, make_frame
+from sim.app.player import RunButtons, use_player
 
 CONFIG_ENV = "SIM_APP_CONFIG"
 
@@ -159,21 +159,6 @@ STYLE = """
 
 
 @solara.component
-def Charts(model: WorkshopModel):
-    """The live charts, dates on the x axis, the picture's fixed scales."""
-    update_counter.get()
-    charts = solara.use_memo(lambda: LiveCharts(model), [id(model)])
-    solara.Image(charts.png(), width="100%", classes=["sim-charts"])
-
-
-@solara.component
-def Numbers(model: WorkshopModel):
-    """The week and the headline numbers of both runs and their difference."""
-    update_counter.get()
-    solara.HTML(tag="div", unsafe_innerHTML=numbers_html(model), classes=["sim-now"])
-
-
-@solara.component
 def Control(name: str, values: solara.Reactive[dict], applied: Any, refusals: list[str]):
     """One control: its label, its value and unit at rest, the widget, and any refusal."""
     control = next(c for c in CONTROLS if c.name == name)
@@ -284,13 +269,23 @@ def Page():
     model = solara.use_reactive(first)
     values = solara.use_reactive(dict(first.controls))
     seed = solara.use_reactive(str(first.run_seed))
-    parameters = solara.use_reactive({})
-    play_interval = solara.use_reactive(0)
+    pause_ms = solara.use_reactive(0)
     weeks_per_step = solara.use_reactive(1)
     router = solara.use_router()
     presenting = solara.use_reactive(present.wanted(router.search))
     drawer = solara.use_reactive(False)
-    threads = solara.use_reactive(False)  # hooks are called on every render, not in branches
+    charts = solara.use_memo(dict, [])  # the live charts of the model on screen
+
+    def make():
+        m = model.value
+        if charts.get("model") is not m:
+            charts.update(model=m, charts=LiveCharts(m))
+        return make_frame(m, charts["charts"], numbers_html)
+
+    # A plain reactive, not use_reactive: a new frame re-renders only the components that
+    # show it, not the whole page (which made each week take a quarter of a second more).
+    frame = solara.use_memo(lambda: solara.reactive(make()), [])
+    step, playing = use_player(model, frame, make, weeks_per_step, pause_ms)
 
     base = {k: v for k, v in settings.items() if k != "seed"}
     scenario, refusals = solara.use_memo(
@@ -300,25 +295,25 @@ def Page():
         [json.dumps(values.value, sort_keys=True, default=str)],
     )
     pending = _pending(model.value, values.value, seed.value)
-    # Mesa's Reset rebuilds from these: the sliders' design when it is valid, else the run's.
+    # Reset rebuilds from these: the sliders' design when it is valid, else the run's.
     chosen = values.value if not refusals else model.value.controls
     seed_value = seed.value.strip() if not refusals else str(model.value.run_seed)
     wanted = {**base, "seed": seed_value, **chosen}
-    if parameters.value != wanted:
-        parameters.set(wanted)
 
     def apply() -> None:
+        playing.set(False)
         model.set(WorkshopModel(**wanted))
+        frame.set(make())
 
     def controls() -> None:
         DesignControls(model.value, values, seed, refusals, pending, apply)
 
+    def buttons() -> None:
+        RunButtons(step, apply, playing, model.value.running)
+
     solara.Style(STYLE + present.STYLE)
     if presenting.value:
-        present.Presenter(
-            model.value, presenting, drawer, model, parameters, controls, play_interval,
-            weeks_per_step,
-        )  # fmt: skip
+        present.Presenter(frame, presenting, drawer, buttons, controls)
         return
     with solara.AppBar():
         solara.AppBarTitle(f"Reverse mentoring: {first.config.name}")
@@ -327,19 +322,14 @@ def Page():
         with solara.Column(classes=["sim-controls-column"]):
             with solara.Card("Run"):
                 solara.SliderInt("Weeks per step", value=weeks_per_step, min=1, max=26, step=1)
-                solara.SliderInt("Pause between steps (ms)", value=play_interval, min=0, max=1000)
-                ModelController(
-                    model,
-                    model_parameters=parameters,
-                    play_interval=play_interval,
-                    render_interval=weeks_per_step,
-                    use_threads=threads,
-                )
+                solara.SliderInt("Pause between steps (ms)", value=pause_ms, min=0, max=1000)
+                with solara.Row():
+                    buttons()
             controls()
         with solara.Column(classes=["sim-main"]):
-            Numbers(model.value)
-            OrgChart(model.value)
-            Charts(model.value)
+            Numbers(frame)
+            OrgChart(frame)
+            Charts(frame)
             with solara.Card("This run"):
                 solara.HTML(tag="div", unsafe_innerHTML=design_html(model.value))
             with solara.Card("Compare over replicates"):

@@ -1,6 +1,6 @@
 """Presenter mode: the picture fills a projector's screen, the controls wait in a drawer.
 
-`?present=1` in the address (or the Present button) shows a thin bar (the week, Mesa's Reset,
+`?present=1` in the address (or the Present button) shows a thin bar (the week, Reset,
 Play and Step, Controls, Exit) over the picture, which already holds both org charts, their
 headline numbers and the live charts of turnover and fluency (the animation's frame). The
 picture is drawn at 1920x1080 (`sim.app.dashboard.FRAME`) and scaled by the browser to
@@ -10,10 +10,10 @@ sizes follow the screen's height: the bar's text is 2.3% of it (25 px at 1080, 1
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 import solara
-from mesa.visualization.solara_viz import ModelController
 
 from sim.app.pictures import OrgChart, WeekText
 
@@ -46,18 +46,12 @@ def wanted(search: str | None) -> bool:
 
 
 @solara.component
-def Presenter(model, presenting, drawer, reactive_model, parameters, controls, interval, per_step):
+def Presenter(frame, presenting, drawer, buttons: Callable[[], None], controls: Callable[[], None]):
     """The projector's page: the bar, the picture, and the controls' drawer."""
     with solara.Column(classes=["sim-present"], gap="0px"):
         with solara.Row(classes=["sim-present-bar"]):
-            WeekText(model)
-            ModelController(
-                reactive_model,
-                model_parameters=parameters,
-                play_interval=interval,
-                render_interval=per_step,
-                use_threads=solara.use_reactive(False),
-            )
+            WeekText(frame)
+            buttons()
             solara.Button(
                 "Hide controls" if drawer.value else "Controls",
                 on_click=lambda: drawer.set(not drawer.value),
@@ -65,7 +59,7 @@ def Presenter(model, presenting, drawer, reactive_model, parameters, controls, i
             )
             solara.Button("Exit", on_click=lambda: presenting.set(False), text=True)
         with solara.Column(classes=["sim-present-stage"]):
-            OrgChart(model)
+            OrgChart(frame)
         if drawer.value:
             with solara.Column(classes=["sim-drawer"]):
                 controls()

@@ -7,14 +7,17 @@ import argparse
 from sim.errors import InputError, Problem
 
 DESCRIPTION = """Serve a dashboard in the browser: the no-program run and a program run of a
-scenario side by side on the same seed, stepping live (play, pause, step, reset), each drawn as
-the org chart of sim animate, with live charts of junior turnover, junior engagement and
-leadership fluency. The sidebar holds the design's knobs (cadence, commitment, topic focus,
-formal, two-way, coverage, mentee levels, duration, mentor selection) and a few dynamics
-parameters; changed knobs apply at Reset. A compare button runs a few replicates and shows the
-headline table with 95% intervals and the split of the effect into pathways (sim explain).
+scenario side by side on the same seed, stepping live (Reset, Play, Step), drawn as the org
+chart of sim animate, with live charts of junior turnover, junior engagement and leadership
+fluency (dates, fixed scales). The design is named by its label everywhere. The sidebar holds
+the design's knobs (cadence, commitment, topic focus, formal, two-way, coverage, mentee
+levels, duration, mentor selection) and a few dynamics parameters, each showing its value;
+changed knobs are listed as pending until Apply or Reset, and a refused value is said next to
+its knob. Compare runs the design on the sliders and no program over 5 replicates: the
+paired difference with 95% intervals and the money of the decision (chance of a positive net
+benefit, net benefit). ?present=1 (or the Present button) fits the picture to a projector.
 Each browser tab has its own models. Works with no internet: every file the page loads comes
-from this server. Built on Mesa's SolaraViz controls; needs the app extra."""
+from this server. Built on Solara and Mesa; needs the app extra."""
 
 EPILOG = """examples:
   sim app                                  the telecom case; open http://127.0.0.1:8521
