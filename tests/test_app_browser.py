@@ -285,6 +285,11 @@ def test_presenter_mode_fits_the_screen_with_large_type(served, width, height, s
     assert natural * shown >= smallest, (natural, shown)
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / f"app-present-{width}x{height}.png"))
+    # The run buttons are on the bar, on screen.
+    for name in ("Reset", "Play", "Step", "Controls"):
+        button = page.get_by_role("button", name=name).bounding_box()
+        assert button and button["y"] >= 0 and button["y"] + button["height"] <= height, name
+        assert button["x"] + button["width"] <= width, name
     # The controls wait in a drawer.
     assert page.locator(".sim-control").count() == 0
     page.get_by_role("button", name="Controls").click()

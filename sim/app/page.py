@@ -323,8 +323,7 @@ def Page():
             with solara.Card("Run"):
                 solara.SliderInt("Weeks per step", value=weeks_per_step, min=1, max=26, step=1)
                 solara.SliderInt("Pause between steps (ms)", value=pause_ms, min=0, max=1000)
-                with solara.Row():
-                    buttons()
+                buttons()
             controls()
         with solara.Column(classes=["sim-main"]):
             Numbers(frame)

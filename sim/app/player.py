@@ -25,16 +25,17 @@ def RunButtons(
     playing: solara.Reactive[bool],
     running: bool,
 ):
-    """Reset, Play/Pause and Step."""
-    solara.Button("Reset", on_click=reset, color="primary", classes=["sim-reset"])
-    solara.Button(
-        "Pause" if playing.value else "Play",
-        on_click=lambda: playing.set(not playing.value),
-        color="primary",
-        disabled=not running,
-        classes=["sim-play"],
-    )
-    solara.Button("Step", on_click=step, color="primary", disabled=playing.value or not running)
+    """Reset, Play/Pause and Step, in a row."""
+    with solara.Row(classes=["sim-run-buttons"]):
+        solara.Button("Reset", on_click=reset, color="primary", classes=["sim-reset"])
+        solara.Button(
+            "Pause" if playing.value else "Play",
+            on_click=lambda: playing.set(not playing.value),
+            color="primary",
+            disabled=not running,
+            classes=["sim-play"],
+        )
+        solara.Button("Step", on_click=step, color="primary", disabled=playing.value or not running)
 
 
 def use_player(
