@@ -272,6 +272,7 @@ def test_app_listens_locally_unless_told_and_warns_when_shared(
     out = capsys.readouterr().out
     assert f"http://127.0.0.1:{port}/" in out
     assert ("Warning: listening on 0.0.0.0" in out) == warned
+    assert ("On the room's network: http://" in out) == warned
 
 
 def free_port() -> int:

@@ -85,6 +85,10 @@ def cmd_app(args: argparse.Namespace) -> int:
     )
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Open http://{shown}:{args.port}/ in a browser; stop with Ctrl+C.")
+    if args.host in ("0.0.0.0", "::"):
+        from sim.app.room_server import lan_address
+
+        print(f"On the room's network: http://{lan_address()}:{args.port}/")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(
             f"Warning: listening on {args.host}: anyone on this network can open the "
