@@ -119,8 +119,11 @@ $('send').onclick = async () => {
   const out = $('result');
   if (r.ok) { out.className = 'ok'; out.textContent =
     `Sent: ${j.label} (${j.hours} mentoring hours a year). You can send again to replace it.`; }
-  else { out.className = 'problems';
-    out.innerHTML = '<ul>' + j.problems.map(p => `<li>${p}</li>`).join('') + '</ul>'; }
+  else { out.className = 'problems'; out.textContent = '';
+    const list = document.createElement('ul');  // text, not HTML: a refusal may quote input
+    for (const p of j.problems) { const li = document.createElement('li');
+      li.textContent = p; list.appendChild(li); }
+    out.appendChild(list); }
 };
 """
 
