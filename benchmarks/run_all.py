@@ -7,7 +7,8 @@ employee-week at 10,000 employees against Mesa's virus_on_network example, timed
 process; 1,000 to 1,000,000 employees, each in a fresh process that reports its own peak
 memory; one 500-person division run of 104 weeks; an experiment of 1,000 such runs on 2
 local workers into the SQLite store; `sim plan` for 2,000 employees, 4 plans x 200
-replicates on 2 workers. --quick uses fewer repeats and a 200-run experiment
+replicates on 2 workers; the sim app dashboard's play (two tabs in Chromium), Compare and
+Reset (benchmarks/app_speed.py). --quick uses fewer repeats and a 200-run experiment
 (figures for a quick look, not for the record).
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import app_speed  # noqa: E402
 import bench_experiment  # noqa: E402
 import division  # noqa: E402
 import one_year  # noqa: E402
@@ -53,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         ("the 500-person division", lambda: division.measure(10 if q else 30)),
         ("experiment on 2 local workers", lambda: bench_experiment.measure(200 if q else 1000, 2)),
         ("sim plan, 2,000 employees, 4 plans", lambda: plan.measure(40 if q else 200, 2)),
+        ("the sim app dashboard (Chromium)", lambda: app_speed.measure(8 if q else 15, 3)),
     ]
     for title, fn in sections:
         print(f"\n== {title} ==")

@@ -4,11 +4,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.app.compare import compare
-from sim.app.controls import CONTROLS, current_values, mesa_params, overrides
-from sim.app.workshop import WorkshopModel, load, measure_name
+from sim.app import present
+from sim.app.charts import SIZE, LiveCharts
+from sim.app.compare import compare, pathways
+from sim.app.controls import (
+    CONTROLS,
+    current_values,
+    design_label,
+    mesa_params,
+    on_grid,
+    overrides,
+)
+from sim.app.dashboard import WorkshopModel, load, measure_name, try_controls
 from sim.cli.main import main
 from sim.model.model import OrgCultureModel
+from sim.runs.replicates import run_scenario
+from sim.scenario.design import ProgramDesign
+from sim.scenario.seeds import replicate_seeds
 
 TINY = """
 name = "tiny"
@@ -113,14 +125,100 @@ def test_the_run_stops_at_the_scenarios_last_week(tiny):
     assert model.steps == model.weeks == 28
 
 
-def test_compare_shows_the_headline_and_the_pathway_split(tiny):
-    result = compare(load(tiny, []), "program", replicates=3)
-    assert list(result.headline.columns) == ["baseline", "program"]
-    assert "junior engagement, end" in result.headline.index
-    assert "[" in result.headline.loc["junior engagement, end", "program"]
-    assert result.replicates == 3 and result.runs > 6
-    assert "total" in " ".join(result.pathways.index).lower()
+def test_compare_names_the_sides_as_the_page_does_and_shows_the_money(tiny):
+    scenario, refused = try_controls(tiny, [], "program", {"cadence_weeks": 8, "formal": False})
+    assert refused == {}
+    result = compare(scenario, "program", replicates=3)
+    label = "Mentoring every 8 weeks, coffee chats"
+    assert result.label == label
+    assert list(result.headline.columns) == ["no program", label]
+    assert list(result.differences.columns) == [f"{label} minus no program"]
+    assert "[" in result.headline.loc["junior engagement, end", label]
+    assert "chance net benefit > 0 (share of runs)" in result.money.index
+    assert result.verdicts and label in result.verdicts[0]
+    assert result.replicates == 3 and result.runs == 6
+    # The paired difference is the direct computation on the same seeds.
+    direct = run_scenario(scenario, ["baseline", "program"], replicate_seeds(scenario.seed, 3))
+    diff = direct.differences().set_index("outcome").loc["leadership_fluency_end", "difference"]
+    assert f"{diff:.3f}" in result.differences.loc["leadership fluency, end"].iloc[0]
+
+
+def test_the_pathway_split_is_a_button_of_its_own(tiny):
+    result = pathways(load(tiny, []), "program", replicates=3)
+    assert "total" in " ".join(result.table.index).lower()
     assert any("two-way" in n for n in result.notes)  # growth cannot act one-way
+    assert result.runs > 6
+
+
+def test_a_changed_design_is_labelled_by_its_knobs_in_the_title_and_the_key(tiny):
+    model = WorkshopModel(tiny, cadence_weeks=8, formal=False)
+    label = "Mentoring every 8 weeks, coffee chats"
+    assert model.label == label and model.side_titles() == {
+        "baseline": "no program",
+        "program": label,
+    }
+    assert model.stage.title.get_text().startswith(label)
+    key = [t.get_text() for t in model.stage.fig.legends[-1].texts]
+    assert key[0] == "no program" and key[1].rstrip("…") in label and key[1] != "program"
+    assert (
+        model.config.digest()
+        == load(tiny, overrides("program", {"cadence_weeks": 8, "formal": False})).digest()
+    )  # the label changes no number
+    unchanged = WorkshopModel(tiny)
+    assert unchanged.label == "Program"  # the scenario's own, as the name in words
+
+
+@pytest.mark.parametrize(
+    ("changes", "label"),
+    [
+        ({"cadence_weeks": 1}, "Mentoring every week"),
+        ({"two_way": True, "commitment": 0.5}, "Mentoring 50% held, two-way"),
+        ({"coverage": 0.25, "duration_weeks": 26}, "Mentoring 25% of leaders, 26 weeks long"),
+    ],
+)
+def test_design_labels_say_what_changed(changes, label):
+    base = ProgramDesign()
+    assert design_label(base, base.with_changes(**changes)) == label
+    assert design_label(base, base) == base.title
+
+
+def test_refusals_are_filed_under_the_control_they_name(tiny):
+    scenario, refused = try_controls(tiny, [], "program", {"commitment": 1.5, "tau": -1.0})
+    assert scenario is None
+    assert set(refused) == {"commitment", "tau"}
+    assert "allowed: a number from 0 to 1" in refused["commitment"][0]
+    _, refused = try_controls(tiny, [], "program", {"coverage": 0.0})
+    assert "rounds to 0 mentees" in refused["coverage"][0]
+
+
+def test_a_slider_never_moves_a_value_nobody_moved():
+    assert on_grid(1.71, 0.1) == 0.01 and on_grid(0.9, 0.05) == 0.05
+    assert on_grid(0.0957, 0.01) == 0.0001 and on_grid(4, 1) == 1
+    params = mesa_params({**current_values(load(None, []), "program"), "beta_e": 1.71})
+    assert params["beta_e"].step == 0.01
+
+
+@pytest.mark.parametrize(
+    ("search", "wanted"),
+    [("present=1", True), ("a=2&present=yes", True), ("present=0", False), (None, False)],
+)
+def test_presenter_mode_is_asked_for_in_the_address(search, wanted):
+    assert present.wanted(search) is wanted
+
+
+def test_the_live_charts_use_dates_fixed_scales_and_the_label(tiny):
+    model = WorkshopModel(tiny, cadence_weeks=3)
+    charts = LiveCharts(model)
+    for _ in range(12):
+        model.step()
+    image = charts.image()
+    assert image.size == SIZE
+    assert [ax.get_ylim() for ax in charts.axes[1:]] == [(0, 1), (0, 1)]
+    assert charts.axes[0].get_ylim() == (0, model.stage.turnover_top)
+    labels = [t.get_text() for t in charts.axes[0].get_legend().get_texts()]
+    assert labels == ["no program", "Mentoring every 3 weeks"]
+    x = charts.lines["leadership_fluency", "program"].get_xdata()
+    assert len(x) == 13 and str(x[0]) == "2024-01-01"
 
 
 def test_app_help_names_every_option(capsys):
@@ -174,6 +272,7 @@ def test_app_listens_locally_unless_told_and_warns_when_shared(
     out = capsys.readouterr().out
     assert f"http://127.0.0.1:{port}/" in out
     assert ("Warning: listening on 0.0.0.0" in out) == warned
+    assert ("On the room's network: http://" in out) == warned
 
 
 def free_port() -> int:

@@ -1,26 +1,32 @@
-"""`sim app` in a real browser: it serves offline, the controls drive both runs, it stops.
+"""`sim app` in a real browser: offline, truthful about the design on screen, fit for a projector.
 
-The test starts `sim app` as a user would (its own process, a free port) on a tiny scenario
-that launches in week 2, drives the page in headless Chromium (tests/browser.py), and stops
-the server by its process id. The screenshot goes to results/test-artefacts/ (not in git;
-SIM_TEST_ARTEFACTS chooses another folder).
+One `sim app` server (its own process, a free port) on a tiny scenario that launches in week
+2 serves every test of this module; each test drives it in headless Chromium (tests/browser.py)
+in a tab of its own (each tab has its own models), and the last one stops it by its process
+id. Screenshots go to results/test-artefacts/ (not in git; SIM_TEST_ARTEFACTS chooses another
+folder).
 """
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-import psutil
 import pytest
 from PIL import Image
 
-from browser import ARGS, CHROMIUM, local, refuse_outside
-from sim.viz.animation.sizing import DEFAULT_SIZE
+from browser import (
+    ARGS,
+    CHROMIUM,
+    free_port,
+    kill_group,
+    local,
+    refuse_outside,
+    stop_and_check,
+    wait_until_serving,
+)
+from sim.app.dashboard import FONT_SCALE, FRAME
+from sim.viz.animation.sizing import TYPE_POINTS, frame_size
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -31,7 +37,8 @@ pytest.importorskip("solara", reason="the app extra (solara) is not installed")
 
 REPO = Path(__file__).resolve().parent.parent
 ARTEFACTS = Path(os.environ.get("SIM_TEST_ARTEFACTS", REPO / "results" / "test-artefacts"))
-TINY = """
+LABEL = "Reverse mentoring, every two weeks"
+TINY = f"""
 name = "tiny"
 start_date = 2024-01-01
 launch_date = 2024-01-15  # week 2
@@ -42,33 +49,57 @@ replicates = 5
 size = 60
 
 [designs.program]
+label = "{LABEL}"
 mentee_levels = "all"
 topic_focus = 1.0
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The server's address, the browser, and the record of every request and page error."""
+    folder = tmp_path_factory.mktemp("app")
+    scenario = folder / "tiny.toml"
+    scenario.write_text(TINY)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "app", str(scenario), "--port", str(port)],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # so that the clean-up below can reach every survivor
+    )
+    record = {"requests": [], "errors": [], "failed": []}
+    try:
+        wait_until_serving(proc, url)
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
 
+            def open_page(width=1400, height=1000, query=""):
+                page = browser.new_page(viewport={"width": width, "height": height})
+                refuse_outside(page, record["requests"])
+                page.on("pageerror", lambda err: record["errors"].append(str(err)))
+                page.on("requestfailed", lambda r: record["failed"].append(r.url))
+                page.on("response", lambda r: r.status >= 400 and record["failed"].append(r.url))
+                page.goto(url + query)
+                page.locator(".sim-week").first.wait_for(timeout=60_000)
+                return page
 
-def wait_until_serving(proc: subprocess.Popen, url: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"sim app exited with {proc.returncode}: {proc.stderr.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"sim app did not answer at {url} within {timeout} s")
+            yield open_page, record, proc
+            browser.close()
+        outside = [u for u in record["requests"] if not local(u)]
+        assert record["requests"] and not outside, outside
+        assert not record["failed"], record["failed"]
+        assert not record["errors"], record["errors"]
+        assert stop_and_check(proc) == []  # stopped by its pid, nothing left behind
+    finally:
+        kill_group(proc)
 
 
 def numbers(page) -> dict[str, tuple[str, str]]:
-    """The page's table of this week's numbers: measure -> (no program, program)."""
+    """The page's table of this week's numbers: measure -> (no program, the design)."""
     rows = page.evaluate(
         "Array.from(document.querySelectorAll('.sim-numbers tr[data-measure]')).map(r => "
         "[r.dataset.measure, r.querySelector('[data-side=baseline]').innerText, "
@@ -77,8 +108,8 @@ def numbers(page) -> dict[str, tuple[str, str]]:
     return {name: (base, program) for name, base, program in rows}
 
 
-def slider(page, label: str):
-    return page.locator(".v-input", has_text=label).locator("[role=slider]")
+def control(page, name: str):
+    return page.locator(".sim-control", has=page.locator(f'[data-control="{name}"]'))
 
 
 def press(locator, key: str, times: int) -> None:
@@ -87,105 +118,180 @@ def press(locator, key: str, times: int) -> None:
         locator.press(key)
 
 
-def test_app_steps_both_runs_offline_and_stops_by_pid(tmp_path):
-    scenario = tmp_path / "tiny.toml"
-    scenario.write_text(TINY)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sim", "app", str(scenario), "--port", str(port)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # so that the clean-up below can reach every survivor
+def nudge(page, name: str, key: str, times: int) -> None:
+    """Press a key on a control's slider, waiting for the page to show each new value."""
+    value = page.locator(f'[data-control="{name}"]')
+    for _ in range(times):
+        before = value.inner_text()
+        handle = control(page, name).locator("[role=slider]")
+        handle.focus()
+        handle.press(key)
+        page.wait_for_function(
+            "([name, before]) => { const e = document.querySelector(`[data-control=${name}]`);"
+            " return e !== null && e.innerText !== before; }",
+            arg=[name, before],
+            timeout=30_000,
+        )
+
+
+def test_app_steps_both_runs_and_each_tab_has_its_own(served):
+    open_page, _record, _proc = served
+    page = open_page()
+    week = page.locator(".sim-week")
+    assert week.inner_text().startswith("week 0 of 28")
+    at_start = numbers(page)
+    assert all(base == program for base, program in at_start.values()), at_start
+
+    page.get_by_role("button", name="Step").click()
+    week.filter(has_text="week 1 of 28").wait_for(timeout=30_000)
+    before_launch = numbers(page)
+    assert all(base == program for base, program in before_launch.values())
+
+    press(
+        page.locator(".v-input", has_text="Weeks per step").locator("[role=slider]"),
+        "ArrowRight",
+        8,
     )
-    requests: list[str] = []
-    errors: list[str] = []
-    failed: list[str] = []
-    try:
-        wait_until_serving(proc, url)
-        with sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                refuse_outside(page, requests)
-                page.on("pageerror", lambda err: errors.append(str(err)))
-                page.on("requestfailed", lambda r: failed.append(r.url))
-                page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
-                page.goto(url)
-                week = page.locator(".sim-week")
-                week.wait_for(timeout=60_000)
-                assert week.inner_text().startswith("week 0 of 28")
-                at_start = numbers(page)
-                assert all(base == program for base, program in at_start.values()), at_start
+    page.get_by_role("button", name="Step").click()
+    week.filter(has_text="week 10 of 28").wait_for(timeout=30_000)
+    after = numbers(page)
+    assert after["pairs"][0] == "0" and int(after["pairs"][1]) > 0, after
+    assert after["junior engagement"][0] != after["junior engagement"][1]
+    assert after["junior turnover"][0] != "n/a yet"  # shown from week 8
 
-                # A knob: 2 -> 4 weeks between sessions, applied at Reset.
-                cadence = slider(page, "Weeks between sessions")
-                assert cadence.get_attribute("aria-valuenow") == "2"
-                press(cadence, "ArrowRight", 2)
-                assert cadence.get_attribute("aria-valuenow") == "4"
-                page.get_by_role("button", name="Reset").click()
-                knob = page.locator('[data-knob="cadence_weeks"]')
-                knob.filter(has_text="cadence_weeks: 4").wait_for(timeout=30_000)
+    images = page.evaluate(
+        "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
+    )
+    assert [True, *FRAME] in images, images  # the animation's frame, projector-sized
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTEFACTS / "app-dashboard.png"
+    page.screenshot(path=str(shot))
+    with Image.open(shot) as png:
+        low, high = png.convert("L").getextrema()
+        assert low < 64 and high > 192  # a drawn page, not a blank one
 
-                # One week: still the warm-up, so both runs are the same run.
-                page.get_by_role("button", name="Step").click()
-                week.filter(has_text="week 1 of 28").wait_for(timeout=30_000)
-                before_launch = numbers(page)
-                assert all(base == program for base, program in before_launch.values())
+    other = open_page()
+    assert other.locator(".sim-week").inner_text().startswith("week 0 of 28")
+    other.get_by_role("button", name="Step").click()
+    other.locator(".sim-week", has_text="week 1 of 28").wait_for(timeout=30_000)
+    assert week.inner_text().startswith("week 10 of 28")
+    page.close()
+    other.close()
 
-                # Nine more weeks in one step: 8 weeks after the launch, the program shows.
-                weeks_per_step = slider(page, "Weeks per step")
-                press(weeks_per_step, "ArrowRight", 8)
-                assert weeks_per_step.get_attribute("aria-valuenow") == "9"
-                page.get_by_role("button", name="Step").click()
-                week.filter(has_text="week 10 of 28").wait_for(timeout=30_000)
-                assert "8 weeks after launch" in week.inner_text()
-                after = numbers(page)
-                assert after["pairs"][0] == "0" and int(after["pairs"][1]) > 0, after
-                assert after["junior engagement"][0] != after["junior engagement"][1]
-                assert after["junior engagement"] != before_launch["junior engagement"]
-                assert after["junior turnover"][0] != "n/a yet"  # shown from week 8
 
-                chart = page.evaluate(
-                    "Array.from(document.images).filter(i => i.naturalWidth >= 1000)"
-                    ".map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
-                )
-                assert chart == [[True, *DEFAULT_SIZE]], chart  # the animation's frame
-                ARTEFACTS.mkdir(parents=True, exist_ok=True)
-                shot = ARTEFACTS / "app-dashboard.png"
-                page.screenshot(path=str(shot))
+def test_every_control_shows_its_value_and_unit_at_rest_on_a_wide_slider(served):
+    open_page, _record, _proc = served
+    page = open_page()
+    values = page.evaluate(
+        "Array.from(document.querySelectorAll('[data-control]')).map(e => "
+        "[e.dataset.control, e.innerText, e.getBoundingClientRect().height])"
+    )
+    shown = {name: text for name, text, height in values if height > 0}
+    assert shown["cadence_weeks"] == "2 weeks" and shown["commitment"] == "90%", shown
+    assert len(shown) == 13
+    widths = page.evaluate(
+        "Array.from(document.querySelectorAll('.sim-control .v-slider')).map(e => "
+        "e.getBoundingClientRect().width)"
+    )
+    assert widths and min(widths) >= 200, widths
+    assert page.locator(".sim-pending").count() == 0  # nothing changed, nothing pending
+    page.close()
 
-                # A second tab gets models of its own: it starts at week 0, and stepping it
-                # leaves the first tab where it was.
-                other = browser.new_page(viewport={"width": 1400, "height": 1000})
-                refuse_outside(other, requests)
-                other.on("pageerror", lambda err: errors.append(str(err)))
-                other.goto(url)
-                other.locator(".sim-week", has_text="week 0 of 28").wait_for(timeout=60_000)
-                other.get_by_role("button", name="Step").click()
-                other.locator(".sim-week", has_text="week 1 of 28").wait_for(timeout=30_000)
-                assert week.inner_text().startswith("week 10 of 28")
-                assert "cadence_weeks: 2" in other.locator(".sim-design").inner_text()
-            finally:
-                browser.close()
-        with Image.open(shot) as png:
-            assert png.size == (1400, 1000)
-            low, high = png.convert("L").getextrema()
-            assert low < 64 and high > 192  # a drawn page, not a blank one
-        outside = [u for u in requests if not local(u)]
-        assert requests and not outside, outside
-        assert not failed, failed
-        assert not errors, errors
 
-        # Stop the server by its process id: it exits, and leaves no process behind.
-        children = psutil.Process(proc.pid).children(recursive=True)
-        os.kill(proc.pid, signal.SIGTERM)
-        assert proc.wait(timeout=30) is not None
-        gone, alive = psutil.wait_procs(children, timeout=10)
-        assert not alive, [p.cmdline() for p in alive]
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+def test_the_design_on_the_sliders_is_named_and_compared_not_the_last_one_applied(served):
+    """The mislabel and the stale Compare: cadence 8 weeks and no formal program."""
+    open_page, _record, _proc = served
+    page = open_page()
+    nudge(page, "cadence_weeks", "ArrowRight", 6)
+    control(page, "formal").locator("input[type=checkbox]").click(force=True)
+    page.locator('[data-control="formal"]', has_text="off").wait_for(timeout=30_000)
+    pending = page.locator(".sim-pending")
+    assert "Weeks between sessions: 2 weeks -> 8 weeks" in pending.inner_text()
+    assert "Formal program (off: coffee chats): on -> off" in pending.inner_text()
+    assert control(page, "cadence_weeks").inner_text().count("applied: 2 weeks") == 1
+    new = "Mentoring every 8 weeks, coffee chats"
+
+    # Compare runs the sliders' design before it is applied, and says so.
+    button = page.locator(".sim-compare-btn")
+    assert new in button.inner_text() and "not yet applied" in button.inner_text()
+    button.click()
+    compared = page.locator(".sim-compared")
+    compared.wait_for(timeout=60_000)
+    assert new in compared.inner_text() and "not yet applied" in compared.inner_text()
+    differences = page.locator(".sim-differences").inner_text()
+    assert f"{new} minus no program" in differences
+    money = page.locator(".sim-money").inner_text()
+    assert "chance net benefit > 0" in money and "net benefit: median" in money
+    assert page.locator(".sim-headline th", has_text="no program").count() == 1
+    assert page.locator(".sim-headline th", has_text=new).count() == 1
+    assert "baseline" not in page.locator(".sim-compare").inner_text()
+
+    # Apply: every name of the design on screen is the new label, none the old one.
+    page.locator(".sim-apply").click()
+    page.locator(".sim-label", has_text=new).wait_for(timeout=30_000)
+    assert page.locator(".sim-pending").count() == 0
+    page.locator('.sim-numbers th[data-side="program"]', has_text=new).wait_for(timeout=30_000)
+    assert page.locator('.sim-numbers th[data-side="baseline"]').inner_text() == "no program"
+    assert LABEL not in page.locator("body").inner_text()
+    assert page.locator('[data-knob="cadence_weeks"]').inner_text().endswith("8 weeks")
+    assert page.locator(".sim-compared").count() == 0  # a result of another design is gone
+    page.close()
+
+
+def test_a_refused_value_is_said_next_to_its_control_and_nothing_runs_it(served):
+    open_page, _record, _proc = served
+    page = open_page()
+    coverage = control(page, "coverage")
+    nudge(page, "coverage", "Home", 1)
+    refusal = coverage.locator('[data-refused="coverage"]')
+    refusal.wait_for(timeout=30_000)
+    assert "rounds to 0 mentees" in refusal.inner_text()
+    assert page.locator(".sim-apply").is_disabled()
+    assert "fix the refused values first" in page.locator(".sim-compare-btn").inner_text()
+    assert "Reset re-runs the design on screen" in page.locator(".sim-pending").inner_text()
+    page.close()
+
+
+@pytest.mark.parametrize(("width", "height", "smallest"), [(1920, 1080, 24), (1280, 720, 16)])
+def test_presenter_mode_fits_the_screen_with_large_type(served, width, height, smallest):
+    open_page, _record, _proc = served
+    page = open_page(width, height, "?present=1")
+    picture = page.locator(".sim-present-stage img")
+    picture.wait_for(timeout=30_000)
+    page.wait_for_function("document.querySelector('.sim-present-stage img').complete")
+    sizes = page.evaluate(
+        "() => { const d = document.documentElement;"
+        " return [d.scrollWidth, d.scrollHeight, innerWidth, innerHeight]; }"
+    )
+    assert sizes[0] <= sizes[2] and sizes[1] <= sizes[3], sizes  # nothing scrolls
+    box = picture.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height + 0.5, box
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, box
+    # The smallest text in the page's own elements, as the browser lays it out.
+    dom = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.sim-present *'))"
+        ".filter(e => e.offsetParent !== null && Array.from(e.childNodes).some("
+        "n => n.nodeType === 3 && n.textContent.trim()))"
+        ".map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
+    assert dom and min(dom) >= smallest, sorted(dom)[:5]
+    # The picture's smallest text: its size in the frame times the scale it is shown at.
+    natural = TYPE_POINTS["small"] * FONT_SCALE * frame_size(2, FRAME, None).dpi / 72
+    shown = page.evaluate(  # object-fit: contain scales the frame to the smaller ratio
+        "() => { const i = document.querySelector('.sim-present-stage img');"
+        " const r = i.getBoundingClientRect();"
+        " return Math.min(r.width / i.naturalWidth, r.height / i.naturalHeight); }"
+    )
+    assert natural * shown >= smallest, (natural, shown)
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"app-present-{width}x{height}.png"))
+    # The run buttons are on the bar, on screen.
+    for name in ("Reset", "Play", "Step", "Controls"):
+        button = page.get_by_role("button", name=name).bounding_box()
+        assert button and button["y"] >= 0 and button["y"] + button["height"] <= height, name
+        assert button["x"] + button["width"] <= width, name
+    # The controls wait in a drawer.
+    assert page.locator(".sim-control").count() == 0
+    page.get_by_role("button", name="Controls").click()
+    page.locator(".sim-drawer .sim-control").first.wait_for(timeout=30_000)
+    page.close()

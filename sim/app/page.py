@@ -1,13 +1,23 @@
-"""The dashboard page: Mesa's SolaraViz controls around the animation's org chart.
+"""The dashboard page: the design's controls, the animation's org chart, live charts, compare.
 
 Solara imports this module (`SOLARA_APP=sim.app.page`) and renders `Page` once per browser
-tab, so each tab builds its own `WorkshopModel`. The controls are Mesa's (`ModelController`:
-reset, play/pause, step; `ModelCreator`: the knobs) and so are the live charts
-(`make_plot_component`, matplotlib backend: drawn on the server, no JavaScript from outside);
-the page lays them out itself so that the org chart gets the full width.
+tab, so each tab builds its own `WorkshopModel`. Reset, play, pause and step are the page's
+own (`sim.app.player`: the play loop makes each week's frame before the page shows it), and
+so are the design's controls, so that each shows its value and unit at rest and a refused
+value is said next to it. What the page shows is the truth
+about what runs:
 
-What the page shows is read from `SIM_APP_CONFIG` (JSON: source, sets, design, seed), which
-`sim app` sets before it starts the server.
+- the design is named by its label everywhere (the picture's title, the numbers, the charts'
+  legend, the compare tables), and the baseline is "no program";
+- a changed control is pending until Apply (or Reset, which does the same): the page
+  lists what is pending, and Compare runs the design on the sliders and says so;
+- the charts use dates and the picture's fixed scales.
+
+`?present=1` (or the Present button) is the projector's mode: the picture alone, drawn to
+fit the screen with large type, a thin bar of buttons, the controls in a drawer.
+
+What the page starts from is read from `SIM_APP_CONFIG` (JSON: source, sets, design, seed),
+which `sim app` sets before it starts the server.
 """
 
 from __future__ import annotations
@@ -19,15 +29,14 @@ from typing import Any
 
 import numpy as np
 import solara
-from matplotlib.ticker import PercentFormatter
-from mesa.visualization import make_plot_component
-from mesa.visualization.solara_viz import ModelController, ModelCreator
-from mesa.visualization.utils import update_counter
 
-from sim.app.compare import REPLICATES, Comparison, compare
-from sim.app.controls import mesa_params
-from sim.app.workshop import MEASURES, SIDES, WorkshopModel, measure_name
-from sim.viz.plots import design_colours
+from sim.app import present
+from sim.app.charts import LiveCharts
+from sim.app.compare import REPLICATES, Comparison, compare, pathways
+from sim.app.controls import CONTROLS, DESIGN_CONTROLS, mesa_params, value_text
+from sim.app.dashboard import NO_PROGRAM, WorkshopModel, try_controls
+from sim.app.pictures import Charts, Numbers, OrgChart, make_frame
+from sim.app.player import RunButtons, use_player
 
 CONFIG_ENV = "SIM_APP_CONFIG"
 
@@ -35,29 +44,6 @@ CONFIG_ENV = "SIM_APP_CONFIG"
 def config() -> dict[str, Any]:
     """The scenario the page shows: `sim app`'s arguments, from the environment."""
     return json.loads(os.environ.get(CONFIG_ENV, "{}"))
-
-
-def _plot(column: str, title: str, percent: bool):
-    colours = design_colours(["baseline", "program"])
-    measure = {measure_name(column, side): colours[side] for side in SIDES}
-
-    def style(ax) -> None:
-        # Mesa labels the x axis "Step" after this; one step is one week.
-        ax.set_title(f"{title}, by week", loc="left", fontweight="bold")
-        ax.grid(True, color="#e0e0e0", linewidth=0.6)
-        ax.spines[["top", "right"]].set_visible(False)
-        if percent:
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-
-    component, _page = make_plot_component(measure, post_process=style, backend="matplotlib")
-    return component
-
-
-CHARTS = (
-    _plot("turnover_junior", "Junior turnover (last 52 weeks)", True),
-    _plot("engagement_junior", "Junior engagement", False),
-    _plot("leadership_fluency", "Leadership fluency", False),
-)
 
 
 def _format(name: str, value: float | int) -> str:
@@ -70,150 +56,319 @@ def _format(name: str, value: float | int) -> str:
     return f"{value:,}"
 
 
+def _difference(name: str, base: float, program: float) -> str:
+    if any(isinstance(v, float) and np.isnan(v) for v in (base, program)):
+        return "n/a yet"
+    diff = program - base
+    if name == "junior turnover":
+        return f"{100 * diff:+.1f} pp"
+    if isinstance(diff, float):
+        return f"{diff:+.3f}"
+    return f"{diff:+,}"
+
+
 def numbers_html(model: WorkshopModel) -> str:
-    """This week's numbers, no program beside program (what the panels' captions say)."""
+    """This week's numbers: no program, the design (by its label), and their difference."""
     numbers = model.numbers()
+    names = model.side_titles()
     rows = []
     for name in numbers["baseline"]:
-        cells = "".join(
-            f'<td data-side="{side}">{_format(name, numbers[side][name])}</td>' for side in SIDES
+        base, program = numbers["baseline"][name], numbers["program"][name]
+        rows.append(
+            f'<tr data-measure="{html.escape(name)}"><th>{name}</th>'
+            f'<td data-side="baseline">{_format(name, base)}</td>'
+            f'<td data-side="program">{_format(name, program)}</td>'
+            f'<td data-side="difference">{_difference(name, base, program)}</td></tr>'
         )
-        rows.append(f'<tr data-measure="{html.escape(name)}"><th>{name}</th>{cells}</tr>')
-    head = "".join(f"<th>{SIDES[side]}</th>" for side in SIDES)
+    head = (
+        f'<th data-side="baseline">{html.escape(names["baseline"])}</th>'
+        f'<th data-side="program">{html.escape(names["program"])}</th>'
+        "<th>difference</th>"
+    )
     return (
         f'<p class="sim-week">{html.escape(model.status())}</p>'
-        f'<table class="sim-numbers"><tr><th></th>{head}</tr>{"".join(rows)}</table>'
+        f'<table class="sim-numbers"><tr><th>this week</th>{head}</tr>{"".join(rows)}</table>'
     )
 
 
 def design_html(model: WorkshopModel) -> str:
-    """The knobs of the run on screen (changed controls apply at Reset)."""
+    """The design on screen: its label, its knobs with units, the scenario and seed."""
     items = "".join(
-        f'<li data-knob="{k}">{html.escape(k)}: {html.escape(str(v))}</li>'
-        for k, v in model.design_text().items()
+        f'<li data-knob="{c.name}">{html.escape(c.label)}: '
+        f"{html.escape(value_text(c.name, model.controls[c.name]))}</li>"
+        for c in CONTROLS
     )
     about = model.describe()
-    problems = "".join(
-        f'<p class="sim-problem">Not applied: {html.escape(p)}</p>' for p in model.problems
-    )
     return (
-        f"<p>Scenario <b>{html.escape(about['scenario'])}</b>, {about['people']:,} people; "
-        f"design <b>{html.escape(about['design'])}</b>; seed {about['seed']}. Both runs share "
-        "the organisation, its people and every exit draw.</p>"
-        f'{problems}<ul class="sim-design">{items}</ul>'
+        f'<p>On screen: <b class="sim-label">{html.escape(model.label)}</b> beside '
+        f"{NO_PROGRAM}; scenario <b>{html.escape(about['scenario'])}</b>, "
+        f"{about['people']:,} people, seed {about['seed']}. Both runs share the organisation, "
+        f'its people and every exit draw.</p><ul class="sim-design">{items}</ul>'
     )
 
 
-def comparison_html(result: Comparison) -> str:
-    """The headline table and the pathway split, as HTML tables."""
+def comparison_html(result: Comparison, pending: bool) -> str:
+    """The compare button's tables: the difference, the money, then each side's outcomes."""
+    which = (
+        "the design on the sliders (not yet applied to the picture)"
+        if pending
+        else "the design on the sliders, which the picture shows"
+    )
+    verdicts = "".join(f"<li>{html.escape(v)}</li>" for v in result.verdicts)
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.notes)
     return (
-        f"<p>{result.replicates} replicate seeds, {result.runs} runs; "
-        "mean [95% interval over replicates].</p>"
-        + result.headline.to_html(classes="sim-headline", border=0)
-        + "<p>Which pathway carries the effect (Shapley shares, as sim explain):</p>"
-        + result.pathways.to_html(classes="sim-pathways", border=0)
+        f'<p class="sim-compared">Compared: <b>{html.escape(result.label)}</b>, {which}, '
+        f"against {NO_PROGRAM} on the same {result.replicates} replicate seeds "
+        f"({result.runs} runs).</p>"
+        f"<p><b>{html.escape(result.label)} minus {NO_PROGRAM}</b>, paired on seeds: mean "
+        "[95% interval of the mean]; turnover in percentage points.</p>"
+        + result.differences.to_html(classes="sim-differences", border=0)
+        + "<p><b>Money of the decision</b>: amounts are the median [80% predictive interval: "
+        "what one organisation may see] then the mean [95% interval of the mean]; chances "
+        "are shares of the paired runs.</p>"
+        + f'<ul class="sim-verdicts">{verdicts}</ul>'
+        + result.money.to_html(classes="sim-money", border=0)
         + (f"<ul>{notes}</ul>" if notes else "")
+        + "<p>Each side's outcomes: mean [95% interval of the mean over replicates].</p>"
+        + result.headline.to_html(classes="sim-headline", border=0)
     )
 
 
 STYLE = """
-.sim-numbers, .sim-headline, .sim-pathways {border-collapse: collapse; font-size: 15px}
+.sim-numbers, .sim-headline, .sim-differences, .sim-money, .sim-pathways
+ {border-collapse: collapse; font-size: 16px}
 .sim-numbers td, .sim-numbers th, .sim-headline td, .sim-headline th,
+.sim-differences td, .sim-differences th, .sim-money td, .sim-money th,
 .sim-pathways td, .sim-pathways th {padding: 3px 12px; border-bottom: 1px solid #ddd;
  text-align: right}
-.sim-numbers th:first-child, .sim-headline th, .sim-pathways th {text-align: left}
+.sim-numbers th:first-child, .sim-headline th, .sim-differences th, .sim-money th,
+.sim-pathways th {text-align: left}
 .sim-week {font-size: 20px; font-weight: bold; margin: 4px 0}
-.sim-design {columns: 2; font-size: 13px}
-.sim-problem {color: #b00020}
+.sim-design {columns: 2; font-size: 15px}
+.sim-control {min-width: 260px; margin-bottom: 26px}
+.sim-control-label {font-size: 15px}
+.sim-control-value {font-weight: bold}
+.sim-control-was {color: #8a5a00}
+.sim-refusal {color: #b00020; font-size: 15px; font-weight: bold}
+.sim-pending {background: #fff3cd; border: 2px solid #e0a800; padding: 6px 10px;
+ font-size: 15px}
+.sim-controls-column {width: 340px; flex: 0 0 340px}
+.sim-main {flex: 1 1 0; min-width: 0}
+.v-btn {text-transform: none !important}
 """
 
 
 @solara.component
-def OrgChart(model: WorkshopModel):
-    """The animation's frame of this week: both org charts, colours = engagement."""
-    update_counter.get()
-    solara.Image(model.png(), width="100%")
+def Control(name: str, values: solara.Reactive[dict], applied: Any, refusals: list[str]):
+    """One control: its label, its value and unit at rest, the widget, and any refusal."""
+    control = next(c for c in CONTROLS if c.name == name)
+    spec = mesa_params({**values.value})[name]
+    value = values.value[name]
+
+    def set_value(new: Any) -> None:
+        values.set({**values.value, name: new})
+
+    with solara.Column(gap="0px", classes=["sim-control"]).meta(ref=f"control-{name}"):
+        was = "" if value == applied else f" (applied: {value_text(name, applied)})"
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f'<span class="sim-control-label">{html.escape(control.label)}: </span>'
+                f'<span class="sim-control-value" data-control="{name}">'
+                f"{html.escape(value_text(name, value))}</span>"
+                f'<span class="sim-control-was">{html.escape(was)}</span>'
+            ),
+        )
+        if isinstance(spec, dict) and spec["type"] == "Select":
+            solara.Select(label="", value=value, values=spec["values"], on_value=set_value)
+        elif isinstance(spec, dict):
+            solara.Checkbox(label="on", value=value, on_value=set_value)
+        elif spec.is_float_slider:
+            solara.SliderFloat(
+                "", value=value, min=spec.min, max=spec.max, step=spec.step,
+                on_value=set_value, tick_labels="end_points",
+            )  # fmt: skip
+        else:
+            solara.SliderInt(
+                "", value=int(value), min=int(spec.min), max=int(spec.max), step=int(spec.step),
+                on_value=set_value, tick_labels="end_points",
+            )  # fmt: skip
+        for text in refusals:
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=f'<span data-refused="{name}">Refused: {html.escape(text)}</span>',
+                classes=["sim-refusal"],
+            )
+
+
+def _pending(model: WorkshopModel, values: dict, seed: str) -> list[str]:
+    """What the controls say that the run on screen does not use yet."""
+    out = [
+        f"{c.label}: {value_text(c.name, model.controls[c.name])} -> "
+        f"{value_text(c.name, values[c.name])}"
+        for c in CONTROLS
+        if values[c.name] != model.controls[c.name]
+    ]
+    if seed.strip() != str(model.run_seed):
+        out.append(f"seed: {model.run_seed} -> {seed.strip()}")
+    return out
 
 
 @solara.component
-def Numbers(model: WorkshopModel):
-    """The week and the headline numbers of both runs."""
-    update_counter.get()
-    solara.HTML(tag="div", unsafe_innerHTML=numbers_html(model), classes=["sim-now"])
-
-
-@solara.component
-def Compare(model: WorkshopModel):
-    """A button that runs a few replicates and shows the table and the pathway split."""
-    scenario, design = model.config, model.design_name
+def Compare(model: WorkshopModel, scenario, design: str, pending: bool, refused: bool):
+    """Compare the design on the sliders with no program; the pathway split on request."""
 
     def run() -> str:
-        return comparison_html(compare(scenario, design))
+        return comparison_html(compare(scenario, design), pending)
 
+    def split() -> str:
+        result = pathways(scenario, design)
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.notes)
+        return (
+            f"<p>Which pathway carries the effect of {html.escape(label)} (Shapley shares, "
+            f"as sim explain; {result.runs} runs):</p>"
+            + result.table.to_html(classes="sim-pathways", border=0)
+            + (f"<ul>{notes}</ul>" if notes else "")
+        )
+
+    label = scenario.design(design).title if scenario is not None else ""
     task = solara.lab.use_task(run, dependencies=None)
-    label = f"Compare: {REPLICATES} replicates of {design} and no program"
-    solara.Button(label, on_click=task, disabled=task.pending, color="primary")
+    split_task = solara.lab.use_task(split, dependencies=None)
+    if refused:
+        solara.Button(
+            "Compare: fix the refused values first", disabled=True, classes=["sim-compare-btn"]
+        )
+        return
+    which = " (the sliders' design, not yet applied)" if pending else ""
+    with solara.Row():
+        solara.Button(
+            f"Compare {REPLICATES} replicates: {label} minus {NO_PROGRAM}{which}",
+            on_click=task,
+            disabled=task.pending,
+            color="primary",
+            classes=["sim-compare-btn"],
+        )
+        solara.Button("Which pathway carries it?", on_click=split_task, disabled=split_task.pending)
     if task.pending:
-        solara.Text("Running the replicates and the pathway split...")
+        solara.Text(f"Running {REPLICATES} replicates of {label} and of {NO_PROGRAM}...")
     elif task.error:
         solara.Error(f"compare failed: {task.exception}")
     elif task.finished and task.value:
         solara.HTML(tag="div", unsafe_innerHTML=task.value, classes=["sim-compare"])
+    if split_task.pending:
+        solara.Text("Running the pathway split...")
+    elif split_task.finished and split_task.value:
+        solara.HTML(tag="div", unsafe_innerHTML=split_task.value, classes=["sim-split"])
 
 
 @solara.component
 def Page():
-    """One tab's dashboard: controls in the sidebar, the two runs in the main area."""
+    """One tab's dashboard: controls on the left, the two runs in the main area."""
     settings = solara.use_memo(config, [])
     first = solara.use_memo(lambda: WorkshopModel(**settings), [])
     model = solara.use_reactive(first)
-    parameters = solara.use_reactive({})
-    play_interval = solara.use_reactive(150)
+    values = solara.use_reactive(dict(first.controls))
+    seed = solara.use_reactive(str(first.run_seed))
+    pause_ms = solara.use_reactive(0)
     weeks_per_step = solara.use_reactive(1)
-    threads = solara.use_reactive(False)
-    user_params = {
-        **{k: v for k, v in settings.items() if k != "seed"},
-        "seed": {"type": "InputText", "value": str(first.run_seed), "label": "Seed"},
-        **mesa_params(first.controls),
-    }
+    router = solara.use_router()
+    presenting = solara.use_reactive(present.wanted(router.search))
+    drawer = solara.use_reactive(False)
+    charts = solara.use_memo(dict, [])  # the live charts of the model on screen
 
-    solara.Style(STYLE)
+    def make():
+        m = model.value
+        if charts.get("model") is not m:
+            charts.update(model=m, charts=LiveCharts(m))
+        return make_frame(m, charts["charts"], numbers_html)
+
+    # A plain reactive, not use_reactive: a new frame re-renders only the components that
+    # show it, not the whole page (which made each week take a quarter of a second more).
+    frame = solara.use_memo(lambda: solara.reactive(make()), [])
+    step, playing = use_player(model, frame, make, weeks_per_step, pause_ms)
+
+    base = {k: v for k, v in settings.items() if k != "seed"}
+    scenario, refusals = solara.use_memo(
+        lambda: try_controls(
+            settings.get("source"), settings.get("sets", []), first.design_name, values.value
+        ),
+        [json.dumps(values.value, sort_keys=True, default=str)],
+    )
+    pending = _pending(model.value, values.value, seed.value)
+    # Reset rebuilds from these: the sliders' design when it is valid, else the run's.
+    chosen = values.value if not refusals else model.value.controls
+    seed_value = seed.value.strip() if not refusals else str(model.value.run_seed)
+    wanted = {**base, "seed": seed_value, **chosen}
+
+    def apply() -> None:
+        playing.set(False)
+        model.set(WorkshopModel(**wanted))
+        frame.set(make())
+
+    def controls() -> None:
+        DesignControls(model.value, values, seed, refusals, pending, apply)
+
+    def buttons() -> None:
+        RunButtons(step, apply, playing, model.value.running)
+
+    solara.Style(STYLE + present.STYLE)
+    if presenting.value:
+        present.Presenter(frame, presenting, drawer, buttons, controls)
+        return
     with solara.AppBar():
         solara.AppBarTitle(f"Reverse mentoring: {first.config.name}")
-    with solara.Sidebar(), solara.Column():
-        with solara.Card("Run"):
-            solara.SliderInt("Weeks per step", value=weeks_per_step, min=1, max=26, step=1)
-            solara.SliderInt("Pause between steps (ms)", value=play_interval, min=0, max=1000)
-            ModelController(
-                model,
-                model_parameters=parameters,
-                play_interval=play_interval,
-                render_interval=weeks_per_step,
-                use_threads=threads,
-            )
-        with solara.Card("Design and dynamics"):
-            solara.Text("Changed knobs apply at Reset.")
-            ModelCreator(model, user_params, model_parameters=parameters)
-    with solara.Column():
-        Numbers(model.value)
-        OrgChart(model.value)
-        with solara.Row():
-            for chart in CHARTS:
-                with solara.Column(style={"flex": "1 1 0", "min-width": "0"}):
-                    chart(model.value)
-        with solara.Card("This run"):
-            DesignText(model.value)
-        with solara.Card("Compare over replicates"):
-            # A new model (Reset) starts with no comparison on screen.
-            Compare(model.value).key(f"compare-{id(model.value)}")
+        solara.Button("Present", on_click=lambda: presenting.set(True), text=True)
+    with solara.Row(style={"align-items": "flex-start", "gap": "16px"}):
+        with solara.Column(classes=["sim-controls-column"]):
+            with solara.Card("Run"):
+                solara.SliderInt("Weeks per step", value=weeks_per_step, min=1, max=26, step=1)
+                solara.SliderInt("Pause between steps (ms)", value=pause_ms, min=0, max=1000)
+                buttons()
+            controls()
+        with solara.Column(classes=["sim-main"]):
+            Numbers(frame)
+            OrgChart(frame)
+            Charts(frame)
+            with solara.Card("This run"):
+                solara.HTML(tag="div", unsafe_innerHTML=design_html(model.value))
+            with solara.Card("Compare over replicates"):
+                Compare(
+                    model.value, scenario, first.design_name, bool(pending), bool(refusals)
+                ).key(f"compare-{id(scenario)}-{bool(pending)}")
 
 
 @solara.component
-def DesignText(model: WorkshopModel):
-    """The knobs of the run on screen."""
-    solara.HTML(tag="div", unsafe_innerHTML=design_html(model), classes=["sim-run"])
+def DesignControls(run, values, seed, refusals, pending, apply):
+    """What is pending, Apply, and every control with its value, unit and any refusal."""
+    with solara.Card("Design"):
+        if pending:
+            items = "".join(f"<li>{html.escape(p)}</li>" for p in pending)
+            note = (
+                "Fix the refused values to apply them; Reset re-runs the design on screen."
+                if refusals
+                else "Apply (or Reset) runs them; Compare already uses them."
+            )
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=f"<b>Changed, not applied yet:</b><ul>{items}</ul>{note}",
+                classes=["sim-pending"],
+            )
+        solara.Button(
+            "Apply changes" if pending else "Apply",
+            on_click=apply,
+            disabled=not pending or bool(refusals),
+            color="warning" if pending else None,
+            classes=["sim-apply"],
+        )
+        for c in DESIGN_CONTROLS:
+            Control(c.name, values, run.controls[c.name], refusals.get(c.name, []))
+        solara.InputText("Seed", value=seed, continuous_update=False)
+    with solara.Card("Dynamics"):
+        for c in CONTROLS[len(DESIGN_CONTROLS) :]:
+            Control(c.name, values, run.controls[c.name], refusals.get(c.name, []))
+        for text in refusals.get("", []):
+            solara.HTML(tag="div", unsafe_innerHTML=html.escape(text), classes=["sim-refusal"])
 
 
 # Re-exported so a test can name what the page shows.
-__all__ = ["MEASURES", "Page", "comparison_html", "config", "design_html", "numbers_html"]
+__all__ = ["Page", "comparison_html", "config", "design_html", "numbers_html"]

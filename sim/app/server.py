@@ -49,6 +49,9 @@ def check_installed() -> None:
 def check_port(host: str, port: int) -> None:
     """Refuse a port that is taken (before the server starts, so nothing is half-up)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As uvicorn binds: a port whose last connections are still closing (TIME_WAIT)
+        # is free to listen on.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as err:
@@ -62,15 +65,17 @@ def check_port(host: str, port: int) -> None:
             ) from None
 
 
-def serve(settings: dict[str, Any], host: str, port: int) -> None:
+def serve(settings: dict[str, Any], host: str, port: int, app: str = "sim.app.page") -> None:
     """Run the dashboard until interrupted.
 
     Args:
         settings: `WorkshopModel` keywords (source, sets, design, seed) every tab starts from.
         host: the address to listen on.
         port: the port.
+        app: the Solara page's module (`sim.app.mesa_page`: Mesa's own SolaraViz page).
     """
     os.environ.update(SOLARA_ENV)
+    os.environ["SOLARA_APP"] = app
     os.environ["SIM_APP_CONFIG"] = json.dumps(settings)
     os.environ["SERVER_NAME"], os.environ["SERVER_PORT"] = host, str(port)
     import uvicorn

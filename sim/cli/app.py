@@ -7,14 +7,17 @@ import argparse
 from sim.errors import InputError, Problem
 
 DESCRIPTION = """Serve a dashboard in the browser: the no-program run and a program run of a
-scenario side by side on the same seed, stepping live (play, pause, step, reset), each drawn as
-the org chart of sim animate, with live charts of junior turnover, junior engagement and
-leadership fluency. The sidebar holds the design's knobs (cadence, commitment, topic focus,
-formal, two-way, coverage, mentee levels, duration, mentor selection) and a few dynamics
-parameters; changed knobs apply at Reset. A compare button runs a few replicates and shows the
-headline table with 95% intervals and the split of the effect into pathways (sim explain).
+scenario side by side on the same seed, stepping live (Reset, Play, Step), drawn as the org
+chart of sim animate, with live charts of junior turnover, junior engagement and leadership
+fluency (dates, fixed scales). The design is named by its label everywhere. The sidebar holds
+the design's knobs (cadence, commitment, topic focus, formal, two-way, coverage, mentee
+levels, duration, mentor selection) and a few dynamics parameters, each showing its value;
+changed knobs are listed as pending until Apply or Reset, and a refused value is said next to
+its knob. Compare runs the design on the sliders and no program over 5 replicates: the
+paired difference with 95% intervals and the money of the decision (chance of a positive net
+benefit, net benefit). ?present=1 (or the Present button) fits the picture to a projector.
 Each browser tab has its own models. Works with no internet: every file the page loads comes
-from this server. Built on Mesa's SolaraViz controls; needs the app extra."""
+from this server. Built on Solara and Mesa; needs the app extra."""
 
 EPILOG = """examples:
   sim app                                  the telecom case; open http://127.0.0.1:8521
@@ -63,7 +66,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     check_installed()
     if not 1 <= args.port <= 65535:
         raise InputError([Problem(f"--port {args.port}", "must be from 1 to 65535")])
-    from sim.app.workshop import WorkshopModel
+    from sim.app.dashboard import WorkshopModel
 
     source = str(args.scenario) if args.scenario else None
     if source is None:
@@ -82,6 +85,10 @@ def cmd_app(args: argparse.Namespace) -> int:
     )
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Open http://{shown}:{args.port}/ in a browser; stop with Ctrl+C.")
+    if args.host in ("0.0.0.0", "::"):
+        from sim.app.room_server import lan_address
+
+        print(f"On the room's network: http://{lan_address()}:{args.port}/")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(
             f"Warning: listening on {args.host}: anyone on this network can open the "

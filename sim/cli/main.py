@@ -130,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli.pairs import add_pairs_parser
     from sim.cli.plan import add_plan_parser
     from sim.cli.sweep import add_sweep_parser
+    from sim.cli.workshop import add_workshop_parser
 
     add_sweep_parser(sub)
     add_explain_parser(sub)
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_app_parser(sub)
     add_history_parser(sub)
     add_plan_parser(sub)
+    add_workshop_parser(sub)
     return parser
 
 

@@ -20,6 +20,7 @@ from sim.model import dynamics
 from sim.model.agents import Employee, Junior, Senior
 from sim.model.collector import SeriesCollection
 from sim.model.keyed import base_key
+from sim.model.mesa_scenario import scenario_inputs
 from sim.model.observe import WeeklyRecorder, summarise
 from sim.model.org import (
     Org,
@@ -88,6 +89,10 @@ class OrgCultureModel(mesa.Model):
             same org, initial people and exit draws (common random numbers). None draws a
             seed from the operating system (an unseeded run; `model.seed` then tells it).
         org_chart: an imported HR org chart to use instead of a generated organisation.
+            `scenario` may also be Mesa's own `Scenario` (SolaraViz's Reset passes one): its
+            parameters are keywords of the run, and the project's scenario is then `config`
+            (`sim.model.mesa_scenario`).
+        config: the project's scenario when `scenario` is Mesa's; give one of the two.
         rng: Mesa's name for the seed: a whole number, None (unseeded) or a numpy
             Generator to draw the seed from. Give seed or rng, not both.
         agent_reporters: per-agent reporters for `datacollector`, collected every week:
@@ -122,10 +127,12 @@ class OrgCultureModel(mesa.Model):
         seed: int | None = 0,
         org_chart: OrgChart | None = None,
         *,
+        config: Scenario | None = None,
         rng: int | np.random.Generator | None = NOT_GIVEN,  # type: ignore[assignment]
         agent_reporters: bool | Sequence[str] | Mapping[str, Any] | None = None,
         **keywords: Any,
     ) -> None:
+        scenario, keywords, rng = scenario_inputs(scenario, config, keywords, rng)
         seed = run_seed(seed, rng)
         scenario, design = run_inputs(scenario or default_scenario(), design, keywords)
         super().__init__(rng=seed)

@@ -1,0 +1,69 @@
+"""Reset, Play/Pause and Step: the dashboard's own run controls and its play loop.
+
+Mesa's `ModelController` steps the model in a thread and asks Solara to re-render the
+components, which then draw the picture while rendering; with a short pause between steps
+a render took longer than the pause and the page showed nothing until the run's end (seen
+with 0 to 100 ms at 1920x1080). Here the play loop's thread steps the model and makes the
+week's `Frame` itself, then hands it to the page: a render only swaps ready bytes, and the
+next week starts once the frame is handed over.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import solara
+
+from sim.app.pictures import Frame
+
+
+@solara.component
+def RunButtons(
+    step: Callable[[], None],
+    reset: Callable[[], None],
+    playing: solara.Reactive[bool],
+    running: bool,
+):
+    """Reset, Play/Pause and Step, in a row."""
+    with solara.Row(classes=["sim-run-buttons"]):
+        solara.Button("Reset", on_click=reset, color="primary", classes=["sim-reset"])
+        solara.Button(
+            "Pause" if playing.value else "Play",
+            on_click=lambda: playing.set(not playing.value),
+            color="primary",
+            disabled=not running,
+            classes=["sim-play"],
+        )
+        solara.Button("Step", on_click=step, color="primary", disabled=playing.value or not running)
+
+
+def use_player(
+    model: solara.Reactive,
+    frame: solara.Reactive[Frame],
+    make: Callable[[], Frame],
+    weeks_per_step: solara.Reactive[int],
+    pause_ms: solara.Reactive[int],
+) -> tuple[Callable[[], None], solara.Reactive[bool]]:
+    """The Step action and the playing flag; while playing, a thread steps and shows weeks."""
+    playing = solara.use_reactive(False)
+
+    def advance() -> None:
+        m = model.value
+        for _ in range(weeks_per_step.value):
+            if not m.running:
+                break
+            m.step()
+        frame.set(make())
+
+    def loop() -> None:
+        if not playing.value:
+            return
+        m = model.value
+        while playing.value and m.running and model.value is m:
+            advance()
+            time.sleep(max(pause_ms.value, 5) / 1000)  # lets the server send the frame
+        playing.set(False)
+
+    solara.use_thread(loop, dependencies=[playing.value, id(model.value)])
+    return advance, playing
