@@ -36,8 +36,7 @@ EPILOG = """examples:
   sim history hr_export.csv --out results/our-history
   sim history hr_export.csv --out results/our-history --since 2023-01-01 --senior-levels M1,M2,D1
   sim history attrition.csv --window-months 12 --scale 1-4 --out results/attrition
-  sim history hr_export.csv --out results/evaluation --since 2025-01-01 \
-      --program-starts plan/assignment.csv --plan stepped_wedge
+  sim history hr_export.csv --program-starts plan/assignment.csv --plan cluster --out results/eval
   sim compare telecom --history results/our-history/history.toml
 
 exit status: 0 done; 2 bad input (each problem names the line and column)

@@ -55,6 +55,8 @@ class Evaluation:
         months: the panel's first and last month (YYYY-MM) and their number.
         untreated_rate: juniors' exits per 100 person-years in the months without the program.
         notes: what was decided building the panel.
+        panel: the table given to the estimator (unit, period, at_risk, exits, treated);
+            kept in memory only, never written (its cells can be small).
         source, starts: the export's and the starts file's names; plan: the plan read.
     """
 
@@ -63,6 +65,7 @@ class Evaluation:
     months: tuple[str, str, int]
     untreated_rate: float
     notes: tuple[str, ...]
+    panel: pd.DataFrame
     source: str
     starts: str
     plan: str | None
@@ -212,6 +215,7 @@ def evaluate_program(history: History, starts: Starts, alpha: float = 0.05) -> E
         months=(labels[0], labels[-1], len(labels)),
         untreated_rate=rate,
         notes=tuple(notes),
+        panel=table,
         source=history.source,
         starts=starts.where,
         plan=starts.plan,
