@@ -23,12 +23,20 @@ Two shapes of export are read, told apart by their columns:
                  window (--window-months), years_at_company, age, level, a 1-4 or 1-5 score
 Column names are matched loosely (Hire Date, hire-date, HireDate) with common synonyms.
 Nothing identifying is written: outputs are aggregates, groups under 5 people suppressed.
+
+Once the program runs, --program-starts FILE (sim plan's assignment.csv, with --plan NAME if
+it holds several plans, or a file department,start_date) also estimates the program's effect
+on juniors' exits: the department x month panel of juniors (person-months at risk, exits,
+program started or not) given to the estimator sim plan uses (docs/hr.md section 8).
+Departments absent from the file, with a blank start, or starting after --as-of are counted
+as not started (the comparison); departments with fewer than 5 juniors are left out.
 """
 
 EPILOG = """examples:
   sim history hr_export.csv --out results/our-history
   sim history hr_export.csv --out results/our-history --since 2023-01-01 --senior-levels M1,M2,D1
   sim history attrition.csv --window-months 12 --scale 1-4 --out results/attrition
+  sim history hr_export.csv --program-starts plan/assignment.csv --plan cluster --out results/eval
   sim compare telecom --history results/our-history/history.toml
 
 exit status: 0 done; 2 bad input (each problem names the line and column)
@@ -79,6 +87,19 @@ def add_history_parser(sub: argparse._SubParsersAction) -> None:
         help="the level values whose people manage others (the model's Senior role); "
         "default: a role column, else levels named manager, director, head, ...",
     )
+    p.add_argument(
+        "--program-starts",
+        type=Path,
+        metavar="FILE",
+        help="each department's program start: sim plan's assignment.csv or a CSV "
+        "department,start_date (blank: not started); estimates the program's effect on "
+        "juniors' exits (event history only)",
+    )
+    p.add_argument(
+        "--plan",
+        metavar="NAME",
+        help="the plan to read from an assignment.csv holding several (its plan column)",
+    )
 
 
 def _date(text: str) -> dt.date:
@@ -119,20 +140,48 @@ def cmd_history(args: argparse.Namespace) -> int:
         senior_levels=levels,
         score_column=args.score_column,
     )
+    if args.plan and not args.program_starts:
+        raise InputError([Problem("--plan", "chooses a plan in --program-starts FILE; give both")])
     history = read_history(args.export, options)
+    evaluation = _evaluation(history, args.program_starts, args.plan)
     for note in history.notes:
         _wrapped(note)
     analysis = analyse(history)
     _print(analysis)
+    if evaluation is not None:
+        _print_evaluation(evaluation)
     meta = manifest({"wall_seconds": round(time.perf_counter() - started, 2)})
     files: list[str] = []
     write_atomically(
-        args.out, args.force, lambda tmp: files.extend(write_analysis(analysis, tmp, meta))
+        args.out,
+        args.force,
+        lambda tmp: files.extend(write_analysis(analysis, tmp, meta, evaluation)),
     )
     print()
     print(f"Wrote {args.out}/ ({', '.join(files)}) in {time.perf_counter() - started:.1f} s")
     print(f"Use it: sim compare telecom --history {args.out / 'history.toml'}")
     return 0
+
+
+def _evaluation(history, starts_file: Path | None, plan: str | None):
+    """The program's effect on juniors' exits, or None without --program-starts."""
+    if starts_file is None:
+        return None
+    from sim.history.evaluate import check_export, evaluate_program
+    from sim.history.starts import read_starts
+
+    check_export(history)  # a snapshot is refused before the starts file is read
+    return evaluate_program(history, read_starts(starts_file, plan))
+
+
+def _print_evaluation(evaluation) -> None:
+    """The estimate, how the panel was made and what it supports."""
+    print()
+    print("The program's effect (the estimator sim plan uses, on your organisation's exits):")
+    for note in evaluation.notes:
+        _wrapped(note)
+    for line in evaluation.summary():
+        _wrapped(line)
 
 
 def _print(analysis) -> None:

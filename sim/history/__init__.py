@@ -14,6 +14,9 @@ Modules, in the order a history goes through them:
 - `rates`: annual turnover by group with intervals, small groups suppressed;
 - `fit`: the Cox fits and the exit equation's maximum likelihood;
 - `values`: history.toml written and read, and its draws merged into the posterior;
+- `starts`: each department's program start (`sim plan`'s assignment.csv, or a simple file);
+- `evaluate`: with ``--program-starts``, the department x month panel of juniors and the
+  program's effect on their exits (the rollout estimator `sim plan` uses);
 - `page`: the Kaplan-Meier figure and the HTML page;
 - `synth`: synthetic histories made by the model's exit equation (tests, demos).
 """

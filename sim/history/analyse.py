@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.history.evaluate import Evaluation
 from sim.history.fit import (
     CoxByGroup,
     CoxLink,
@@ -83,8 +84,14 @@ def analyse(history: History) -> Analysis:
     )
 
 
-def write_analysis(analysis: Analysis, folder: Path, meta: dict) -> list[str]:
-    """Write history.toml, turnover.csv, history.png, history.html and manifest.json."""
+def write_analysis(
+    analysis: Analysis, folder: Path, meta: dict, evaluation: Evaluation | None = None
+) -> list[str]:
+    """Write history.toml, turnover.csv, history.png, history.html and manifest.json.
+
+    With an `evaluation` (--program-starts), also evaluation.csv and
+    evaluation_departments.csv, and the page shows the program's effect.
+    """
     h = analysis.history
     text = history_toml(
         h, analysis.values, analysis.draws, analysis.link, analysis.groups, analysis.fit
@@ -101,7 +108,11 @@ def write_analysis(analysis: Analysis, folder: Path, meta: dict) -> list[str]:
         analysis.link,
         analysis.groups,
         figure,
+        evaluation,
     )
     (folder / PAGE_NAME).write_text(page, encoding="utf-8")
     (folder / "manifest.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    return [HISTORY_NAME, PAGE_NAME, FIGURE_NAME, TURNOVER_NAME, "manifest.json"]
+    written = [HISTORY_NAME, PAGE_NAME, FIGURE_NAME, TURNOVER_NAME]
+    if evaluation is not None:
+        written += evaluation.write(folder)
+    return [*written, "manifest.json"]

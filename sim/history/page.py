@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.history.evaluate import Evaluation
 from sim.history.fit import CoxByGroup, CoxLink, ExitFit, quiet_lifelines
 from sim.history.rates import INTERVAL, INTERVAL_SNAPSHOT, MIN_GROUP
 from sim.history.read import History
@@ -153,8 +154,9 @@ def history_page(
     link: CoxLink | None,
     groups: CoxByGroup | None,
     figure: Figure,
+    evaluation: Evaluation | None = None,
 ) -> str:
-    """The HTML page."""
+    """The HTML page (with the program's effect when there is an `evaluation`)."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100)
     uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -181,11 +183,36 @@ def history_page(
         "<figcaption>Kaplan-Meier curves with left truncation (people hired before the "
         "window count from its start), 95% bands; groups under five people left out."
         "</figcaption></figure>",
+        _evaluation_html(evaluation),
         "<p class='note'>Privacy: this page and history.toml hold aggregates only; no id, "
         "name or row of the export is written, and the export itself is not copied.</p>",
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _evaluation_html(evaluation: Evaluation | None) -> str:
+    """The program's effect on juniors' exits, the panel it came from and its departments."""
+    if evaluation is None:
+        return ""
+    sentences = "".join(f"<p>{_esc(line)}</p>" for line in evaluation.summary())
+    notes = "".join(f"<li>{_esc(n)}</li>" for n in evaluation.notes)
+    departments = evaluation.departments.drop(columns="started").copy()
+    departments["juniors"] = [
+        "" if np.isnan(v) else f"{int(v)}" for v in departments["juniors"].astype(float)
+    ]
+    departments["in_estimate"] = np.where(departments["in_estimate"], "yes", "no")
+    return (
+        "<h2>The program's effect on juniors' exits</h2>"
+        + sentences
+        + f"<ul>{notes}</ul>"
+        + _table(departments)
+        + "<p class='note'>The estimator sim plan applies to its simulated rollouts (the "
+        "imputation estimator: department and month effects fitted to the months without the "
+        "program, weighted by juniors at risk); the interval leaves one department out at a "
+        "time (jackknife, t on departments - 1 degrees of freedom). Effects in exits per 100 "
+        "junior person-years; negative: fewer exits.</p>"
+    )
 
 
 def _fit_note(fit: ExitFit) -> str:

@@ -61,7 +61,9 @@ class History:
 
     Attributes:
         people: columns ``entry`` and ``stop`` (years of tenure, or of window time for a
-            snapshot with exit months), ``event`` (left in the window), ``senior`` (bool, or
+            snapshot with exit months), ``event`` (left in the window), for an event history
+            ``first_day`` and ``last_day`` (days from the window's start: the first day
+            counted, the last day employed), ``senior`` (bool, or
             NaN when the export cannot tell), ``role``, ``generation``, ``level``,
             ``department``, ``tenure_band``, ``score`` and ``engagement`` (NaN where absent).
         shape: `EVENT_HISTORY` or `SNAPSHOT`.
@@ -230,6 +232,10 @@ def _read_events(columns: Columns, cells, lines, options: ReadOptions, problems,
             "stop": stop / DAYS_PER_YEAR,
             "event": left,
             "row": np.arange(len(hire)),
+            # Calendar days from the window's start: the first day counted and the last
+            # day employed (the exit date, or the export's date), for month-by-month counts.
+            "first_day": days(np.maximum(hire, start), start),
+            "last_day": days(np.where(left, leave, end), start),
         }
     )
     people = people[in_window].reset_index(drop=True)
