@@ -130,11 +130,14 @@ PRIORS: tuple[Prior, ...] = (
     Prior(
         "dynamics.engagement.a_climate",
         0.0,
-        0.20,
+        0.08,
         "Eby et al. (2008) meta-analysis: mentoring's associations with attitudes are real "
         "but small; leaders who listen are one driver of engagement among many (Gallup's Q12 "
-        "has twelve). At full climate the term may move juniors' target by at most half the "
-        "0.4 quartile gap (a judgment). 0 = no effect.",
+        "has twelve). Narrowed from 0..0.2 by the prior predictive check of juniors who take "
+        "no part (docs/ODD.md section 11.2): with 0..0.2 the division-wide program raised "
+        "their mean engagement in year 1 by more than 0.045 (d = 0.4 of juniors' engagement "
+        "SD 0.114, the top of the small attitude effects mentoring meta-analyses report even "
+        "for protégés) in 45% of 400 prior draws; with 0..0.08, in 8%. 0 = no effect.",
     ),
     Prior(
         "dynamics.engagement.a_gap",
@@ -166,6 +169,46 @@ PRIORS: tuple[Prior, ...] = (
         4.0,
         "No measurement: the quality-weighted session hours at which the signal is half; "
         "from half a session to four sessions held recently (a judgment).",
+    ),
+    Prior(
+        "dynamics.engagement.kappa",
+        0.02,
+        0.15,
+        "How fast engagement follows a change in its drivers: Schaufeli, Bakker & van Rhenen "
+        "(2009) find changes in job resources over one year predict changes in engagement "
+        "over the same year; Gallup's Q12 items move within a survey cycle (months). Half-lives "
+        "ln 2 / kappa from about 5 to 35 weeks (range a judgment). Fitted: it sets how much of "
+        "the program's effect shows within year 1.",
+    ),
+    Prior(
+        "dynamics.engagement.w_net",
+        0.0,
+        0.4,
+        "No measurement of how much the leaders one talks to informally shape one's climate, "
+        "beside one's own chain (w_chain 0.5) and the department: 0 (none) to 0.4, keeping "
+        "w_chain + w_net <= 0.9 (a judgment). Fitted: in the division-wide case every senior "
+        "listens, so it moves juniors' climate, and the bystander check bounds it.",
+    ),
+    Prior(
+        "dynamics.engagement.rho_v",
+        0.0,
+        0.6,
+        "Vicarious voice: how much a mentor's being heard reaches the juniors they talk to. "
+        "No measurement; 0 (none) to 0.6 of the gap to full voice at a full peer signal (a "
+        "judgment). Fitted: it carries the program to juniors who take no part, which the "
+        "bystander check (mentoring meta-analyses: small effects) bounds.",
+    ),
+    Prior(
+        "dynamics.engagement.chain_decay",
+        0.25,
+        1.0,
+        "How much less the listening of the k-th leader up the chain counts: leadership "
+        "research finds the direct manager the strongest single driver of engagement (Gallup: "
+        "managers account for at least 70% of the variance in team engagement), so higher "
+        "levels count less, from a quarter per level to equally (a judgment). Not fitted: in "
+        "the division-wide case every senior is a mentee, so the weights of the chain hardly "
+        "change a junior's climate; drawn from its prior in the fit and in every prediction.",
+        fitted=False,
     ),
     Prior(
         "workforce.junior_e0",
