@@ -33,6 +33,7 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -41,8 +42,10 @@ import shlex
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -69,7 +72,7 @@ from sim.calibration.posterior import (  # noqa: E402
 )
 from sim.errors import InputError  # noqa: E402
 from sim.provenance import dependency_versions, git_commit  # noqa: E402
-from sim.runs.executors import process_pool  # noqa: E402
+from sim.runs.executors import open_backend, process_pool  # noqa: E402
 from sim.scenario.cases import CASES_DIR  # noqa: E402
 from sim.scenario.priors import PRIORS, unfitted_priors  # noqa: E402
 from sim.viz.calibration_plots import pair_plot, predictive_figure  # noqa: E402
@@ -193,6 +196,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="worker processes (default: all cores); the result does not depend on it",
     )
     p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the fit and the predictions on the Dask cluster at ADDRESS (e.g. "
+        "tcp://host:8786) instead of local processes; the result does not change",
+    )
+    p.add_argument(
+        "--dask-local",
+        type=int,
+        metavar="N",
+        help="start a Dask LocalCluster of N worker processes and run on it (a try of the "
+        "cluster path on one machine); the result does not change",
+    )
+    p.add_argument(
         "--resume",
         action="store_true",
         help="continue the fit in --out/abc.db (after an interruption) instead of starting",
@@ -221,6 +237,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "more minutes on 2 cores; an hour or more without)",
     )
     p.add_argument(
+        "--min-epsilon",
+        type=float,
+        help=argparse.SUPPRESS,  # tests: a floor below the observation error's, to run on
+    )
+    p.add_argument(
         "--stop-after-generations",
         type=int,
         help=argparse.SUPPRESS,  # tests: stop after this many generations, as if interrupted
@@ -234,6 +255,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--population and --draws must be at least 2, --generations at least 1")
     if args.workers < 1:
         p.error("--workers must be at least 1")
+    if args.scheduler is not None and args.dask_local is not None:
+        p.error("choose one of --scheduler and --dask-local")
+    if args.dask_local is not None and args.dask_local < 1:
+        p.error("--dask-local must be at least 1")
     if args.replicates < 1:
         p.error("--replicates must be at least 1 (4 or more for a fit worth reporting)")
     if args.install is not None:
@@ -432,38 +457,16 @@ def main(argv: list[str] | None = None) -> int:
     fixed = {} if args.org_size is None else {"org.size": args.org_size}
     case = Case.load(CASES_DIR / "telecom.toml", fixed)
     fit = abc_smc.Fit(case, args.population, args.generations, args.seed, args.replicates)
+    if args.min_epsilon is not None:
+        fit.min_epsilon = args.min_epsilon
     if args.stop_after_generations is not None:
         fit.generations = min(fit.generations, args.stop_after_generations)
     # Telecom: K program runs and K paired effects (2 runs each), from the posterior and the
     # prior; Surabaya runs its baseline too, Pershing its (shorter) counterfactual.
     runs_per_draw = 6 * args.replicates + len(predict.CHECKS) + 2
     progress = Progress(args.population, args.generations, args.draws, runs_per_draw)
-    # Spawned workers are this process's own children, so their CPU time is counted once they
-    # exit (a forkserver's workers are its children, not ours).
-    spawn = multiprocessing.get_context("spawn")
-    pool = None
-    if args.workers > 1:
-        # pyabc's sampling keeps about a megabyte a simulation in the process that runs it
-        # (a full fit's two workers reached 11.5 GB each and the machine ran out of memory),
-        # so each worker is replaced after WORKER_BATCHES batches. Results depend on the seed
-        # only, so they do not change.
-        pool = process_pool(args.workers, mp_context=spawn, max_tasks_per_child=WORKER_BATCHES)
-    try:
-        done = abc_smc.generations_done(db) if args.resume else 0
-        log(
-            f"ABC-SMC: {len(fit.priors)} parameters, {args.population} particles, "
-            f"{args.generations} generations"
-            + (f" (resuming after {done} stored)" if args.resume else "")
-            + f", {args.workers} workers; database {db}"
-        )
-        if args.resume:
-            history = abc_smc.resume(fit, db, pool, args.workers, progress)
-        else:
-            history = abc_smc.start(fit, db, pool, args.workers, progress)
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    if not abc_smc.finished(db, fit):
+    history = run_fit(args, fit, db, progress)
+    if args.stop_after_generations is not None or not abc_smc.finished(db, fit):
         log(f"stopped after {abc_smc.generations_done(db)} generations (as asked)")
         return 0
     posterior = abc_smc.posterior_table(history, fit.priors)
@@ -486,15 +489,8 @@ def main(argv: list[str] | None = None) -> int:
             el = time.time() - started
             log(f"predictions: {done}/{total} runs; {el:.0f} s elapsed")
 
-    # The predictions run no pyabc code, so they get a plain pool: with every task queued at
-    # once, Python 3.12's pool that replaces its workers hung here once when both workers
-    # were replaced (no worker left, the queue still full).
-    pool = process_pool(args.workers, mp_context=spawn) if args.workers > 1 else None
-    try:
-        predictive = predict.predict(task_list, pool, pred_progress)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    with executor_for(args, fitting=False) as (executor, _):
+        predictive = predict.predict(task_list, executor, pred_progress)
     summary = posterior_summary(posterior)
     pred_summary = predict.predictive_summary(predictive)
     effects = effect_table(predictive)
@@ -510,6 +506,8 @@ def main(argv: list[str] | None = None) -> int:
         "simulations": int(gens["samples"].sum()),
         "draws": args.draws,
         "workers": args.workers,
+        "scheduler": args.scheduler,
+        "dask_local": args.dask_local,
         "patterns": {p.name: p.observed for p in patterns.PATTERNS},
         "observation_sd": {p.name: p.sd for p in patterns.PATTERNS},
         "group_size": patterns.MILLENNIALS,
@@ -547,6 +545,55 @@ def main(argv: list[str] | None = None) -> int:
     if args.sensitivity:
         run_sensitivity(args)
     return 0
+
+
+@contextlib.contextmanager
+def executor_for(args: argparse.Namespace, fitting: bool) -> Iterator[tuple[Any, int]]:
+    """The executor (None: this process) and its worker count, for the fit or the predictions.
+
+    A Dask cluster (--scheduler, --dask-local) serves both. Locally, spawned processes: they
+    are this process's own children, so their CPU time is counted once they exit (a
+    forkserver's workers are its children, not ours).
+    """
+    if args.scheduler is not None or args.dask_local is not None:
+        with open_backend(None, args.scheduler, args.dask_local) as backend:
+            log(f"on {backend.description}")
+            yield backend.executor, backend.workers
+        return
+    if args.workers == 1:
+        yield None, 1
+        return
+    spawn = multiprocessing.get_context("spawn")
+    if fitting:
+        # pyabc's sampling keeps about a megabyte a simulation in the process that runs it
+        # (a full fit's two workers reached 11.5 GB each and the machine ran out of memory),
+        # so each worker is replaced after WORKER_BATCHES batches. Results depend on the seed
+        # only, so they do not change.
+        pool = process_pool(args.workers, mp_context=spawn, max_tasks_per_child=WORKER_BATCHES)
+    else:
+        # The predictions run no pyabc code, so they get a plain pool: with every task queued
+        # at once, Python 3.12's pool that replaces its workers hung here once when both
+        # workers were replaced (no worker left, the queue still full).
+        pool = process_pool(args.workers, mp_context=spawn)
+    try:
+        yield pool, args.workers
+    finally:
+        pool.shutdown()
+
+
+def run_fit(args: argparse.Namespace, fit: abc_smc.Fit, db: Path, progress: Progress) -> Any:
+    """Start or resume the ABC-SMC fit on the chosen executor; pyabc's History."""
+    with executor_for(args, fitting=True) as (executor, workers):
+        done = abc_smc.generations_done(db) if args.resume else 0
+        log(
+            f"ABC-SMC: {len(fit.priors)} parameters, {args.population} particles, "
+            f"{args.generations} generations at most, {fit.replicates} replicates each"
+            + (f" (resuming after {done} stored)" if args.resume else "")
+            + f", {workers} workers; database {db}"
+        )
+        if args.resume:
+            return abc_smc.resume(fit, db, executor, workers, progress)
+        return abc_smc.start(fit, db, executor, workers, progress)
 
 
 def fit_label(population: int, generations: int) -> str:

@@ -201,6 +201,22 @@ def test_the_fit_stops_at_the_first_generation_run_at_the_tolerance_floor(small_
     assert not abc_smc.finished(tmp_path / "floor.db", abc_smc.Fit(small_case, 3, 4, 5))
 
 
+def test_a_fit_on_a_dask_cluster_gives_the_local_fits_particles(small_case, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    fit = abc_smc.Fit(small_case, population=3, generations=2, seed=9, replicates=1,
+                      min_epsilon=0.0)  # fmt: skip
+    local = abc_smc.start(fit, tmp_path / "local.db")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    )
+    with cluster, distributed.Client(cluster) as client:
+        remote = abc_smc.start(fit, tmp_path / "dask.db", client.get_executor(pure=False), 2)
+    pd.testing.assert_frame_equal(
+        abc_smc.posterior_table(remote, fit.priors), abc_smc.posterior_table(local, fit.priors)
+    )
+    pd.testing.assert_frame_equal(abc_smc.generation_table(remote), abc_smc.generation_table(local))
+
+
 def test_a_new_fit_refuses_an_existing_database(small_case, tmp_path):
     (tmp_path / "abc.db").write_text("")
     with pytest.raises(InputError, match="resume it"):
