@@ -6,7 +6,8 @@ Runs, in order: one simulated year of 1,000 and 10,000 employees (issue 2); the 
 employee-week at 10,000 employees against Mesa's virus_on_network example, timed in this
 process; 1,000 to 1,000,000 employees, each in a fresh process that reports its own peak
 memory; one 500-person division run of 104 weeks; an experiment of 1,000 such runs on 2
-local workers into the SQLite store. --quick uses fewer repeats and a 200-run experiment
+local workers into the SQLite store; the calibration's case model (simulations per second
+per core, information). --quick uses fewer repeats and a 200-run experiment
 (figures for a quick look, not for the record).
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_experiment  # noqa: E402
+import calibration_case  # noqa: E402
 import division  # noqa: E402
 import one_year  # noqa: E402
 import scale  # noqa: E402
@@ -50,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         ("enterprise scale and growth with N", lambda: scale.measure(scale.SIZES, 1 if q else 2)),
         ("the 500-person division", lambda: division.measure(10 if q else 30)),
         ("experiment on 2 local workers", lambda: bench_experiment.measure(200 if q else 1000, 2)),
+        ("the calibration's case model", lambda: calibration_case.measure(3 if q else 5)),
     ]
     for title, fn in sections:
         print(f"\n== {title} ==")
