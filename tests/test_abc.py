@@ -301,3 +301,33 @@ def test_a_missing_pyabc_is_a_clear_install_message_not_a_traceback(monkeypatch)
         abc_smc.pyabc_or_error()
     text = str(caught.value)
     assert "pyabc" in text and "orgculture-sim[calibrate]" in text
+
+
+def test_prior_sample_is_an_equally_weighted_posterior_table_inside_the_priors():
+    table = predict.prior_sample(50, seed=2)
+    read_back = posterior_summary(table)
+    assert list(table.columns) == ["weight", *(p.key for p in fitted_priors())]
+    assert table["weight"].sum() == pytest.approx(1)
+    assert (read_back["q_lo"] >= read_back["prior_lo"]).all()
+    assert (read_back["q_hi"] <= read_back["prior_hi"]).all()
+    assert predict.prior_sample(50, 2).equals(table)
+
+
+def test_a_telecom_draw_gives_the_summaries_with_observation_error_and_the_effects(tmp_path):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    text = (CASES_DIR / "telecom.toml").read_text()
+    (cases / "telecom.toml").write_text(text.replace("size = 300", "size = 40"))
+    post = predict.prior_sample(2, seed=1)
+    (task,) = predict.tasks(post, 1, 5, cases, checks=(), replicates=2, source=predict.PRIOR)
+    rows = pd.DataFrame(predict.run_task(task))
+    assert set(rows["source"]) == {predict.PRIOR}
+    assert set(patterns.NAMES) | set(effects.EFFECTS) <= set(rows["outcome"])
+    seeds = replicate_seeds(task.seed, 2)
+    clean = patterns.mean_statistics(task.scenario, task.design, seeds)
+    got = rows.set_index("outcome")["value"]
+    # The summaries carry one draw of the observation error; year 1 is reported without it.
+    assert got["turnover_millennial_y1"] == clean["turnover_millennial_y1"]
+    assert all(got[n] != clean[n] for n in patterns.NAMES)
+    summary = predict.predictive_summary(rows)
+    assert set(summary["source"]) == {predict.PRIOR}
