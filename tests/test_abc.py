@@ -165,7 +165,8 @@ class Interrupted(Exception):
 def test_an_interrupted_fit_resumes_to_the_uninterrupted_result_with_any_worker_count(
     small_case, tmp_path
 ):
-    fit = abc_smc.Fit(small_case, population=3, generations=2, seed=5, min_epsilon=0.0)
+    fit = abc_smc.Fit(small_case, population=3, generations=2, seed=5, replicates=1,
+                      min_epsilon=0.0)  # fmt: skip
     whole = abc_smc.start(fit, tmp_path / "whole.db")
     expected = abc_smc.posterior_table(whole, fit.priors)
     assert abc_smc.generations_done(tmp_path / "whole.db") == 2
