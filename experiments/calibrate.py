@@ -82,7 +82,7 @@ QUICK = {"population": 60, "generations": 3, "draws": 30}
 # Batches (of 4 simulations) a worker runs before a fresh one replaces it: a few seconds to
 # start one, against about 100 s of simulations (300 people) and under a GB kept.
 WORKER_BATCHES = 150
-FULL = {"population": 300, "generations": 8, "draws": 200}
+FULL = {"population": 200, "generations": 8, "draws": 200}
 DB_NAME = "abc.db"
 
 
