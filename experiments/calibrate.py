@@ -21,7 +21,7 @@ The result depends on --seed only, not on --workers (sim.calibration.abc_smc.Ord
 
 Examples:
   python experiments/calibrate.py --quick                  # about 5 minutes on 2 cores
-  python experiments/calibrate.py --out results/cal-full   # the full fit, about an hour
+  python experiments/calibrate.py --out results/cal-full   # the default fit, 35-45 min (estimate)
   python experiments/calibrate.py --out results/cal-full --resume   # after an interruption
   python experiments/calibrate.py --quick --library        # also install the posterior
                                                            # as the case library's
@@ -167,7 +167,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"a small fit, about 5 minutes on 2 cores: {QUICK['population']} particles, "
         f"{QUICK['generations']} generations, {QUICK['draws']} predictive draws (default: "
         f"{FULL['population']}, {FULL['generations']}, {FULL['draws']}: "
-        "about an hour on 2 free cores)",
+        "an estimated 35-45 minutes on 2 free cores)",
     )
     p.add_argument("--population", type=int, help="particles per generation")
     p.add_argument("--generations", type=int, help="generations in total")
