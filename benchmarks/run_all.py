@@ -8,7 +8,8 @@ process; 1,000 to 1,000,000 employees, each in a fresh process that reports its 
 memory; one 500-person division run of 104 weeks; an experiment of 1,000 such runs on 2
 local workers into the SQLite store; `sim plan` for 2,000 employees, 4 plans x 200
 replicates on 2 workers; the sim app dashboard's play (two tabs in Chromium), Compare and
-Reset (benchmarks/app_speed.py). --quick uses fewer repeats and a 200-run experiment
+Reset (benchmarks/app_speed.py); the calibration's case model (simulations per second per
+core, information). --quick uses fewer repeats and a 200-run experiment
 (figures for a quick look, not for the record).
 """
 
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import app_speed  # noqa: E402
 import bench_experiment  # noqa: E402
+import calibration_case  # noqa: E402
 import division  # noqa: E402
 import one_year  # noqa: E402
 import plan  # noqa: E402
@@ -56,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         ("experiment on 2 local workers", lambda: bench_experiment.measure(200 if q else 1000, 2)),
         ("sim plan, 2,000 employees, 4 plans", lambda: plan.measure(40 if q else 200, 2)),
         ("the sim app dashboard (Chromium)", lambda: app_speed.measure(8 if q else 15, 3)),
+        ("the calibration's case model", lambda: calibration_case.measure(3 if q else 5)),
     ]
     for title, fn in sections:
         print(f"\n== {title} ==")

@@ -1,13 +1,18 @@
 """The joint Bayesian calibration (docs/ODD.md section 11.2): fit, predict, report.
 
 1. ABC-SMC (pyabc) of every shared behavioural parameter with a prior
-   (`sim.scenario.priors`) to the telecom patterns at once: Millennial turnover in the year
-   before launch (0.18) and after (0.11), and the no-program share of engaged Millennials
-   (0.29). Case facts stay fixed. The database of every generation's accepted particles is
-   abc.db in --out; an interrupted fit continues with --resume (pyabc's ABCSMC.load).
-2. Posterior predictions, no refitting: the telecom patterns (a predictive check), Pershing's
-   mentor retention with volunteer mentors (held out; its case file carries no value fitted
-   to its 96%), Hartford and Surabaya (consistency checks).
+   (`sim.scenario.priors`) to the telecom summaries at once: Millennial turnover in the year
+   before launch (0.18), its drop in the year after (0.07, one paired quantity), and the
+   no-program share of engaged Millennials (0.29), each particle the mean of --replicates
+   paired runs, compared through the case's sampling error and a secular shift
+   (sim.calibration.patterns). Case facts stay fixed. The database of every generation's
+   accepted particles is abc.db in --out; an interrupted fit continues with --resume
+   (pyabc's ABCSMC.load).
+2. Posterior predictions, no refitting: the telecom summaries with their sampling error (a
+   predictive check) and the program's year-1 effects, also from the prior (prior predictive
+   interval and the checks on juniors who take no part), Pershing's mentor retention with
+   volunteer mentors (held out; its case file carries no value fitted to its 96%), Hartford
+   and Surabaya (consistency checks).
 3. Writes to --out: posterior.csv (+ posterior.json), generations.csv,
    posterior_summary.csv, predictive.csv, predictive_summary.csv, pairs.png,
    predictive.png, calibration.md (for a reviewer), run.json and abc.db.
@@ -16,7 +21,7 @@ The result depends on --seed only, not on --workers (sim.calibration.abc_smc.Ord
 
 Examples:
   python experiments/calibrate.py --quick                  # about 5 minutes on 2 cores
-  python experiments/calibrate.py --out results/cal-full   # the full fit, about an hour
+  python experiments/calibrate.py --out results/cal-full   # the default fit, 35-45 min (estimate)
   python experiments/calibrate.py --out results/cal-full --resume   # after an interruption
   python experiments/calibrate.py --quick --library        # also install the posterior
                                                            # as the case library's
@@ -28,6 +33,7 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -36,22 +42,26 @@ import shlex
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a plain script from anywhere
     sys.path.insert(0, str(REPO))
 
-from sim.calibration import abc_smc, predict  # noqa: E402
+from sim.calibration import abc_smc, patterns, predict  # noqa: E402
 from sim.calibration.case_medians import install_case_medians  # noqa: E402
 from sim.calibration.cases import Case  # noqa: E402
+from sim.calibration.effects import CHECK_BOUNDS  # noqa: E402
 from sim.calibration.posterior import (  # noqa: E402
     POSTERIOR_NAME,
     SIDECAR_NAME,
@@ -62,17 +72,17 @@ from sim.calibration.posterior import (  # noqa: E402
 )
 from sim.errors import InputError  # noqa: E402
 from sim.provenance import dependency_versions, git_commit  # noqa: E402
-from sim.runs.executors import process_pool  # noqa: E402
+from sim.runs.executors import open_backend, process_pool  # noqa: E402
 from sim.scenario.cases import CASES_DIR  # noqa: E402
 from sim.scenario.priors import PRIORS, unfitted_priors  # noqa: E402
 from sim.viz.calibration_plots import pair_plot, predictive_figure  # noqa: E402
 from sim.viz.plots import save_figure  # noqa: E402
 
-QUICK = {"population": 100, "generations": 4, "draws": 50}
+QUICK = {"population": 60, "generations": 3, "draws": 30}
 # Batches (of 4 simulations) a worker runs before a fresh one replaces it: a few seconds to
 # start one, against about 100 s of simulations (300 people) and under a GB kept.
 WORKER_BATCHES = 150
-FULL = {"population": 400, "generations": 6, "draws": 300}
+FULL = {"population": 200, "generations": 8, "draws": 200}
 DB_NAME = "abc.db"
 
 
@@ -157,12 +167,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"a small fit, about 5 minutes on 2 cores: {QUICK['population']} particles, "
         f"{QUICK['generations']} generations, {QUICK['draws']} predictive draws (default: "
         f"{FULL['population']}, {FULL['generations']}, {FULL['draws']}: "
-        "about an hour on 2 free cores)",
+        "an estimated 35-45 minutes on 2 free cores)",
     )
     p.add_argument("--population", type=int, help="particles per generation")
     p.add_argument("--generations", type=int, help="generations in total")
     p.add_argument("--draws", type=int, help="posterior draws for the predictions")
     p.add_argument("--seed", type=int, default=20261128, help="base seed (default 20261128)")
+    p.add_argument(
+        "--replicates",
+        type=int,
+        default=abc_smc.REPLICATES,
+        help=f"paired replicates per particle and per predictive draw (default "
+        f"{abc_smc.REPLICATES}; at least 4 for a fit, docs/ODD.md section 11.2)",
+    )
     p.add_argument(
         "--org-size",
         type=int,
@@ -177,6 +194,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=os.cpu_count() or 1,
         help="worker processes (default: all cores); the result does not depend on it",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the fit and the predictions on the Dask cluster at ADDRESS (e.g. "
+        "tcp://host:8786) instead of local processes; the result does not change",
+    )
+    p.add_argument(
+        "--dask-local",
+        type=int,
+        metavar="N",
+        help="start a Dask LocalCluster of N worker processes and run on it (a try of the "
+        "cluster path on one machine); the result does not change",
     )
     p.add_argument(
         "--resume",
@@ -207,6 +237,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "more minutes on 2 cores; an hour or more without)",
     )
     p.add_argument(
+        "--min-epsilon",
+        type=float,
+        help=argparse.SUPPRESS,  # tests: a floor below the observation error's, to run on
+    )
+    p.add_argument(
         "--stop-after-generations",
         type=int,
         help=argparse.SUPPRESS,  # tests: stop after this many generations, as if interrupted
@@ -220,6 +255,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--population and --draws must be at least 2, --generations at least 1")
     if args.workers < 1:
         p.error("--workers must be at least 1")
+    if args.scheduler is not None and args.dask_local is not None:
+        p.error("choose one of --scheduler and --dask-local")
+    if args.dask_local is not None and args.dask_local < 1:
+        p.error("--dask-local must be at least 1")
+    if args.replicates < 1:
+        p.error("--replicates must be at least 1 (4 or more for a fit worth reporting)")
     if args.install is not None:
         if not (args.install / POSTERIOR_NAME).is_file():
             p.error(
@@ -258,8 +299,10 @@ def report(
     gens: pd.DataFrame,
     summary: pd.DataFrame,
     pred: pd.DataFrame,
+    effects: pd.DataFrame,
 ) -> str:
     """calibration.md: what was fitted, how, and what came out (short, for a reviewer)."""
+    pred = pred[pred["source"] == predict.POSTERIOR]
     post = summary.assign(
         key=[f"`{k}`" for k in summary["key"]],
         prior=[
@@ -318,11 +361,11 @@ def report(
     dirty = (
         " (with uncommitted changes in sim/ or scenarios/)" if meta["modified_sim_files"] else ""
     )
-    patterns = pd.DataFrame(
+    pattern_table = pd.DataFrame(
         [
-            {"pattern": p.name, "observed": p.observed, "distance scale": p.tolerance,
+            {"pattern": p.name, "observed": p.observed, "observation SD": p.sd,
              "source": p.source}
-            for p in abc_smc.PATTERNS
+            for p in patterns.PATTERNS
         ]
     )  # fmt: skip
     lines = [
@@ -337,12 +380,16 @@ def report(
         "predictions.",
         "",
         "## What is fitted",
-        "Patterns (telecom case, its facts fixed; statistics of one program run per particle, "
-        "whose year before launch equals the no-program run's):",
+        "Summaries (telecom case, its facts fixed; each particle the mean of "
+        f"{args.replicates} paired program runs, whose year before launch equals the "
+        "no-program run's):",
         "",
-        markdown_table(patterns, "{:g}"),
-        "Distance: sqrt(sum(((simulated - observed) / scale)^2)). Epsilon: median of the "
-        "previous generation's distances. Priors: uniform, docs/ODD.md section 8 (priors table). "
+        markdown_table(pattern_table, "{:.3g}"),
+        "Distance: Mahalanobis, under the observation error's covariance (the drop shares the "
+        "pre-launch year's sampling error). Epsilon: median of the previous generation's "
+        f"distances, never below {meta['min_epsilon']:.3g} (the observation error's own "
+        "scale); the fit stops at the first generation run at that floor. Priors: uniform, "
+        "docs/ODD.md section 8 (priors table). "
         f"{args.population} particles per generation, {len(gens)} generations, seed {args.seed}.",
         "",
         "## Generations",
@@ -357,8 +404,42 @@ def report(
         verdict,
         "",
         misses,
+        "",
+        "## The program's year-1 effects on telecom: posterior against prior",
+        "",
+        "Each draw: the mean over the same paired replicates of the program minus no program "
+        "(parameter uncertainty and the replicates' noise; not the case's sampling error). "
+        "Bounds: the prior predictive checks (docs/ODD.md section 11.2).",
+        "",
+        markdown_table(effects, "{:.4f}"),
     ]
     return "\n".join(lines) + "\n"
+
+
+def effect_table(predictive: pd.DataFrame, level: float = 0.90) -> pd.DataFrame:
+    """Per effect: prior and posterior median, interval, width ratio, share beyond its bound."""
+    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
+    telecom = predictive[predictive["case"] == "telecom"]
+    rows = []
+    for outcome in predict.EFFECTS:
+        row: dict = {"effect": outcome, "bound": CHECK_BOUNDS.get(outcome, float("nan"))}
+        widths = {}
+        for source in (predict.PRIOR, predict.POSTERIOR):
+            v = telecom.loc[
+                (telecom["source"] == source) & (telecom["outcome"] == outcome), "value"
+            ].to_numpy(float)
+            if not len(v):
+                continue
+            lo, med, hi = np.quantile(v, [lo_q, 0.5, hi_q])
+            widths[source] = hi - lo
+            row[f"{source} median"] = med
+            row[f"{source} 90% interval"] = f"[{lo:.4f}, {hi:.4f}]"
+            if np.isfinite(row["bound"]):
+                row[f"{source} share beyond bound"] = float(np.mean(np.abs(v) > row["bound"]))
+        if len(widths) == 2 and widths[predict.PRIOR] > 0:
+            row["width ratio"] = widths[predict.POSTERIOR] / widths[predict.PRIOR]
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -375,61 +456,44 @@ def main(argv: list[str] | None = None) -> int:
     db = out / DB_NAME
     fixed = {} if args.org_size is None else {"org.size": args.org_size}
     case = Case.load(CASES_DIR / "telecom.toml", fixed)
-    fit = abc_smc.Fit(case, args.population, args.generations, args.seed)
+    fit = abc_smc.Fit(case, args.population, args.generations, args.seed, args.replicates)
+    if args.min_epsilon is not None:
+        fit.min_epsilon = args.min_epsilon
     if args.stop_after_generations is not None:
         fit.generations = min(fit.generations, args.stop_after_generations)
-    # Surabaya runs its baseline too, Pershing its (shorter) counterfactual.
-    runs_per_draw = 1 + len(predict.CHECKS) + 2
+    # Telecom: K program runs and K paired effects (2 runs each), from the posterior and the
+    # prior; Surabaya runs its baseline too, Pershing its (shorter) counterfactual.
+    runs_per_draw = 6 * args.replicates + len(predict.CHECKS) + 2
     progress = Progress(args.population, args.generations, args.draws, runs_per_draw)
-    # Spawned workers are this process's own children, so their CPU time is counted once they
-    # exit (a forkserver's workers are its children, not ours).
-    spawn = multiprocessing.get_context("spawn")
-    pool = None
-    if args.workers > 1:
-        # pyabc's sampling keeps about a megabyte a simulation in the process that runs it
-        # (a full fit's two workers reached 11.5 GB each and the machine ran out of memory),
-        # so each worker is replaced after WORKER_BATCHES batches. Results depend on the seed
-        # only, so they do not change.
-        pool = process_pool(args.workers, mp_context=spawn, max_tasks_per_child=WORKER_BATCHES)
-    try:
-        done = abc_smc.generations_done(db) if args.resume else 0
-        log(
-            f"ABC-SMC: {len(fit.priors)} parameters, {args.population} particles, "
-            f"{args.generations} generations"
-            + (f" (resuming after {done} stored)" if args.resume else "")
-            + f", {args.workers} workers; database {db}"
-        )
-        if args.resume:
-            history = abc_smc.resume(fit, db, pool, args.workers, progress)
-        else:
-            history = abc_smc.start(fit, db, pool, args.workers, progress)
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    if abc_smc.generations_done(db) < args.generations:
+    history = run_fit(args, fit, db, progress)
+    if args.stop_after_generations is not None or not abc_smc.finished(db, fit):
         log(f"stopped after {abc_smc.generations_done(db)} generations (as asked)")
         return 0
     posterior = abc_smc.posterior_table(history, fit.priors)
     gens = abc_smc.generation_table(history)
     log(f"fit done: {int(gens['samples'].sum())} simulations; predicting {args.draws} draws")
-    task_list = predict.tasks(posterior, args.draws, args.seed, CASES_DIR)
+    task_list = predict.tasks(
+        posterior, args.draws, args.seed, CASES_DIR, replicates=args.replicates
+    ) + predict.tasks(
+        predict.prior_sample(args.draws, args.seed),
+        args.draws,
+        args.seed,
+        CASES_DIR,
+        checks=(),
+        source=predict.PRIOR,
+        replicates=args.replicates,
+    )
 
     def pred_progress(done: int, total: int) -> None:
         if done % max(1, total // 10) == 0 or done == total:
             el = time.time() - started
             log(f"predictions: {done}/{total} runs; {el:.0f} s elapsed")
 
-    # The predictions run no pyabc code, so they get a plain pool: with every task queued at
-    # once, Python 3.12's pool that replaces its workers hung here once when both workers
-    # were replaced (no worker left, the queue still full).
-    pool = process_pool(args.workers, mp_context=spawn) if args.workers > 1 else None
-    try:
-        predictive = predict.predict(task_list, pool, pred_progress)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    with executor_for(args, fitting=False) as (executor, _):
+        predictive = predict.predict(task_list, executor, pred_progress)
     summary = posterior_summary(posterior)
     pred_summary = predict.predictive_summary(predictive)
+    effects = effect_table(predictive)
     meta = {
         "command": shlex.join(["python", "experiments/calibrate.py", *(argv or sys.argv[1:])]),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -442,8 +506,14 @@ def main(argv: list[str] | None = None) -> int:
         "simulations": int(gens["samples"].sum()),
         "draws": args.draws,
         "workers": args.workers,
-        "patterns": {p.name: p.observed for p in abc_smc.PATTERNS},
-        "distance_scales": {p.name: p.tolerance for p in abc_smc.PATTERNS},
+        "scheduler": args.scheduler,
+        "dask_local": args.dask_local,
+        "patterns": {p.name: p.observed for p in patterns.PATTERNS},
+        "observation_sd": {p.name: p.sd for p in patterns.PATTERNS},
+        "group_size": patterns.MILLENNIALS,
+        "secular_sd_relative": patterns.SECULAR_SD_RELATIVE,
+        "replicates": args.replicates,
+        "min_epsilon": fit.min_epsilon,
         "case": "scenarios/telecom.toml" + (f" with org.size={args.org_size}" if fixed else ""),
         "unfitted_priors": [p.key for p in unfitted_priors()],
         "versions": {**dependency_versions(), "pyabc": abc_smc.pyabc_or_error().__version__},
@@ -460,8 +530,10 @@ def main(argv: list[str] | None = None) -> int:
     pred_summary.to_csv(tmp / "predictive_summary.csv", index=False)
     ranges = {p.key: (p.lo, p.hi) for p in PRIORS}
     save_figure(pair_plot(posterior, ranges), tmp / "pairs", ("png",))
-    save_figure(predictive_figure(predictive), tmp / "predictive", ("png",))
-    (tmp / "calibration.md").write_text(report(args, meta, gens, summary, pred_summary))
+    shown = predictive[(predictive["source"] == predict.POSTERIOR) & predictive["observed"].notna()]
+    save_figure(predictive_figure(shown), tmp / "predictive", ("png",))
+    effects.to_csv(tmp / "effects.csv", index=False)
+    (tmp / "calibration.md").write_text(report(args, meta, gens, summary, pred_summary, effects))
     (tmp / "run.json").write_text(json.dumps(meta, indent=2) + "\n")
     for f in tmp.iterdir():
         f.replace(out / f.name)
@@ -473,6 +545,55 @@ def main(argv: list[str] | None = None) -> int:
     if args.sensitivity:
         run_sensitivity(args)
     return 0
+
+
+@contextlib.contextmanager
+def executor_for(args: argparse.Namespace, fitting: bool) -> Iterator[tuple[Any, int]]:
+    """The executor (None: this process) and its worker count, for the fit or the predictions.
+
+    A Dask cluster (--scheduler, --dask-local) serves both. Locally, spawned processes: they
+    are this process's own children, so their CPU time is counted once they exit (a
+    forkserver's workers are its children, not ours).
+    """
+    if args.scheduler is not None or args.dask_local is not None:
+        with open_backend(None, args.scheduler, args.dask_local) as backend:
+            log(f"on {backend.description}")
+            yield backend.executor, backend.workers
+        return
+    if args.workers == 1:
+        yield None, 1
+        return
+    spawn = multiprocessing.get_context("spawn")
+    if fitting:
+        # pyabc's sampling keeps about a megabyte a simulation in the process that runs it
+        # (a full fit's two workers reached 11.5 GB each and the machine ran out of memory),
+        # so each worker is replaced after WORKER_BATCHES batches. Results depend on the seed
+        # only, so they do not change.
+        pool = process_pool(args.workers, mp_context=spawn, max_tasks_per_child=WORKER_BATCHES)
+    else:
+        # The predictions run no pyabc code, so they get a plain pool: with every task queued
+        # at once, Python 3.12's pool that replaces its workers hung here once when both
+        # workers were replaced (no worker left, the queue still full).
+        pool = process_pool(args.workers, mp_context=spawn)
+    try:
+        yield pool, args.workers
+    finally:
+        pool.shutdown()
+
+
+def run_fit(args: argparse.Namespace, fit: abc_smc.Fit, db: Path, progress: Progress) -> Any:
+    """Start or resume the ABC-SMC fit on the chosen executor; pyabc's History."""
+    with executor_for(args, fitting=True) as (executor, workers):
+        done = abc_smc.generations_done(db) if args.resume else 0
+        log(
+            f"ABC-SMC: {len(fit.priors)} parameters, {args.population} particles, "
+            f"{args.generations} generations at most, {fit.replicates} replicates each"
+            + (f" (resuming after {done} stored)" if args.resume else "")
+            + f", {workers} workers; database {db}"
+        )
+        if args.resume:
+            return abc_smc.resume(fit, db, executor, workers, progress)
+        return abc_smc.start(fit, db, executor, workers, progress)
 
 
 def fit_label(population: int, generations: int) -> str:

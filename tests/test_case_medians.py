@@ -86,7 +86,7 @@ def test_install_writes_a_finished_fits_medians_into_every_case(tmp_path, monkey
     fit = tmp_path / "fit"
     fit.mkdir()
     post = read_posterior(library_posterior_path())
-    post["dynamics.exits.beta_e"] = 2.2  # a different posterior: every case must follow it
+    post["dynamics.exits.beta_e"] = 1.9  # a different posterior: every case must follow it
     post.to_csv(fit / "posterior.csv", index=False)
     calibrate = load_calibrate()
     size = {k: calibrate.FULL[k] for k in ("population", "generations")}  # the default fit
@@ -97,7 +97,7 @@ def test_install_writes_a_finished_fits_medians_into_every_case(tmp_path, monkey
     assert read_posterior(tmp_path / "scenarios/posterior.csv").equals(post)
     for path in cases_with_medians(tmp_path / "scenarios"):
         text = path.read_text(encoding="utf-8")
-        assert carried_values(text, ["dynamics.exits.beta_e"]) == {"dynamics.exits.beta_e": "2.2"}
+        assert carried_values(text, ["dynamics.exits.beta_e"]) == {"dynamics.exits.beta_e": "1.9"}
         assert fit_named(text) == ("experiments/calibrate.py", "feedbee")
 
 

@@ -184,7 +184,7 @@ def test_bad_input_to_a_script_exits_2_with_the_message(tmp_path, capsys):
 
 
 CALIBRATE_TINY = ["--org-size", "40", "--population", "3", "--generations", "2", "--draws", "2",
-                  "--workers", "1"]  # fmt: skip
+                  "--workers", "1", "--replicates", "1", "--min-epsilon", "0"]  # fmt: skip
 
 
 def test_calibrate_stops_part_way_resumes_and_writes_every_file(tmp_path, capsys):
@@ -207,3 +207,11 @@ def test_calibrate_stops_part_way_resumes_and_writes_every_file(tmp_path, capsys
     with pytest.raises(SystemExit) as refused:
         run_script("calibrate.py", *CALIBRATE_TINY, "--out", str(out))
     assert refused.value.code == 2 and "--force" in capsys.readouterr().err
+
+
+def test_calibrate_takes_one_dask_option_at_a_time(tmp_path, capsys):
+    with pytest.raises(SystemExit) as refused:
+        load_script("calibrate.py").main(
+            ["--scheduler", "tcp://127.0.0.1:1", "--dask-local", "1", "--out", str(tmp_path)]
+        )
+    assert refused.value.code == 2 and "one of --scheduler" in capsys.readouterr().err

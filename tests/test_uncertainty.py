@@ -17,8 +17,8 @@ def _posterior(path):
     pd.DataFrame(
         {
             "weight": [0.5, 0.5, 0.0],
-            "dynamics.exits.beta_e": [0.8, 2.4, 1.0],
-            "dynamics.engagement.a_climate": [0.05, 0.18, 0.1],
+            "dynamics.exits.beta_e": [0.8, 2.0, 1.0],
+            "dynamics.engagement.a_climate": [0.02, 0.07, 0.05],
         }
     ).to_csv(path, index=False)
     return path

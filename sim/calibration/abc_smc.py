@@ -1,24 +1,22 @@
 """The joint calibration: ABC-SMC (pyabc) of the shared behavioural parameters to the patterns.
 
 What is fitted (docs/ODD.md section 11.2): every prior with ``fitted=True`` in
-`sim.scenario.priors`, at once, to three numbers of the telecom case (its facts fixed: size,
-dates, design as the case file describes them):
+`sim.scenario.priors`, at once, to the three summaries of the telecom case in
+`sim.calibration.patterns` (its facts fixed: size, dates, design as the case file describes
+them): the pre-launch Millennial turnover, its drop in the year after launch (one paired
+quantity) and the Millennials' engaged share in the stationary pre-launch year.
 
-- ``turnover_millennial_pre``: Millennial turnover in the year before launch (about 0.18);
-- ``turnover_millennial_y1``: Millennial turnover in the year after launch (about 0.11);
-- ``engaged_share_millennial_pre``: the share of Millennials with engagement >= 0.7, the
-  mean over the weekly shares of the year before launch (Gallup 2016: about 29%).
-
-One simulation per particle: the program run on a fresh seed. Its year before launch is the
-no-program run's, draw for draw (the program draws nothing before its first session, in the
-week after launch; tests/test_abc.py checks it), so the two no-program patterns come from it.
-
-Distance: Euclidean over the three statistics, each scaled by its tolerance (`PATTERNS`):
-d = sqrt(sum(((s - s_obs) / tol)^2)). Epsilon: pyabc's median epsilon (each generation's
-threshold is the median distance of the one before); transitions: pyabc's multivariate normal
-kernel with twice the particles' weighted covariance, mixed with the prior (a fifth of the
-proposals; `defensive_transition`) so that no particle's weight exceeds 5 x the mean; uniform
-priors.
+Each particle averages K (`Fit.replicates`, default 4) paired replicates: K program runs on
+seeds drawn from the particle's own seed. The priors that are not fitted (`unfitted_priors`)
+are drawn from their priors for each particle, so the fit integrates over them rather than
+holding them at a default. Distance: the Mahalanobis distance under the case's observation
+error (binomial sampling error of its group, and a secular shift on the drop;
+`patterns.distance`). Epsilon: pyabc's median epsilon, never below `patterns.MIN_EPSILON`
+(a uniform kernel of that radius has the observation error's variance along each summary);
+the fit stops at the first generation run at that floor, or after its last generation.
+Transitions: pyabc's multivariate normal kernel with twice the particles' weighted
+covariance, mixed with the prior (a fifth of the proposals; `defensive_transition`) so that
+no particle's weight exceeds 5 x the mean; uniform priors.
 
 Reproducibility: pyabc's own parallel samplers (multicore, Dask, Redis) accept whichever
 particles finish first, so their results depend on timing and worker count; pyabc
@@ -48,47 +46,16 @@ import numpy as np
 import pandas as pd
 
 from sim.calibration.cases import Case
+from sim.calibration.patterns import MIN_EPSILON, NAMES, distance, mean_statistics, observed
 from sim.calibration.posterior import WEIGHT
 from sim.errors import InputError, Problem
-from sim.model.observe import year_windows
 from sim.runs.executors import SerialExecutor
-from sim.runs.replicates import run_one
-from sim.scenario.parameters import Scenario
-from sim.scenario.priors import Prior, fitted_priors
+from sim.scenario.priors import Prior, fitted_priors, unfitted_priors
+from sim.scenario.seeds import replicate_seeds
 
 GENERATION_SEED = 0x5EED
 
 
-@dataclass(frozen=True)
-class Pattern:
-    """A calibration pattern: a summary statistic, its observed value and its distance scale."""
-
-    name: str
-    observed: float
-    tolerance: float
-    source: str
-
-
-PATTERNS: tuple[Pattern, ...] = (
-    Pattern(
-        "turnover_millennial_pre",
-        0.18,
-        0.02,
-        "telecom case report: Millennial turnover about 18% in the year before launch",
-    ),
-    Pattern(
-        "turnover_millennial_y1",
-        0.11,
-        0.02,
-        "telecom case report: about 11% in the year after launch",
-    ),
-    Pattern(
-        "engaged_share_millennial_pre",
-        0.29,
-        0.05,
-        "Gallup (2016): 29% of Millennials engaged; no program (the year before launch)",
-    ),
-)
 CASE_DESIGN = "reverse_mentoring"
 
 
@@ -119,44 +86,40 @@ def key_of(name: str) -> str:
     return name.replace("__", ".")
 
 
-def pattern_statistics(scenario: Scenario, design: str, seed: int) -> dict[str, float]:
-    """The calibration patterns' statistics of one run of `design` on `seed`."""
-    series, row, _ = run_one(scenario, design, 0, seed)
-    pre = year_windows(series, scenario.launch_week)["pre"]
-    return {
-        "turnover_millennial_pre": float(row["turnover_millennial_pre"]),
-        "turnover_millennial_y1": float(row["turnover_millennial_y1"]),
-        "engaged_share_millennial_pre": float(pre["engaged_share_millennial"].mean()),
-    }
+REPLICATES = 4
 
 
-def distance(x: Mapping[str, float], x0: Mapping[str, float]) -> float:
-    """Tolerance-scaled Euclidean distance between simulated and observed statistics."""
-    total = 0.0
-    for p in PATTERNS:
-        z = (float(x[p.name]) - float(x0[p.name])) / p.tolerance
-        if not math.isfinite(z):
-            return math.inf
-        total += z * z
-    return math.sqrt(total)
+def particle_values(
+    pars: Mapping[str, float], rng: np.random.Generator, unfitted: Sequence[Prior]
+) -> dict[str, float]:
+    """Dotted key -> value: a particle's fitted values, the unfitted ones drawn from priors."""
+    values = {key_of(k): float(v) for k, v in pars.items()}
+    for p in unfitted:
+        values[p.key] = float(rng.uniform(p.lo, p.hi))
+    return values
 
 
 class CaseModel:
-    """The pyabc model: parameters -> the patterns' statistics of one run on a fresh seed.
+    """The pyabc model: parameters -> the summaries, averaged over K paired replicates.
 
     Picklable (a plain object holding the case), so it can travel to worker processes.
-    The run's seed is drawn from numpy's global generator, which `OrderedSampler` seeds.
+    The particle's seed is drawn from numpy's global generator, which `OrderedSampler`
+    seeds; the K replicate seeds and the unfitted parameters' values come from it.
     """
 
-    def __init__(self, case: Case, design: str = CASE_DESIGN) -> None:
+    def __init__(self, case: Case, design: str = CASE_DESIGN, replicates: int = REPLICATES) -> None:
         self.case = case
         self.design = design
+        self.replicates = replicates
 
     def __call__(self, pars: Mapping[str, float]) -> dict[str, float]:
-        """Simulate once at `pars` (pyabc names)."""
+        """Simulate K paired replicates at `pars` (pyabc names)."""
         seed = int(np.random.randint(0, 2**31 - 1))
-        values = {key_of(k): float(v) for k, v in pars.items()}
-        return pattern_statistics(self.case.scenario(values), self.design, seed)
+        rng = np.random.default_rng(np.random.SeedSequence([seed, 0x0F17]))
+        values = particle_values(pars, rng, unfitted_priors())
+        seeds = replicate_seeds(seed, self.replicates)
+        stats = mean_statistics(self.case.scenario(values), self.design, seeds)
+        return {n: stats[n] for n in NAMES}
 
 
 # pyabc draws from numpy's one global generator: batches in threads of one process take turns.
@@ -270,7 +233,8 @@ class Fit:
         population: particles per generation.
         generations: the most generations to run (in total, counting any already stored).
         seed: base seed; the fit depends on it only.
-        min_epsilon: stop when the threshold falls below this.
+        replicates: paired replicates per particle (K).
+        min_epsilon: the threshold's floor; the fit stops at the first generation run at it.
         priors: the priors fitted.
     """
 
@@ -278,7 +242,8 @@ class Fit:
     population: int
     generations: int
     seed: int
-    min_epsilon: float = 0.0
+    replicates: int = REPLICATES
+    min_epsilon: float = MIN_EPSILON
     priors: tuple[Prior, ...] = fitted_priors()
 
     def abc(
@@ -290,12 +255,12 @@ class Fit:
             **{name_of(p.key): pyabc.RV("uniform", p.lo, p.width) for p in self.priors}
         )
         return pyabc.ABCSMC(
-            CaseModel(self.case),
+            CaseModel(self.case, replicates=self.replicates),
             prior,
             distance,
             population_size=self.population,
             sampler=make_ordered_sampler(executor, self.seed, workers, progress=progress),
-            eps=pyabc.MedianEpsilon(),
+            eps=floored_median_epsilon(self.min_epsilon),
             transitions=defensive_transition(
                 {name_of(p.key): (p.lo, p.hi) for p in self.priors}, PRIOR_SHARE
             ),
@@ -303,7 +268,19 @@ class Fit:
 
     def observed(self) -> dict[str, float]:
         """The observed statistics."""
-        return {p.name: p.observed for p in PATTERNS}
+        return observed()
+
+
+def floored_median_epsilon(floor: float) -> Any:
+    """Pyabc's median epsilon, never below `floor` (the observation error's scale)."""
+    pyabc = pyabc_or_error()
+
+    class FlooredMedianEpsilon(pyabc.QuantileEpsilon):
+        def _update(self, t: int, weighted_distances: pd.DataFrame) -> None:
+            super()._update(t, weighted_distances)
+            self._look_up[t] = max(float(self._look_up[t]), floor)
+
+    return FlooredMedianEpsilon(alpha=0.5)
 
 
 def twice_the_covariance(n: float, d: int) -> float:
@@ -403,9 +380,27 @@ def resume(
 
 def _run(abc: Any, fit: Fit) -> Any:
     done = abc.history.max_t + 1  # generations stored (max_t is -1 for a new run)
-    if done >= fit.generations:
+    if done >= fit.generations or (done and _last_epsilon(abc.history) <= fit.min_epsilon):
         return abc.history
     return abc.run(minimum_epsilon=fit.min_epsilon, max_nr_populations=fit.generations - done)
+
+
+def _last_epsilon(history: Any) -> float:
+    pops = history.get_all_populations()
+    return float(pops.loc[pops["t"] == history.max_t, "epsilon"].iloc[0])
+
+
+def finished(db: Path, fit: Fit) -> bool:
+    """Whether the fit in `db` is complete: all its generations, or one run at the floor."""
+    done = generations_done(db)
+    if done >= fit.generations:
+        return True
+    if done == 0:
+        return False
+    pyabc = pyabc_or_error()
+    history = pyabc.History(database_url(db))
+    history.id = 1
+    return _last_epsilon(history) <= fit.min_epsilon
 
 
 def generations_done(db: Path) -> int:

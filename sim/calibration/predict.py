@@ -10,6 +10,14 @@ posterior predictive check); Pershing's mentor retention is *held out* (predicte
 file stripped of every value fitted to it); Hartford and Surabaya are *consistency* checks,
 not evidence (one follows from the schedule and commitment, the other has a free elasticity
 fitted to its one number).
+
+The telecom draw is what the fit compares: the summaries averaged over K paired replicates,
+plus one draw of the case's observation error (binomial sampling error, and the secular shift
+on the drop; `sim.calibration.patterns`), so its interval says what the case could have
+reported. Beside them, the program's year-1 effects (`sim.calibration.effects`, the mean over
+the same K paired replicates). The same telecom draw is run from the prior as well
+(`source` "prior"): the prior predictive interval the posterior's is compared with, and the
+prior predictive checks of what the program does to juniors who take no part.
 """
 
 from __future__ import annotations
@@ -23,13 +31,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.calibration.abc_smc import CASE_DESIGN, PATTERNS, pattern_statistics
+from sim.calibration.abc_smc import CASE_DESIGN, REPLICATES
 from sim.calibration.cases import Case
-from sim.calibration.posterior import draw_particles
+from sim.calibration.effects import EFFECTS, mean_effects
+from sim.calibration.patterns import PATTERNS, mean_statistics, with_observation_error
+from sim.calibration.posterior import WEIGHT, draw_particles
 from sim.runs.replicates import run_one
 from sim.scenario.parameters import Scenario
-from sim.scenario.priors import Prior, unfitted_priors
+from sim.scenario.priors import Prior, fitted_priors, unfitted_priors
 from sim.scenario.seeds import replicate_seeds
+
+POSTERIOR, PRIOR = "posterior", "prior"
 
 
 @dataclass(frozen=True)
@@ -107,11 +119,31 @@ class Task:
     seed: int
     scenario: Scenario
     beside: tuple[str, ...] = ()
+    source: str = POSTERIOR
+    replicates: int = REPLICATES
+
+
+def telecom_rows(task: Task, keys: dict[str, Any]) -> list[dict[str, Any]]:
+    """The calibration summaries with observation error, and the program's year-1 effects."""
+    seeds = replicate_seeds(task.seed, task.replicates)
+    stats = mean_statistics(task.scenario, task.design, seeds)
+    rng = np.random.default_rng(np.random.SeedSequence([task.seed, 0x0B5]))
+    noisy = with_observation_error(stats, rng)
+    rows = [
+        {**keys, "outcome": p.name, "observed": p.observed, "value": noisy[p.name]}
+        for p in PATTERNS
+    ]
+    rows.append({**keys, "outcome": "turnover_millennial_y1", "observed": np.nan,
+                 "value": stats["turnover_millennial_y1"]})  # fmt: skip
+    effects = mean_effects(task.scenario, task.design, seeds)
+    rows += [{**keys, "outcome": k, "observed": np.nan, "value": effects[k]} for k in EFFECTS]
+    return rows
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
     """The task's outcome(s) as rows of predictive.csv."""
     keys = {
+        "source": task.source,
         "case": task.case,
         "role": task.role,
         "design": task.design,
@@ -120,11 +152,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
         "seed": task.seed,
     }
     if task.outcome == "patterns":
-        stats = pattern_statistics(task.scenario, task.design, task.seed)
-        return [
-            {**keys, "outcome": p.name, "observed": p.observed, "value": stats[p.name]}
-            for p in PATTERNS
-        ]
+        return telecom_rows(task, keys)
     if task.outcome.endswith(PAIRED_SUFFIX):
         level = task.outcome.replace("_effect_end", "_end")
         _, design_row, _ = run_one(task.scenario, task.design, 0, task.seed)
@@ -149,6 +177,16 @@ def prior_draws(priors: Sequence[Prior], n: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame({p.key: p.sample(rng, n) for p in priors})
 
 
+def prior_sample(n: int, seed: int, priors: Sequence[Prior] | None = None) -> pd.DataFrame:
+    """N equally weighted draws of the fitted priors, in posterior.csv's layout."""
+    priors = fitted_priors() if priors is None else priors
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0x9810]))
+    table = pd.DataFrame({WEIGHT: np.full(n, 1.0 / n)})
+    for p in priors:
+        table[p.key] = p.sample(rng, n)
+    return table
+
+
 def tasks(
     posterior: pd.DataFrame,
     draws: int,
@@ -156,6 +194,8 @@ def tasks(
     scenarios: Path,
     checks: Sequence[Check] = CHECKS,
     telecom: str = "telecom",
+    source: str = POSTERIOR,
+    replicates: int = REPLICATES,
 ) -> list[Task]:
     """Every (case, draw) task: the telecom patterns first, then each check."""
     params = draw_particles(posterior, draws, seed)
@@ -182,6 +222,8 @@ def tasks(
                     int(seeds[i]),
                     case.scenario(values),
                     beside,
+                    source,
+                    replicates,
                 )
             )
     return out
@@ -212,13 +254,17 @@ def predictive_summary(predictive: pd.DataFrame, level: float = 0.90) -> pd.Data
     """
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
     rows = []
-    for (case, outcome), g in predictive.groupby(["case", "outcome"], sort=False):
+    if "source" not in predictive:
+        predictive = predictive.assign(source=POSTERIOR)
+    groups = predictive.groupby(["source", "case", "outcome"], sort=False)
+    for (source, case, outcome), g in groups:
         v = g["value"].to_numpy(float)
         v = v[np.isfinite(v)]
         obs = float(g["observed"].iloc[0])
         lo, med, hi = np.quantile(v, [lo_q, 0.5, hi_q]) if len(v) else (np.nan,) * 3
         rows.append(
             {
+                "source": source,
                 "case": case,
                 "outcome": outcome,
                 "role": g["role"].iloc[0],

@@ -164,8 +164,8 @@ PUBLISHED_RANGES: dict[str, Range] = {
     "dynamics.exits.beta_c": _prior_range("dynamics.exits.beta_c"),
     # Felps et al. 2009: contagion is real, its size per neighbour unmeasured: 0 to 2.5x.
     "dynamics.exits.c_e": Range(0.0, 0.05),
-    # Relaxation toward the target: half-lives of about 7 to 35 weeks.
-    "dynamics.engagement.kappa": Range(0.02, 0.10),
+    # Relaxation toward the target: the calibration prior (half-lives of about 5 to 35 weeks).
+    "dynamics.engagement.kappa": _prior_range("dynamics.engagement.kappa"),
     # Calibration priors of the juniors' target terms.
     "dynamics.engagement.a_climate": _prior_range("dynamics.engagement.a_climate"),
     "dynamics.engagement.a_gap": _prior_range("dynamics.engagement.a_gap"),
@@ -177,6 +177,9 @@ PUBLISHED_RANGES: dict[str, Range] = {
     "dynamics.engagement.h": _prior_range("dynamics.engagement.h"),
     "dynamics.engagement.l_half": _prior_range("dynamics.engagement.l_half"),
     "dynamics.engagement.w_chain": Range(0.0, 1.0),
+    # Calibration priors of the network pathways (model v4).
+    "dynamics.engagement.w_net": _prior_range("dynamics.engagement.w_net"),
+    "dynamics.engagement.rho_v": _prior_range("dynamics.engagement.rho_v"),
     # Calibration prior of the juniors' engagement baseline.
     "workforce.junior_e0": _prior_range("workforce.junior_e0"),
     # Session transfer and the mentee's impulse: half to twice, 0 to twice the default.
