@@ -320,15 +320,25 @@ def before_and_after(scenario: Scenario, seed: int) -> tuple[float, float, float
 def test_the_no_program_run_is_stationary_around_the_launch():
     telecom = load_scenario("telecom")
     assert telecom.include_baseline and telecom.launch_week == 52 and telecom.warmup_weeks == 104
-    # The case's own first replicate seeds (those of `sim run telecom`). Measured outside the
-    # suite over its first 40: engaged share +0.0027 (2 SE 0.0053), turnover -0.0069 (2 SE
-    # 0.0114); with warmup_weeks 0 the share fell by +0.043 (2 SE 0.006): v3's transient.
-    seeds = replicate_seeds(telecom.seed, 10)
+    # The case's own first replicate seeds (those of `sim run telecom`). The model's claim is
+    # stationarity, so the bar is 3 paired SE over 20 seeds (2 SE over 10 fails by chance one
+    # time in twenty whenever the calibration moves; it did at the quick fit's medians: +0.0111
+    # vs 2 SE 0.0097, while 40 seeds gave +0.0023, 2 SE 0.0045). With warmup_weeks 0 the share
+    # fell by +0.043 (2 SE 0.006): v3's transient, which this bar still catches.
+    seeds = replicate_seeds(telecom.seed, 20)
     runs = np.array([before_and_after(telecom, seed) for seed in seeds])
     for name, (b, a) in {"engaged share": (0, 1), "turnover": (2, 3)}.items():
         diff = runs[:, b] - runs[:, a]
         se = diff.std(ddof=1) / np.sqrt(len(diff))
-        assert abs(diff.mean()) <= 2 * se, f"{name}: {diff.mean():+.4f} vs 2 SE {2 * se:.4f}"
+        assert abs(diff.mean()) <= 3 * se, f"{name}: {diff.mean():+.4f} vs 3 SE {3 * se:.4f}"
+
+
+def test_without_the_warm_up_the_start_is_a_transient_the_stationarity_bar_catches():
+    telecom = load_scenario("telecom").with_overrides({"warmup_weeks": 0})
+    seeds = replicate_seeds(telecom.seed, 20)
+    runs = np.array([before_and_after(telecom, seed) for seed in seeds])
+    diff = runs[:, 0] - runs[:, 1]  # the engaged share, the year before launch minus year 1
+    assert diff.mean() > 3 * diff.std(ddof=1) / np.sqrt(len(diff))
 
 
 def test_every_case_and_the_template_state_the_warm_up():
