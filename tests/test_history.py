@@ -78,6 +78,17 @@ def test_job_retention_gives_the_hazard_ratio_the_calibration_reports(tmp_path):
     assert history.shape == "snapshot" and history.times_known
     via_export = analyse(history).link
     assert via_export.coef == pytest.approx(direct.coef, abs=1e-9)
+    # No birth years: the figure's second panel shows the survey's score bands instead.
+    from sim.history.page import history_figure
+
+    figure = history_figure(history, analyse(history).turnover)
+    right = figure.axes[1]
+    assert right.get_title().startswith("Staying, by score band")
+    assert {line.get_label().split(" (")[0] for line in right.get_lines()} >= {
+        "low score",
+        "middle score",
+        "high score",
+    }
 
 
 def write(tmp_path, text, name="bad.csv"):

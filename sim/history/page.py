@@ -43,16 +43,43 @@ _COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 
 
 def history_figure(history: History, table: pd.DataFrame) -> Figure:
-    """Kaplan-Meier staying curves by role and by generation, or rates when times are unknown."""
+    """Kaplan-Meier staying curves by role and by a second grouping, or rates without times.
+
+    The second grouping is the generation, or where the export has no birth years the
+    survey's score band (thirds of its scale), or else the level.
+    """
     fig = Figure(figsize=(11, 4.2), layout="constrained")
     left, right = fig.subplots(1, 2)
     if history.times_known:
-        _km(left, history.people, "role", history)
-        _km(right, history.people, "generation", history)
+        people = history.people.assign(score_band=_score_bands(history.people))
+        _km(left, people, "role", history)
+        _km(right, people, _second_grouping(people), history)
     else:
         _rates(left, table, "generation")
         _rates(right, table, "level")
     return fig
+
+
+def _score_bands(people: pd.DataFrame) -> pd.Series:
+    """Thirds of the survey's scale (low, middle, high); ``unknown`` without a score."""
+    engagement = people["engagement"] if "engagement" in people else pd.Series(np.nan, people.index)
+    bands = pd.cut(engagement, [-0.001, 1 / 3, 2 / 3, 1.0], labels=["low", "middle", "high"])
+    return (
+        bands.astype(object)
+        .where(engagement.notna(), "unknown")
+        .map(lambda band: band if band == "unknown" else f"{band} score")
+    )
+
+
+def _second_grouping(people: pd.DataFrame) -> str:
+    """Generation where the export tells it, else the survey's score band, else the level."""
+    for by in ("generation", "score_band", "level"):
+        if by not in people:
+            continue
+        sizes = people.loc[people[by] != "unknown", by].value_counts()
+        if (sizes >= MIN_GROUP).sum() >= 2:
+            return by
+    return "generation"
 
 
 def _km(ax, people: pd.DataFrame, by: str, history: History) -> None:
@@ -70,7 +97,7 @@ def _km(ax, people: pd.DataFrame, by: str, history: History) -> None:
     axis = "years of tenure" if history.shape == "event history" else "years since the window began"
     ax.set_xlabel(axis)
     ax.set_ylabel("share still employed")
-    ax.set_title(f"Staying, by {by} (Kaplan-Meier, 95% band)")
+    ax.set_title(f"Staying, by {by.replace('_', ' ')} (Kaplan-Meier, 95% band)")
     ax.set_ylim(0, 1.02)
 
 
