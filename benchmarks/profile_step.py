@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.label:
         lines.append(f"# {args.label}")
     lines += machine_lines()
-    lines.append(f"build (org, people, grid, agents): {build:.3f} s CPU")
+    lines.append(f"build (org, people, warm-up, grid; agents if made): {build:.3f} s CPU")
     lines.append(f"{'sub-step (CPU time)':48s} {'ms/week':>9s} {'us/emp-week':>12s} {'share':>6s}")
     for name, t in sorted(times.items()):
         lines.append(

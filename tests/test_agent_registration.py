@@ -65,3 +65,73 @@ def test_inline_registration_matches_mesas_own(monkeypatch):
     assert state_inline == state_mesa
     # Every agent in the model is in its cell and at its position, and nowhere else.
     assert len(state_inline["agents"]) == sum(len(c) for c in state_inline["cells"])
+
+
+# --- agents made when first read ------------------------------------------------------------
+def end_state(model: OrgCultureModel) -> dict:
+    """Ids, sets, cells (agents and empty flags), counter and positions of a model's agents."""
+
+    def ids(agent_set):
+        return [(a.unique_id, type(a).__name__, a.position, a.occupant) for a in agent_set]
+
+    def empty(cell):
+        try:
+            return cell.empty
+        except AttributeError:  # a cell no agent has ever been in
+            return None
+
+    return {
+        "next_id": model.agent_id_counter,  # read first: a read of the counter makes nothing
+        "agents": ids(model.agents),
+        "by_type": {cls.__name__: ids(s) for cls, s in model.agents_by_type.items()},
+        "cells": [(ids(cell.agents), empty(cell)) for cell in model.grid.all_cells],
+        "at": [None if a is None else a.unique_id for a in model._agents_at],
+    }
+
+
+def run_reading(lazy: bool, read_at: tuple[int, ...], monkeypatch) -> tuple[dict, list]:
+    """Run 40 weeks of the churning org, reading the agents after the weeks in `read_at`."""
+    if not lazy:
+        monkeypatch.setattr(OrgCultureModel, "_agents_can_wait", lambda self: False)
+    model = OrgCultureModel(churning(), None, 4)
+    monkeypatch.undo()
+    reads = []
+    for week in range(1, 41):
+        model.step()
+        if week in read_at:
+            reads.append(sorted(a.unique_id for a in model.agents))
+    return end_state(model), reads
+
+
+@pytest.mark.parametrize("read_at", [(), (1,), (7, 8, 30), (40,)])
+def test_agents_made_when_first_read_are_those_made_as_people_came(read_at, monkeypatch):
+    eager, eager_reads = run_reading(False, read_at, monkeypatch)
+    lazy, lazy_reads = run_reading(True, read_at, monkeypatch)
+    assert lazy == eager
+    assert lazy_reads == eager_reads
+    assert any(e is True for _, e in eager["cells"])  # some cells were left empty by leavers
+
+
+def test_a_run_nobody_reads_makes_no_agent_and_takes_the_same_ids(monkeypatch):
+    model = OrgCultureModel(churning(), None, 4)
+    model.run_for(40)
+    assert len(model._mesa_all_agents) == 0  # (Mesa's set itself: reading `agents` makes them)
+    counter = model.agent_id_counter
+    eager, _ = run_reading(False, (), monkeypatch)
+    assert counter == eager["next_id"] > model.org.size  # hires took ids as agents would
+
+    # Any read makes them: a cell of the space, one agent, or a subscription to signals.
+    def handler(message):  # (Mesa keeps a weak reference: this one lives to the end)
+        return None
+
+    for read in (
+        lambda m: m.grid[0],
+        lambda m: m.agent_at(0),
+        lambda m: m.agent_types,
+        lambda m: m.observe("agents", "agent_added", handler),
+    ):
+        fresh = OrgCultureModel(churning(), None, 4)
+        fresh.run_for(40)
+        read(fresh)
+        assert len(fresh._mesa_all_agents) == int(fresh.people.filled.sum())
+        assert end_state(fresh) == eager

@@ -9,7 +9,8 @@ AgentSet methods keep working.
 An agent is bound to the person it was made for, (position, k): the k-th occupant of the
 position (`People.occupant`). When that person leaves, the model removes the agent; a
 reference kept to it then raises `StaleAgentError` when read, rather than showing the
-values of whoever holds the position later.
+values of whoever holds the position later. The model makes its agents when they are first
+read (`OrgCultureModel.make_agents`): a run nobody watches makes none.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.model import dynamics
+from sim.model import agents, dynamics
 from sim.model.agents import Employee, Junior, Senior
 from sim.model.collector import SeriesCollection
 from sim.model.keyed import base_key
@@ -180,7 +180,13 @@ class OrgCultureModel(mesa.Model):
         # from the org's arrays; `grid.G`, the networkx graph, is made on first access.
         self.grid = OrgNetwork(self.org, capacity=1, random=self.random)
         self._agents_at: list[Employee | None] = [None] * self.org.size
-        self.place_agents(self.people.filled.nonzero()[0])
+        if self._agents_can_wait():
+            # No agent until one is read (`make_agents`): each person's id is taken now.
+            self._unmade_ids = np.zeros(self.org.size, dtype=np.int64)
+            self.grid.before_read = self.make_agents
+            self._take_ids(self.people.filled.nonzero()[0])
+        else:
+            self.place_agents(self.people.filled.nonzero()[0])
         self.leadership_mask = np.isin(self.org.level, scenario.observation.leadership_levels)
         self.program: Program | None = None
         if design is not None:
@@ -217,7 +223,7 @@ class OrgCultureModel(mesa.Model):
 
     def place_agents(self, positions: np.ndarray) -> None:
         """Create a Junior or Senior agent for the person in each given position's cell."""
-        cells, at = self.grid._cells, self._agents_at
+        cells, at = self.grid.cell_map, self._agents_at
         senior = self.org.is_senior[positions].tolist()
         # Each agent is bound to its person: the position's k-th occupant.
         occupant = self.people.occupant[positions].tolist()
@@ -226,7 +232,96 @@ class OrgCultureModel(mesa.Model):
 
     def agent_at(self, position: int) -> Employee | None:
         """The employee holding a position, or None if it is vacant."""
+        if self._unmade_ids is not None:
+            self.make_agents()
         return self._agents_at[position]
+
+    # --- agents made when first read ------------------------------------------------
+    # A run that nobody watches never reads an agent: its submodels work on `people`'s
+    # arrays. So until something reads the agents -- `agents`, `agents_by_type`,
+    # `agent_types`, `agent_at`, the space `grid` (its cells and their agents), `observe`
+    # or `batch` -- the model makes none: each person's Mesa id is taken when they are
+    # placed or hired (`_unmade_ids`, by position), and the first read makes the agents
+    # of the people there, in id order, with those ids. Mesa's agent sets, ids, cells and
+    # counter are then as if every agent had been made and removed as people came and went
+    # (tests/test_agent_registration.py); from then on agents are made and removed as
+    # people come and go. Only without agent signals' subscribers or Mesa datasets (those
+    # would have seen each agent as it came), for the tested Mesa release.
+    _unmade_ids: np.ndarray | None = None
+
+    def _agents_can_wait(self) -> bool:
+        """Whether agents may be made when first read: nothing would have seen them before."""
+        kind = type(self)
+        return (
+            agents._INLINE_MESA
+            and (kind.register_agent, kind.deregister_agent) == agents._MESA_REGISTER
+            and kind.place_agents is OrgCultureModel.place_agents
+            and not (Junior._datasets or Senior._datasets)
+        )
+
+    def _take_ids(self, positions: np.ndarray) -> None:
+        """The people at `positions` (ascending) take the next Mesa ids, as agents would."""
+        first = self.agent_id_counter
+        self.agent_id_counter = first + len(positions)
+        self._unmade_ids[positions] = np.arange(first, self.agent_id_counter)
+
+    def make_agents(self) -> None:
+        """Make the agents not yet made, as if each had been made when its person came.
+
+        Cells whose earlier people have left are marked empty, as removing their agents
+        would have left them. Does nothing once the agents are made.
+        """
+        ids = self._unmade_ids
+        if ids is None:
+            return
+        self._unmade_ids = None
+        self.grid.before_read = None
+        cells = self.grid.cell_map
+        filled = self.people.filled
+        for pos in ((ids > 0) & ~filled).nonzero()[0].tolist():
+            cells[pos].empty = True
+        present = filled.nonzero()[0]
+        present = present[np.argsort(ids[present], kind="stable")]
+        after = self.agent_id_counter
+        senior = self.org.is_senior[present].tolist()
+        occupant = self.people.occupant[present].tolist()
+        at = self._agents_at
+        for pos, is_senior, k, uid in zip(
+            present.tolist(), senior, occupant, ids[present].tolist(), strict=True
+        ):
+            self.agent_id_counter = uid
+            at[pos] = (Senior if is_senior else Junior)(self, cells[pos], k)
+        self.agent_id_counter = after
+
+    @property
+    def _all_agents(self) -> Any:  # Mesa's attribute: every read of the agents passes here
+        if self._unmade_ids is not None:
+            self.make_agents()
+        return self._mesa_all_agents
+
+    @_all_agents.setter
+    def _all_agents(self, value: Any) -> None:
+        self._mesa_all_agents = value
+
+    @property
+    def _agents_by_type(self) -> Any:  # Mesa's attribute, as `_all_agents`
+        if self._unmade_ids is not None:
+            self.make_agents()
+        return self._mesa_agents_by_type
+
+    @_agents_by_type.setter
+    def _agents_by_type(self, value: Any) -> None:
+        self._mesa_agents_by_type = value
+
+    def observe(self, *args: Any, **kwargs: Any) -> None:
+        """Mesa's `observe`; a subscriber to agent signals sees agents made as people come."""
+        self.make_agents()
+        super().observe(*args, **kwargs)
+
+    def batch(self) -> Any:
+        """Mesa's `batch`, with the agents made first (their signals would be batched)."""
+        self.make_agents()
+        return super().batch()
 
     # --- the weekly step (docs/ODD.md section 3) -------------------------------------
     def step(self) -> None:
@@ -296,6 +391,8 @@ class OrgCultureModel(mesa.Model):
         """Leavers' pairs end and their agents leave the model (before their positions empty)."""
         if self.program is not None:
             self.program.people_left(gone, week)
+        if self._unmade_ids is not None:  # no agent made: the leavers' ids stay taken
+            return
         # A kept reference to a removed agent then says so when read.
         at = self._agents_at
         for pos in gone.tolist():
@@ -306,6 +403,10 @@ class OrgCultureModel(mesa.Model):
         """Fill vacancies whose time to fill has elapsed; the new people get their agents."""
         due = self.fill_vacancies(week)
         if len(due):
+            if self._unmade_ids is not None and not (Junior._datasets or Senior._datasets):
+                self._take_ids(due)
+                return
+            self.make_agents()  # (a dataset now tracks agents: made from here on)
             self.place_agents(due)
 
     def fill_vacancies(self, week: int) -> np.ndarray:

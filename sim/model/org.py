@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -429,10 +429,25 @@ class OrgNetwork(Network):
                 p: OrgCell(p, self, capacity=capacity, random=self.random) for p in range(org.size)
             }
 
+    # Called (once) before the cells are first read: the model makes its agents then.
+    before_read: Callable[[], None] | None = None
+
+    @property
+    def _cells(self) -> dict[int, Cell]:
+        """Mesa's cells by coordinate; every read of the space passes here (`before_read`)."""
+        if self.before_read is not None:
+            hook, self.before_read = self.before_read, None
+            hook()
+        return self.cell_map
+
+    @_cells.setter
+    def _cells(self, cells: dict[int, Cell]) -> None:
+        self.cell_map = cells
+
     def connections_of(self, position: int) -> dict[int, Cell]:
         """A new dict of the cells tied to `position`, by position (ascending)."""
         indptr, indices = self.org.neighbours
-        cells = self._cells
+        cells = self.cell_map
         return {q: cells[q] for q in indices[indptr[position] : indptr[position + 1]].tolist()}
 
     @property
