@@ -8,16 +8,21 @@ On the telecom case (300 people, 104 weeks), seed 1:
   1920x1080 (tests/browser.py's settings), the pause between steps at 0 and one week per
   step in both, Play pressed in both for `--seconds`; each tab records in the browser when
   the week it shows changes; weeks per second of the slower tab, and the share of the weeks
-  the page actually drew;
+  the page actually drew; and the CPU time the server (all its threads) and the browser
+  (Chromium's processes and Playwright's driver) spent per week shown in a tab, read from
+  /proc: on a loaded machine the rate measures the load as much as the dashboard, and the
+  CPU per week says what the cores would allow (two tabs share the server's one Python
+  interpreter, so a tab cannot play faster than 1000 / (2 x server ms per week) weeks/s);
 - Compare: `sim.app.compare.compare` with 5 replicates (what the button runs: 10 runs and
-  the tables), median of `--repeats`, in this process;
-- Reset: a new `WorkshopModel` and its first picture (what Reset does before the page shows
-  week 0), median of `--repeats`, in this process.
+  the tables), median wall and CPU time of `--repeats`, in this process;
+- Reset: a new `WorkshopModel` and its first frame (the picture as JPEG, as Reset makes it
+  before the page shows week 0), median wall and CPU time of `--repeats`, in this process.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -43,7 +48,46 @@ WATCH = """() => { window.simWeeks = []; const seen = new Set();
     {subtree: true, childList: true, characterData: true, attributes: true}); }"""
 
 
-def play_speed(seconds: float, pause_ms: int = 0) -> tuple[float, float]:
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of one process (0 if it has gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, int]]:
+    """Every process's parent and process group, from /proc."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            out[int(entry)] = (int(fields[1]), int(fields[2]))
+    return out
+
+
+def cpu_of(server_group: int) -> tuple[float, float]:
+    """CPU seconds so far of the server's process group, and of this process's other children."""
+    procs = _processes()
+    server = sum(_cpu_seconds(p) for p, (_, group) in procs.items() if group == server_group)
+    mine, found = {os.getpid()}, True
+    while found:  # every descendant of this process, outside the server's group
+        found = False
+        for p, (parent, group) in procs.items():
+            if parent in mine and p not in mine and group != server_group:
+                mine.add(p)
+                found = True
+    browser = sum(_cpu_seconds(p) for p in mine - {os.getpid()})
+    return server, browser
+
+
+def play_speed(seconds: float, pause_ms: int = 0) -> tuple[float, float, float, float]:
     """Weeks per second of the slower of two tabs playing at once, and the share drawn.
 
     Each tab records, in the browser, the time of every change of the week it shows (with
@@ -79,10 +123,12 @@ def play_speed(seconds: float, pause_ms: int = 0) -> tuple[float, float]:
                 for _ in range(pause_ms):
                     pause.press("ArrowRight")
                 tab.evaluate(WATCH)
+            cpu_before = cpu_of(proc.pid)
             for tab in tabs:
                 tab.get_by_role("button", name="Play").click()
             time.sleep(seconds)
             logs = [tab.evaluate("window.simWeeks") for tab in tabs]
+            cpu_after = cpu_of(proc.pid)
             browser.close()
     finally:
         kill_group(proc)
@@ -94,7 +140,13 @@ def play_speed(seconds: float, pause_ms: int = 0) -> tuple[float, float]:
         drawn.append(len({w for _, w in log}) / (w1 - w0 + 1))
         print(f"tab: weeks {w0} -> {w1} in {(t1 - t0) / 1000:.1f} s: "
               f"{rates[-1]:.1f} weeks/s, {100 * drawn[-1]:.0f}% of the weeks drawn")  # fmt: skip
-    return min(rates), min(drawn)
+    weeks = sum(max((w for _, w in log), default=0) for log in logs)  # both tabs, from week 0
+    server_ms, browser_ms = (
+        1000 * (a - b) / max(weeks, 1) for a, b in zip(cpu_after, cpu_before, strict=True)
+    )
+    print(f"CPU per week shown in a tab ({weeks} weeks in both tabs): server {server_ms:.0f} ms, "
+          f"browser {browser_ms:.0f} ms")  # fmt: skip
+    return min(rates), min(drawn), server_ms, browser_ms
 
 
 def measure(seconds: float = 15.0, repeats: int = 3) -> list[Row]:
@@ -104,16 +156,22 @@ def measure(seconds: float = 15.0, repeats: int = 3) -> list[Row]:
 
     scenario = load("telecom", [])
     design = scenario.designs[0].name
-    compare_s, _ = median_time(lambda: compare(scenario, design), repeats, warmup=1)
-    print(f"Compare (5 replicates, 10 runs of 300 people x 104 weeks): {compare_s:.2f} s")
-    reset_s, _ = median_time(lambda: WorkshopModel(**SETTINGS).png(), repeats, warmup=1)
-    print(f"Reset (new WorkshopModel and its first picture): {reset_s:.2f} s")
-    rate, drawn = play_speed(seconds)
+    compare_s, compare_cpu = median_time(lambda: compare(scenario, design), repeats, warmup=1)
+    print(
+        f"Compare (5 replicates, 10 runs of 300 people x 104 weeks): {compare_s:.2f} s "
+        f"({compare_cpu:.2f} s CPU)"
+    )
+    reset_s, reset_cpu = median_time(lambda: WorkshopModel(**SETTINGS).jpeg(), repeats, warmup=1)
+    print(
+        f"Reset (new WorkshopModel and its first picture): {reset_s:.2f} s ({reset_cpu:.2f} s CPU)"
+    )
+    rate, drawn, server_ms, _ = play_speed(seconds)
     command = "python benchmarks/app_speed.py"
     return [
         Row(
             "sim app: play, telecom (300 people), two tabs at 1920x1080, slower tab",
-            f"{rate:.1f} weeks/s ({100 * drawn:.0f}% of weeks drawn)",
+            f"{rate:.1f} weeks/s ({100 * drawn:.0f}% of weeks drawn; server CPU "
+            f"{server_ms:.0f} ms/week, at most {1000 / (2 * server_ms):.1f} weeks/s a tab)",
             f">= {TARGETS['play']:.0f} weeks/s",
             rate >= TARGETS["play"],
             command,

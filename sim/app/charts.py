@@ -19,6 +19,7 @@ from matplotlib.ticker import PercentFormatter
 from PIL import Image
 
 from sim.viz.animation.frame import TURNOVER_FROM_WEEK, week_date
+from sim.viz.animation.stage import rgb_image
 from sim.viz.plots import design_colours
 
 CHARTS = (
@@ -31,7 +32,7 @@ DPI = 100.0
 
 
 class LiveCharts:
-    """The three charts of one dashboard model; `png()` draws the weeks run so far.
+    """The three charts of one dashboard model; `jpeg()` draws the weeks run so far.
 
     Args:
         model: the `WorkshopModel` (its two runs, its scenario and its labels).
@@ -106,10 +107,20 @@ class LiveCharts:
         canvas.restore_region(self._background)
         for line in lines:
             line.axes.draw_artist(line)
-        return Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3])
+        return rgb_image(canvas)
 
     def png(self) -> bytes:
         """`image()` as PNG bytes (fast compression: it is redrawn every week)."""
         buffer = io.BytesIO()
         self.image().save(buffer, format="PNG", compress_level=1)
+        return buffer.getvalue()
+
+    def jpeg(self) -> bytes:
+        """`image()` as JPEG bytes, what the page shows while it plays.
+
+        A third of the time of PNG at 1200x330; quality 92 without chroma subsampling keeps
+        the lines and the type sharp, as the picture's (`WorkshopModel.jpeg`).
+        """
+        buffer = io.BytesIO()
+        self.image().save(buffer, format="JPEG", quality=92, subsampling=0)
         return buffer.getvalue()
