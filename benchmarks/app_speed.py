@@ -1,6 +1,6 @@
 """The dashboard's speed (issue 25): play with two tabs at 1920x1080, Compare, Reset.
 
-Usage: python benchmarks/app_speed.py [--seconds 15] [--repeats 3]
+Usage: python benchmarks/app_speed.py [--seconds 15] [--repeats 3] [--present]
 
 On the telecom case (300 people, 104 weeks), seed 1:
 
@@ -8,16 +8,22 @@ On the telecom case (300 people, 104 weeks), seed 1:
   1920x1080 (tests/browser.py's settings), the pause between steps at 0 and one week per
   step in both, Play pressed in both for `--seconds`; each tab records in the browser when
   the week it shows changes; weeks per second of the slower tab, and the share of the weeks
-  the page actually drew;
+  the page actually drew; and the CPU time the server (all its threads) and the browser
+  (Chromium's processes and Playwright's driver) spent per week shown in a tab, read from
+  /proc: on a loaded machine the rate measures the load as much as the dashboard, and the
+  CPU per week says what the cores would allow (two tabs share the server's one Python
+  interpreter, so a tab cannot play faster than 1000 / (2 x server ms per week) weeks/s);
 - Compare: `sim.app.compare.compare` with 5 replicates (what the button runs: 10 runs and
-  the tables), median of `--repeats`, in this process;
-- Reset: a new `WorkshopModel` and its first picture (what Reset does before the page shows
-  week 0), median of `--repeats`, in this process.
+  the tables), median wall and CPU time of `--repeats`, in this process;
+- Reset: what the Reset button does before the page shows week 0: a new `WorkshopModel`
+  and its first frame (the picture, the live charts and the numbers), median wall and CPU
+  time of `--repeats`, in this process.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -26,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from common import Row, machine_lines, median_time, print_rows  # noqa: E402
+from common import Row, load_average, machine_lines, median_time, print_rows  # noqa: E402
 
 TARGETS = {"play": 5.0, "compare": 3.0, "reset": 1.0}
 SETTINGS = {"source": "telecom", "sets": [], "design": None, "seed": 1}
@@ -43,7 +49,48 @@ WATCH = """() => { window.simWeeks = []; const seen = new Set();
     {subtree: true, childList: true, characterData: true, attributes: true}); }"""
 
 
-def play_speed(seconds: float, pause_ms: int = 0) -> tuple[float, float]:
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of one process (0 if it has gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, int]]:
+    """Every process's parent and process group, from /proc."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            out[int(entry)] = (int(fields[1]), int(fields[2]))
+    return out
+
+
+def cpu_of(server_group: int) -> tuple[float, float]:
+    """CPU seconds so far of the server's process group, and of this process's other children."""
+    procs = _processes()
+    server = sum(_cpu_seconds(p) for p, (_, group) in procs.items() if group == server_group)
+    mine, found = {os.getpid()}, True
+    while found:  # every descendant of this process, outside the server's group
+        found = False
+        for p, (parent, group) in procs.items():
+            if parent in mine and p not in mine and group != server_group:
+                mine.add(p)
+                found = True
+    browser = sum(_cpu_seconds(p) for p in mine - {os.getpid()})
+    return server, browser
+
+
+def play_speed(
+    seconds: float, pause_ms: int = 0, present: bool = False
+) -> tuple[float, float, float, float]:
     """Weeks per second of the slower of two tabs playing at once, and the share drawn.
 
     Each tab records, in the browser, the time of every change of the week it shows (with
@@ -62,7 +109,7 @@ def play_speed(seconds: float, pause_ms: int = 0) -> tuple[float, float]:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}/"
+    url = f"http://127.0.0.1:{port}/" + ("?present=1" if present else "")
     try:
         wait_until_serving(proc, url)
         with sync_playwright() as pw:
@@ -71,18 +118,21 @@ def play_speed(seconds: float, pause_ms: int = 0) -> tuple[float, float]:
             for tab in tabs:
                 tab.goto(url)
                 tab.locator("img.sim-picture").wait_for(timeout=120_000)
-                pause = tab.locator(".v-input", has_text="Pause between steps").locator(
-                    "[role=slider]"
-                )
-                pause.focus()
-                pause.press("Home")
-                for _ in range(pause_ms):
-                    pause.press("ArrowRight")
+                if not present:  # presenter mode plays with the page's pause, 0 ms
+                    pause = tab.locator(".v-input", has_text="Pause between steps").locator(
+                        "[role=slider]"
+                    )
+                    pause.focus()
+                    pause.press("Home")
+                    for _ in range(pause_ms):
+                        pause.press("ArrowRight")
                 tab.evaluate(WATCH)
+            cpu_before = cpu_of(proc.pid)
             for tab in tabs:
                 tab.get_by_role("button", name="Play").click()
             time.sleep(seconds)
             logs = [tab.evaluate("window.simWeeks") for tab in tabs]
+            cpu_after = cpu_of(proc.pid)
             browser.close()
     finally:
         kill_group(proc)
@@ -94,26 +144,47 @@ def play_speed(seconds: float, pause_ms: int = 0) -> tuple[float, float]:
         drawn.append(len({w for _, w in log}) / (w1 - w0 + 1))
         print(f"tab: weeks {w0} -> {w1} in {(t1 - t0) / 1000:.1f} s: "
               f"{rates[-1]:.1f} weeks/s, {100 * drawn[-1]:.0f}% of the weeks drawn")  # fmt: skip
-    return min(rates), min(drawn)
+    weeks = sum(max((w for _, w in log), default=0) for log in logs)  # both tabs, from week 0
+    server_ms, browser_ms = (
+        1000 * (a - b) / max(weeks, 1) for a, b in zip(cpu_after, cpu_before, strict=True)
+    )
+    print(f"CPU per week shown in a tab ({weeks} weeks in both tabs): server {server_ms:.0f} ms, "
+          f"browser {browser_ms:.0f} ms; load average now {load_average()}")  # fmt: skip
+    return min(rates), min(drawn), server_ms, browser_ms
+
+
+def reset():
+    """What Reset does: a new model and the frame of its week 0 (`sim.app.page.Page`)."""
+    from sim.app.charts import LiveCharts
+    from sim.app.dashboard import WorkshopModel
+    from sim.app.page import numbers_html
+    from sim.app.pictures import make_frame
+
+    model = WorkshopModel(**SETTINGS)
+    return make_frame(model, LiveCharts(model), numbers_html)
 
 
 def measure(seconds: float = 15.0, repeats: int = 3) -> list[Row]:
     """The three rows."""
     from sim.app.compare import compare
-    from sim.app.dashboard import WorkshopModel, load
+    from sim.app.dashboard import load
 
     scenario = load("telecom", [])
     design = scenario.designs[0].name
-    compare_s, _ = median_time(lambda: compare(scenario, design), repeats, warmup=1)
-    print(f"Compare (5 replicates, 10 runs of 300 people x 104 weeks): {compare_s:.2f} s")
-    reset_s, _ = median_time(lambda: WorkshopModel(**SETTINGS).png(), repeats, warmup=1)
-    print(f"Reset (new WorkshopModel and its first picture): {reset_s:.2f} s")
-    rate, drawn = play_speed(seconds)
+    compare_s, compare_cpu = median_time(lambda: compare(scenario, design), repeats, warmup=1)
+    print(
+        f"Compare (5 replicates, 10 runs of 300 people x 104 weeks): {compare_s:.2f} s "
+        f"({compare_cpu:.2f} s CPU)"
+    )
+    reset_s, reset_cpu = median_time(reset, repeats, warmup=1)
+    print(f"Reset (new WorkshopModel and its first frame): {reset_s:.2f} s ({reset_cpu:.2f} s CPU)")
+    rate, drawn, server_ms, _ = play_speed(seconds)
     command = "python benchmarks/app_speed.py"
     return [
         Row(
             "sim app: play, telecom (300 people), two tabs at 1920x1080, slower tab",
-            f"{rate:.1f} weeks/s ({100 * drawn:.0f}% of weeks drawn)",
+            f"{rate:.1f} weeks/s ({100 * drawn:.0f}% of weeks drawn; server CPU "
+            f"{server_ms:.0f} ms/week, at most {1000 / (2 * server_ms):.1f} weeks/s a tab)",
             f">= {TARGETS['play']:.0f} weeks/s",
             rate >= TARGETS["play"],
             command,
@@ -139,9 +210,26 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--present", action="store_true", help="also play both tabs in presenter mode (?present=1)"
+    )
     args = parser.parse_args(argv)
     print("\n".join(machine_lines()))
-    print_rows(measure(args.seconds, args.repeats))
+    rows = measure(args.seconds, args.repeats)
+    if args.present:
+        print("presenter mode:")
+        rate, drawn, server_ms, _ = play_speed(args.seconds, present=True)
+        rows.append(
+            Row(
+                "sim app: play in presenter mode, two tabs at 1920x1080, slower tab",
+                f"{rate:.1f} weeks/s ({100 * drawn:.0f}% of weeks drawn; server CPU "
+                f"{server_ms:.0f} ms/week, at most {1000 / (2 * server_ms):.1f} weeks/s a tab)",
+                f">= {TARGETS['play']:.0f} weeks/s",
+                rate >= TARGETS["play"],
+                "python benchmarks/app_speed.py --present",
+            )
+        )
+    print_rows(rows)
 
 
 if __name__ == "__main__":

@@ -281,3 +281,67 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_the_jpeg_is_the_rendered_frame_encoded_as_it_was(tiny):
+    """`jpeg()` encodes the canvas's own memory: the same bytes as from `render()`'s RGB copy."""
+    import io
+
+    model = WorkshopModel(tiny, seed=3)
+    for _ in range(4):
+        model.step()
+        buffer = io.BytesIO()
+        model.stage.render().save(buffer, format="JPEG", quality=92, subsampling=0)
+        assert model.jpeg() == buffer.getvalue()
+    rendered = np.asarray(model.stage.render())
+    assert rendered.shape[2] == 3
+    assert np.array_equal(rendered, np.asarray(model.stage.fig.canvas.buffer_rgba())[..., :3])
+
+
+def _frame(week: int):
+    from sim.app.pictures import Frame
+
+    return Frame(
+        week,
+        f"picture {week}".encode(),
+        f"charts {week}".encode(),
+        f"<b>{week}</b>",
+        f"week {week} & co",
+    )
+
+
+def test_a_frame_goes_into_every_widget_of_the_tab_without_a_render():
+    """`FrameView.show` sets each registered widget; one added later starts from the latest."""
+    import ipywidgets
+    import solara
+
+    from sim.app.pictures import Charts, FrameView, Numbers, OrgChart, WeekText
+
+    view = FrameView(_frame(0))
+    shown = solara.reactive(True)
+    renders = []
+
+    @solara.component
+    def Tab():
+        renders.append(1)
+        with solara.Column():
+            OrgChart(view)
+            Charts(view)
+            Numbers(view)
+            if shown.value:
+                WeekText(view)
+
+    box, rc = solara.render(Tab(), handle_error=False)
+    images = {w._dom_classes[-1]: w for w in rc.find(ipywidgets.Image).widgets}
+    picture, charts = images["sim-picture"], images["sim-charts"]
+    assert bytes(picture.value) == b"picture 0"
+    view.show(_frame(7))
+    assert (bytes(picture.value), bytes(charts.value)) == (b"picture 7", b"charts 7")
+    assert rc.find(attributes={"class": "sim-now"}).widget.unsafe_innerHTML == "<b>7</b>"
+    assert rc.find(attributes={"class": "sim-week"}).widget.unsafe_innerHTML == "week 7 &amp; co"
+    assert len(renders) == 1  # the page was not rendered again for the new frame
+    shown.set(False)
+    view.show(_frame(8))  # the week line is gone: nothing to update, no error
+    shown.set(True)  # a week line made now starts from the latest frame, not the first
+    assert rc.find(attributes={"class": "sim-week"}).widget.unsafe_innerHTML == "week 8 &amp; co"
+    rc.close()

@@ -19,6 +19,7 @@ from matplotlib.ticker import PercentFormatter
 from PIL import Image
 
 from sim.viz.animation.frame import TURNOVER_FROM_WEEK, week_date
+from sim.viz.animation.stage import canvas_view, rgb_image
 from sim.viz.plots import design_colours
 
 CHARTS = (
@@ -31,7 +32,7 @@ DPI = 100.0
 
 
 class LiveCharts:
-    """The three charts of one dashboard model; `png()` draws the weeks run so far.
+    """The three charts of one dashboard model; `jpeg()` draws the weeks run so far.
 
     Args:
         model: the `WorkshopModel` (its two runs, its scenario and its labels).
@@ -93,6 +94,10 @@ class LiveCharts:
 
     def image(self) -> Image.Image:
         """The charts as they are this week (background cached, lines redrawn)."""
+        self._draw()
+        return rgb_image(self.fig.canvas)
+
+    def _draw(self) -> None:
         self._update()
         canvas = self.fig.canvas
         lines = list(self.lines.values())
@@ -106,10 +111,20 @@ class LiveCharts:
         canvas.restore_region(self._background)
         for line in lines:
             line.axes.draw_artist(line)
-        return Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3])
 
     def png(self) -> bytes:
         """`image()` as PNG bytes (fast compression: it is redrawn every week)."""
         buffer = io.BytesIO()
         self.image().save(buffer, format="PNG", compress_level=1)
+        return buffer.getvalue()
+
+    def jpeg(self) -> bytes:
+        """`image()` as JPEG bytes, what the page shows while it plays.
+
+        A third of the time of PNG at 1200x330; quality 92 without chroma subsampling keeps
+        the lines and the type sharp, as the picture's (`WorkshopModel.jpeg`).
+        """
+        self._draw()
+        buffer = io.BytesIO()
+        canvas_view(self.fig.canvas).save(buffer, format="JPEG", quality=92, subsampling=0)
         return buffer.getvalue()

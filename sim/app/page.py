@@ -35,7 +35,7 @@ from sim.app.charts import LiveCharts
 from sim.app.compare import REPLICATES, Comparison, compare, pathways
 from sim.app.controls import CONTROLS, DESIGN_CONTROLS, mesa_params, value_text
 from sim.app.dashboard import NO_PROGRAM, WorkshopModel, try_controls
-from sim.app.pictures import Charts, Numbers, OrgChart, make_frame
+from sim.app.pictures import Charts, FrameView, Numbers, OrgChart, make_frame
 from sim.app.player import RunButtons, use_player
 
 CONFIG_ENV = "SIM_APP_CONFIG"
@@ -282,10 +282,10 @@ def Page():
             charts.update(model=m, charts=LiveCharts(m))
         return make_frame(m, charts["charts"], numbers_html)
 
-    # A plain reactive, not use_reactive: a new frame re-renders only the components that
-    # show it, not the whole page (which made each week take a quarter of a second more).
-    frame = solara.use_memo(lambda: solara.reactive(make()), [])
-    step, playing = use_player(model, frame, make, weeks_per_step, pause_ms)
+    # The widgets that show the frame, fed straight by whoever makes a frame: a new week
+    # re-renders nothing (sim.app.pictures.FrameView).
+    view = solara.use_memo(lambda: FrameView(make()), [])
+    step, playing = use_player(model, view, make, weeks_per_step, pause_ms)
 
     base = {k: v for k, v in settings.items() if k != "seed"}
     scenario, refusals = solara.use_memo(
@@ -303,7 +303,7 @@ def Page():
     def apply() -> None:
         playing.set(False)
         model.set(WorkshopModel(**wanted))
-        frame.set(make())
+        view.show(make())
 
     def controls() -> None:
         DesignControls(model.value, values, seed, refusals, pending, apply)
@@ -313,7 +313,7 @@ def Page():
 
     solara.Style(STYLE + present.STYLE)
     if presenting.value:
-        present.Presenter(frame, presenting, drawer, buttons, controls)
+        present.Presenter(view, presenting, drawer, buttons, controls)
         return
     with solara.AppBar():
         solara.AppBarTitle(f"Reverse mentoring: {first.config.name}")
@@ -326,9 +326,9 @@ def Page():
                 buttons()
             controls()
         with solara.Column(classes=["sim-main"]):
-            Numbers(frame)
-            OrgChart(frame)
-            Charts(frame)
+            Numbers(view)
+            OrgChart(view)
+            Charts(view)
             with solara.Card("This run"):
                 solara.HTML(tag="div", unsafe_innerHTML=design_html(model.value))
             with solara.Card("Compare over replicates"):

@@ -4,8 +4,8 @@ Mesa's `ModelController` steps the model in a thread and asks Solara to re-rende
 components, which then draw the picture while rendering; with a short pause between steps
 a render took longer than the pause and the page showed nothing until the run's end (seen
 with 0 to 100 ms at 1920x1080). Here the play loop's thread steps the model and makes the
-week's `Frame` itself, then hands it to the page: a render only swaps ready bytes, and the
-next week starts once the frame is handed over.
+week's `Frame` itself, then puts it into the tab's widgets (`FrameView.show`, no re-render
+of the page), and the next week starts once the frame is handed over: every week is drawn.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import solara
 
-from sim.app.pictures import Frame
+from sim.app.pictures import Frame, FrameView
 
 
 @solara.component
@@ -40,7 +40,7 @@ def RunButtons(
 
 def use_player(
     model: solara.Reactive,
-    frame: solara.Reactive[Frame],
+    view: FrameView,
     make: Callable[[], Frame],
     weeks_per_step: solara.Reactive[int],
     pause_ms: solara.Reactive[int],
@@ -54,7 +54,7 @@ def use_player(
             if not m.running:
                 break
             m.step()
-        frame.set(make())
+        view.show(make())
 
     def loop() -> None:
         if not playing.value:

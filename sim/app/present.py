@@ -46,11 +46,11 @@ def wanted(search: str | None) -> bool:
 
 
 @solara.component
-def Presenter(frame, presenting, drawer, buttons: Callable[[], None], controls: Callable[[], None]):
+def Presenter(view, presenting, drawer, buttons: Callable[[], None], controls: Callable[[], None]):
     """The projector's page: the bar, the picture, and the controls' drawer."""
     with solara.Column(classes=["sim-present"], gap="0px"):
         with solara.Row(classes=["sim-present-bar"]):
-            WeekText(frame)
+            WeekText(view)
             buttons()
             solara.Button(
                 "Hide controls" if drawer.value else "Controls",
@@ -59,7 +59,7 @@ def Presenter(frame, presenting, drawer, buttons: Callable[[], None], controls: 
             )
             solara.Button("Exit", on_click=lambda: presenting.set(False), text=True)
         with solara.Column(classes=["sim-present-stage"]):
-            OrgChart(frame)
+            OrgChart(view)
         if drawer.value:
             with solara.Column(classes=["sim-drawer"]):
                 controls()

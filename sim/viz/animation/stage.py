@@ -67,6 +67,25 @@ class Panel:
     tie_pairs: list[tuple[int, int]] = field(default_factory=list)
 
 
+def canvas_view(canvas: FigureCanvasAgg) -> Image.Image:
+    """The canvas's pixels as an RGBX image sharing the canvas's memory (no copy).
+
+    Valid until the canvas is drawn again: encode it (JPEG takes RGBX as it is) or copy it.
+    """
+    rgba = np.asarray(canvas.buffer_rgba())
+    height, width = rgba.shape[:2]
+    return Image.frombuffer("RGBX", (width, height), rgba, "raw", "RGBX", 0, 1)
+
+
+def rgb_image(canvas: FigureCanvasAgg) -> Image.Image:
+    """The canvas's pixels as an RGB image (a copy).
+
+    Read straight from the RGBA buffer: slicing the buffer to RGB in numpy first made a
+    strided copy that took 10-30 ms a frame at 1920x1080 (docs/performance.md).
+    """
+    return canvas_view(canvas).convert("RGB")
+
+
 class Stage:
     """The figure of an animation and its models; `show(week)` steps them and updates artists.
 
@@ -617,6 +636,15 @@ class Stage:
 
     def render(self) -> Image.Image:
         """The current frame as an RGB image, drawing only what changes on a cached background."""
+        self.draw()
+        return rgb_image(self.fig.canvas)
+
+    def draw(self) -> None:
+        """Draw the current frame into the figure's canvas.
+
+        The cached background, then only the artists that change; the background is drawn
+        once, and again only when the turnover chart's scale grows.
+        """
         canvas = self.fig.canvas
         if self._background is None:
             for artist in self.dynamic:
@@ -628,7 +656,6 @@ class Stage:
         canvas.restore_region(self._background)
         for artist in self.dynamic:
             self.fig.draw_artist(artist)
-        return Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3])
 
     def _week_status(self, week: int) -> str:
         since = week - self.scenario.launch_week
