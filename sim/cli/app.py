@@ -21,7 +21,7 @@ from this server. Built on Solara and Mesa; needs the app extra."""
 
 EPILOG = """examples:
   sim app                                  the telecom case; open http://127.0.0.1:8521
-  sim app pershing --design monthly        a built-in case and one of its designs
+  sim app hartford --design monthly_six_months   a built-in case and one of its designs
   sim app my.toml --set org.size=200 --port 8600
   sim app --host 0.0.0.0                   share on the local network (prints a warning)
 
