@@ -259,3 +259,16 @@ def test_sweeps_and_explain_read_the_ties_and_lists_too(org_files):
         chart = module._chart(chart_inputs(scenario))
         assert chart.informal is not None
         assert chart.informal.tolist() == load_chart(scenario).informal.tolist()
+
+
+def test_sim_run_says_what_validate_says_of_the_imported_files(org_files, capsys):
+    org = pd.read_csv(org_files / "org.csv")
+    org["favourite_colour"] = "blue"  # a column the model does not use: a notice
+    org.to_csv(org_files / "org.csv", index=False)
+    out = org_files / "run"
+    args = ["run", str(org_files / "s.toml"), "--replicates", "2", "--quiet", "--out", str(out)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    (line,) = [x for x in printed.splitlines() if x.startswith("notice: org.csv: ignored")]
+    assert line.startswith("notice: org.csv: ignored columns not used by the model: ")
+    assert "favourite_colour" in line

@@ -51,6 +51,10 @@ def load_for_run(args: argparse.Namespace, first: list[str] | None = None):
             )
         scenario = default_with_overrides(sets, checks=checks, calibration=draw)
     if first is None:
+        chart = checks[0].chart
+        # What `sim validate` says of an imported chart (dropped ties, many isolated people):
+        # a run on that chart is where it matters.
+        notes += [f"notice: {n}" for n in (chart.notices if chart is not None else ())]
         if history is not None:
             from sim.history.values import provenance_lines  # only with --history: scipy
 
