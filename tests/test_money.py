@@ -261,3 +261,16 @@ def test_designs_keep_the_scenario_order_in_money_and_differences():
     titles = analysis.design_titles(scenario)
     shown = analysis.money_display(money, "USD", titles=titles)
     assert list(shown.columns) == ["Zeta (zeta)", "Alpha (alpha)"]
+
+
+def test_year_k_net_benefit_uses_the_headlines_bootstrap_not_a_t_interval():
+    """Nine paired runs gain nothing and one gains 1,000: a t-interval of the mean reaches
+    below zero, which no resample's mean can; the bootstrap stays inside the runs' range."""
+    from sim.analysis.money import _horizons
+
+    nets = np.array([0.0] * 9 + [1000.0])
+    yearly = pd.DataFrame({"design": "p", "seed": np.arange(10), "week": 52 + 52, "net": nets})
+    rows = {m: value for m, value, _, _ in _horizons(yearly, "p", 52, 0.95, 2000, 7)}
+    mean, low, high = rows["net_benefit_y1"]
+    assert mean == 100.0 and 0.0 <= low < mean < high <= 1000.0
+    assert _horizons(yearly, "p", 52, 0.95, 2000, 7) == _horizons(yearly, "p", 52, 0.95, 2000, 7)

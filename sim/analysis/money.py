@@ -354,7 +354,8 @@ def money_table(
       benefit stays above zero; only given when net benefit is positive in at least half of
       the runs (and with the weekly series);
     - net_benefit_yK, p_net_positive_yK: at K = 1, 2, 3 years after the launch, where the
-      run is that long (a note says when it is not);
+      run is that long (a note says when it is not); the interval of the mean is the same
+      paired bootstrap as net_benefit's;
     - exits_avoided; break_even_cost_per_exit (program cost / exits avoided: the replacement
       cost per exit at which net benefit is zero); replacement_cost_per_avoided_exit
       (`ASSUMED_COST_PER_EXIT`: turnover cost avoided / exits avoided, the scenario's).
@@ -402,7 +403,7 @@ def money_table(
             roi,
             *_mean_measures(a, level),
             _payback(weekly, design, p_positive[1][0]),
-            *_horizons(yearly, design, launch_week),
+            *_horizons(yearly, design, launch_week, level, resamples, seed),
             *_exit_measures(a, against, level, resamples, rng),
         ]
         rows += [
@@ -502,8 +503,31 @@ def _yearly_nets(series: pd.DataFrame, launch_week: int, against: str) -> pd.Dat
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
 
 
-def _horizons(yearly: pd.DataFrame | None, design: str, launch_week: int) -> list[_Measure]:
-    """Net benefit and its chance of being positive 1, 2 and 3 years after the launch."""
+def _bootstrap_mean(values: np.ndarray, level: float, resamples: int, seed: Sequence[int]):
+    """The mean with a bootstrap percentile interval, as `_net_and_roi` gives net benefit's."""
+    mean = float(values.mean())
+    if len(values) < 2:
+        return (mean, np.nan, np.nan)
+    rng = np.random.default_rng(np.random.SeedSequence(list(seed)))
+    means = values[rng.integers(0, len(values), size=(resamples, len(values)))].mean(axis=1)
+    tail = (1 - level) / 2
+    low, high = np.quantile(means, [tail, 1 - tail], method="inverted_cdf")
+    return (mean, float(low), float(high))
+
+
+def _horizons(
+    yearly: pd.DataFrame | None,
+    design: str,
+    launch_week: int,
+    level: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 0,
+) -> list[_Measure]:
+    """Net benefit and its chance of being positive 1, 2 and 3 years after the launch.
+
+    Net benefit's interval of the mean is the same paired bootstrap as the headline row's
+    (its own stream per year, so the other rows' resamples do not move).
+    """
     out: list[_Measure] = []
     for k in HORIZON_YEARS:
         week = launch_week + k * WEEKS_PER_YEAR
@@ -518,7 +542,8 @@ def _horizons(yearly: pd.DataFrame | None, design: str, launch_week: int) -> lis
             out += [(f"p_net_positive_y{k}", _NONE, _NONE, why)]
             continue
         positive = int((net > 0).sum())
-        out.append((f"net_benefit_y{k}", mean_interval(net), predictive(net), ""))
+        interval = _bootstrap_mean(net, level, resamples, (seed, k))
+        out.append((f"net_benefit_y{k}", interval, predictive(net), ""))
         out.append(
             (
                 f"p_net_positive_y{k}",
