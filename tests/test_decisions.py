@@ -277,3 +277,22 @@ def test_payback_labels_of_three_designs_never_overlap():
             assert not a.overlaps(b)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == ["Alpha (a)", "Beta (b)", "Gamma (c)"]
+
+
+def test_the_verdict_reads_an_80_percent_chance_not_a_80():
+    from sim.analysis.text import _a_percent
+
+    assert [_a_percent(x) for x in (0.8, 0.08, 0.11, 0.18, 0.85)] == [
+        "an 80%",
+        "an 8%",
+        "an 11%",
+        "an 18%",
+        "an 85%",
+    ]
+    assert [_a_percent(x) for x in (0.75, 0.0, 0.5, 1.0, 0.1)] == [
+        "a 75%",
+        "a 0%",
+        "a 50%",
+        "a 100%",
+        "a 10%",
+    ]

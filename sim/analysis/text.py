@@ -311,11 +311,11 @@ def verdict_lines(
         )
         if loss_threshold > 0:
             text += (
-                f"a {100 * (1 - p):.0f}% chance of no gain and a {100 * loss:.0f}% chance of "
+                f"{_a_percent(1 - p)} chance of no gain and {_a_percent(loss)} chance of "
                 f"losing more than {format_amount(loss_threshold, currency=currency)}"
             )
         else:
-            text += f"a {100 * loss:.0f}% chance of a loss"
+            text += f"{_a_percent(loss)} chance of a loss"
         pay = r.loc["payback_week"] if "payback_week" in r.index else None
         if p >= 0.5 and pay is not None and not np.isnan(pay["value"]):
             text += f"; the mean net benefit turns positive for good in week {pay['value']:.0f}"
@@ -385,3 +385,10 @@ def ranking_sentence(ranking: pd.DataFrame, titles: dict[str, str] | None = None
     if p < 0.5:
         text += "; no design is best in most futures"
     return text + "."
+
+
+def _a_percent(share: float) -> str:
+    """``a 75%`` or ``an 80%``: the article as the percentage is read aloud (eighty, eleven)."""
+    number = f"{100 * share:.0f}"
+    vowel = number.startswith("8") or number in ("11", "18")
+    return f"{'an' if vowel else 'a'} {number}%"
