@@ -7,12 +7,13 @@ On the telecom case (300 people, 104 weeks), seed 1:
 - play: `sim app telecom` in its own process, two tabs of one headless Chromium at
   1920x1080 (tests/browser.py's settings), the pause between steps at 0 and one week per
   step in both, Play pressed in both for `--seconds`; each tab records in the browser when
-  the week it shows changes; weeks per second of the slower tab, and the share of the weeks
-  the page actually drew; and the CPU time the server (all its threads) and the browser
-  (Chromium's processes and Playwright's driver) spent per week shown in a tab, read from
-  /proc: on a loaded machine the rate measures the load as much as the dashboard, and the
-  CPU per week says what the cores would allow (two tabs share the server's one Python
-  interpreter, so a tab cannot play faster than 1000 / (2 x server ms per week) weeks/s);
+  its picture's canvas draws a frame, and of which week; weeks per second of the slower
+  tab, and the share of the weeks the page actually drew; and the CPU time the server (all
+  its threads) and the browser (Chromium's processes and Playwright's driver) spent per
+  week shown in a tab, read from /proc: on a loaded machine the rate measures the load as
+  much as the dashboard, and the CPU per week says what the cores would allow (two tabs
+  share the server's one Python interpreter, so a tab cannot play faster than
+  1000 / (2 x server ms per week) weeks/s);
 - Compare: `sim.app.compare.compare` with 5 replicates (what the button runs: 10 runs and
   the tables), median wall and CPU time of `--repeats`, in this process;
 - Reset: what the Reset button does before the page shows week 0: a new `WorkshopModel`
@@ -38,15 +39,12 @@ TARGETS = {"play": 5.0, "compare": 3.0, "reset": 1.0}
 SETTINGS = {"source": "telecom", "sets": [], "design": None, "seed": 1}
 
 
-WATCH = """() => { window.simWeeks = []; const seen = new Set();
-  const note = () => { const e = document.querySelector('.sim-week');
-    const img = document.querySelector('img.sim-picture');
-    if (!e || !img) return; const key = e.innerText + '|' + img.src.length + img.src.slice(-32);
-    if (seen.has(key)) return; seen.add(key);
-    const m = e.innerText.match(/week (\\d+)/);
-    if (m) window.simWeeks.push([performance.now(), Number(m[1])]); };
+WATCH = """() => { window.simWeeks = []; let last = null;
+  const note = () => { const c = document.querySelector('canvas.sim-picture');
+    if (!c || c.dataset.drawn === last) return; last = c.dataset.drawn;
+    window.simWeeks.push([performance.now(), Number(c.dataset.week)]); };
   new MutationObserver(note).observe(document.body,
-    {subtree: true, childList: true, characterData: true, attributes: true}); }"""
+    {subtree: true, attributes: true, attributeFilter: ['data-drawn']}); }"""
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -93,10 +91,10 @@ def play_speed(
 ) -> tuple[float, float, float, float]:
     """Weeks per second of the slower of two tabs playing at once, and the share drawn.
 
-    Each tab records, in the browser, the time of every change of the week it shows (with
-    its picture): the rate is the weeks advanced over the time between the first change and
-    the last one within `seconds`; the share drawn is the distinct weeks shown over the weeks
-    advanced (1: every week was drawn).
+    Each tab records, in the browser, the time and week of every frame its picture's canvas
+    draws (its `data-drawn` counter): the rate is the weeks advanced over the time between
+    the first frame and the last one within `seconds`; the share drawn is the distinct weeks
+    shown over the weeks advanced (1: every week was drawn).
     """
     from playwright.sync_api import sync_playwright
 
@@ -117,7 +115,7 @@ def play_speed(
             tabs = [browser.new_page(viewport={"width": 1920, "height": 1080}) for _ in range(2)]
             for tab in tabs:
                 tab.goto(url)
-                tab.locator("img.sim-picture").wait_for(timeout=120_000)
+                tab.locator("canvas.sim-picture").wait_for(timeout=120_000)
                 if not present:  # presenter mode plays with the page's pause, 0 ms
                     pause = tab.locator(".v-input", has_text="Pause between steps").locator(
                         "[role=slider]"

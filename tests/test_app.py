@@ -283,36 +283,34 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_the_jpeg_is_the_rendered_frame_encoded_as_it_was(tiny):
-    """`jpeg()` encodes the canvas's own memory: the same bytes as from `render()`'s RGB copy."""
-    import io
-
+def test_the_frame_sends_only_what_moves_and_the_picture_says_the_same(tiny):
+    """The page's frame: the still image once, the week's people, pairs, text and lines."""
     model = WorkshopModel(tiny, seed=3)
+    first = model.picture()
     for _ in range(4):
         model.step()
-        buffer = io.BytesIO()
-        model.stage.render().save(buffer, format="JPEG", quality=92, subsampling=0)
-        assert model.jpeg() == buffer.getvalue()
-    rendered = np.asarray(model.stage.render())
-    assert rendered.shape[2] == 3
-    assert np.array_equal(rendered, np.asarray(model.stage.fig.canvas.buffer_rgba())[..., :3])
+    later = model.picture()
+    assert later.background is first.background  # nothing still changed: not sent again
+    assert (later.width, later.height) == model.stage.fig.canvas.get_width_height()
+    kinds = [shape["type"] for shape in later.shapes]
+    assert kinds.count("circles") == 2  # the people of both panels
+    texts = [line for shape in later.shapes if shape["type"] == "text" for line in shape["lines"]]
+    assert model.stage.date_text.get_text() in texts
+    assert any(t.startswith(f"week {model.steps} of") for t in texts)
 
 
 def _frame(week: int):
+    from sim.app.canvas import Layers
     from sim.app.pictures import Frame
 
-    return Frame(
-        week,
-        f"picture {week}".encode(),
-        f"charts {week}".encode(),
-        f"<b>{week}</b>",
-        f"week {week} & co",
-    )
+    def layers(what):
+        return Layers(f"data:{what}", [{"type": "text", "lines": [f"{what} {week}"]}], 10, 5)
+
+    return Frame(week, layers("picture"), layers("charts"), f"<b>{week}</b>", f"week {week} & co")
 
 
 def test_a_frame_goes_into_every_widget_of_the_tab_without_a_render():
     """`FrameView.show` sets each registered widget; one added later starts from the latest."""
-    import ipywidgets
     import solara
 
     from sim.app.pictures import Charts, FrameView, Numbers, OrgChart, WeekText
@@ -332,16 +330,57 @@ def test_a_frame_goes_into_every_widget_of_the_tab_without_a_render():
                 WeekText(view)
 
     box, rc = solara.render(Tab(), handle_error=False)
-    images = {w._dom_classes[-1]: w for w in rc.find(ipywidgets.Image).widgets}
-    picture, charts = images["sim-picture"], images["sim-charts"]
-    assert bytes(picture.value) == b"picture 0"
-    view.show(_frame(7))
-    assert (bytes(picture.value), bytes(charts.value)) == (b"picture 7", b"charts 7")
+    canvases = {w.kind: w for w in view._widgets["picture"] | view._widgets["charts"]}
+    picture, charts = canvases["sim-picture"], canvases["sim-charts"]
+    assert picture.shapes[0]["lines"] == ["picture 0"] and picture.background == "data:picture"
+    assert view.show(_frame(7)) == 1  # the frame's serial number, what a canvas acknowledges
+    assert (picture.week, picture.serial, charts.shapes[0]["lines"]) == (7, 1, ["charts 7"])
     assert rc.find(attributes={"class": "sim-now"}).widget.unsafe_innerHTML == "<b>7</b>"
     assert rc.find(attributes={"class": "sim-week"}).widget.unsafe_innerHTML == "week 7 &amp; co"
     assert len(renders) == 1  # the page was not rendered again for the new frame
-    shown.set(False)
+    shown.set(False)  # a re-render of the page: it must not put an older frame back
+    assert picture.week == 7 and picture.shapes[0]["lines"] == ["picture 7"]
+    assert rc.find(attributes={"class": "sim-now"}).widget.unsafe_innerHTML == "<b>7</b>"
     view.show(_frame(8))  # the week line is gone: nothing to update, no error
     shown.set(True)  # a week line made now starts from the latest frame, not the first
     assert rc.find(attributes={"class": "sim-week"}).widget.unsafe_innerHTML == "week 8 &amp; co"
+    rc.close()
+
+
+def test_the_play_loop_waits_for_the_page_to_draw_each_frame():
+    """`wait_drawn`: done when every canvas says it drew the frame; else after the timeout."""
+    import threading
+    import time
+
+    import solara
+
+    from sim.app.pictures import Charts, FrameView, OrgChart
+
+    empty = FrameView(_frame(0))
+    assert empty.wait_drawn(5, timeout=10.0)  # no canvas on the page: nothing to wait for
+    view = FrameView(_frame(0))
+
+    @solara.component
+    def Tab():
+        with solara.Column():
+            OrgChart(view)
+            Charts(view)
+
+    box, rc = solara.render(Tab(), handle_error=False)
+    canvases = list(view._widgets["picture"] | view._widgets["charts"])
+    serial = view.show(_frame(1))
+    start = time.monotonic()
+    assert not view.wait_drawn(serial, timeout=0.2)  # nobody drew it
+    assert time.monotonic() - start >= 0.2
+    canvases[0].drawn = serial
+    assert not view.wait_drawn(serial, timeout=0.1)  # one canvas of two
+
+    def draw_later():
+        time.sleep(0.2)
+        canvases[1].drawn = serial  # as the browser's message would
+
+    threading.Thread(target=draw_later).start()
+    start = time.monotonic()
+    assert view.wait_drawn(serial, timeout=10.0)
+    assert time.monotonic() - start < 5.0  # woken by the message, not the timeout
     rc.close()

@@ -7,11 +7,14 @@ id. Screenshots go to results/test-artefacts/ (not in git; SIM_TEST_ARTEFACTS ch
 folder).
 """
 
+import base64
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -159,10 +162,12 @@ def test_app_steps_both_runs_and_each_tab_has_its_own(served):
     assert after["junior engagement"][0] != after["junior engagement"][1]
     assert after["junior turnover"][0] != "n/a yet"  # shown from week 8
 
-    images = page.evaluate(
-        "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
-    )
-    assert [True, *FRAME] in images, images  # the animation's frame, projector-sized
+    canvas = page.locator("canvas.sim-picture[data-week='10']")
+    canvas.wait_for(timeout=30_000)  # the animation's frame, projector-sized, drawn
+    assert page.evaluate(
+        "() => { const c = document.querySelector('canvas.sim-picture');"
+        " return [c.width, c.height]; }"
+    ) == list(FRAME)
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTEFACTS / "app-dashboard.png"
     page.screenshot(path=str(shot))
@@ -256,9 +261,8 @@ def test_a_refused_value_is_said_next_to_its_control_and_nothing_runs_it(served)
 def test_presenter_mode_fits_the_screen_with_large_type(served, width, height, smallest):
     open_page, _record, _proc = served
     page = open_page(width, height, "?present=1")
-    picture = page.locator(".sim-present-stage img")
+    picture = page.locator(".sim-present-stage canvas:not([data-paints='0'])")  # painted
     picture.wait_for(timeout=30_000)
-    page.wait_for_function("document.querySelector('.sim-present-stage img').complete")
     sizes = page.evaluate(
         "() => { const d = document.documentElement;"
         " return [d.scrollWidth, d.scrollHeight, innerWidth, innerHeight]; }"
@@ -275,12 +279,13 @@ def test_presenter_mode_fits_the_screen_with_large_type(served, width, height, s
         ".map(e => parseFloat(getComputedStyle(e).fontSize))"
     )
     assert dom and min(dom) >= smallest, sorted(dom)[:5]
-    # The picture's smallest text: its size in the frame times the scale it is shown at.
+    # The picture's smallest text: its size in the frame times the scale it is shown at
+    # (object-fit: contain scales the canvas to the smaller ratio).
     natural = TYPE_POINTS["small"] * FONT_SCALE * frame_size(2, FRAME, None).dpi / 72
-    shown = page.evaluate(  # object-fit: contain scales the frame to the smaller ratio
-        "() => { const i = document.querySelector('.sim-present-stage img');"
-        " const r = i.getBoundingClientRect();"
-        " return Math.min(r.width / i.naturalWidth, r.height / i.naturalHeight); }"
+    shown = page.evaluate(
+        "() => { const c = document.querySelector('.sim-present-stage canvas');"
+        " const r = c.getBoundingClientRect();"
+        " return Math.min(r.width / c.width, r.height / c.height); }"
     )
     assert natural * shown >= smallest, (natural, shown)
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
@@ -294,4 +299,75 @@ def test_presenter_mode_fits_the_screen_with_large_type(served, width, height, s
     assert page.locator(".sim-control").count() == 0
     page.get_by_role("button", name="Controls").click()
     page.locator(".sim-drawer .sim-control").first.wait_for(timeout=30_000)
+    page.close()
+
+
+def canvas_pixels(page, selector: str = "canvas.sim-picture") -> np.ndarray:
+    """The grey levels the page's canvas holds (what it drew), read back as PNG."""
+    url = page.evaluate(f"document.querySelector('{selector}').toDataURL('image/png')")
+    png = base64.b64decode(url.split(",", 1)[1])
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+
+
+def blocks(grey: np.ndarray, size: int = 8) -> np.ndarray:
+    """Mean grey level of each `size` x `size` block."""
+    h, w = (n // size * size for n in grey.shape)
+    return grey[:h, :w].reshape(h // size, size, w // size, size).mean(axis=(1, 3))
+
+
+def test_the_page_draws_the_picture_matplotlib_draws(served):
+    """The browser paints the week's people, pairs, numbers and lines on the still image:
+    the result is the animation's own frame of that week, up to the type's rasteriser."""
+    from sim.app.dashboard import WorkshopModel
+
+    open_page, _record, proc = served
+    page = open_page()
+    press(
+        page.locator(".v-input", has_text="Weeks per step").locator("[role=slider]"),
+        "ArrowRight",
+        11,
+    )
+    page.get_by_role("button", name="Step").click()
+    page.locator("canvas.sim-picture[data-week='12']").wait_for(timeout=30_000)
+    drawn = canvas_pixels(page)
+    page.close()
+
+    model = WorkshopModel(proc.args[4])  # the server's scenario, at its default seed
+    for _ in range(12):
+        model.step()
+    assert model.steps == 12
+    reference = np.asarray(model.stage.render().convert("L"), dtype=float)
+    still = model.picture().background  # what the page starts each frame from
+    still = np.asarray(
+        Image.open(io.BytesIO(base64.b64decode(still.split(",", 1)[1]))).convert("L"), dtype=float
+    )
+    assert drawn.shape == reference.shape == still.shape
+    # Compared in blocks of 8x8 pixels: the browser sets the same type a pixel or two apart
+    # from matplotlib (its own rasteriser and kerning), which a pixel-by-pixel difference
+    # would count as much as a missing person.
+    moving = np.abs(blocks(still) - blocks(reference)).mean()  # what the shapes add
+    missed = np.abs(blocks(drawn) - blocks(reference)).mean()
+    assert moving > 1.0, moving  # the week's people and text are a visible part of it
+    assert missed < 0.25 * moving, (missed, moving)
+
+
+def test_pause_stops_on_the_week_shown_and_step_goes_on_from_it(served):
+    open_page, _record, _proc = served
+    page = open_page()
+    pause = page.locator(".v-input", has_text="Pause between steps").locator("[role=slider]")
+    press(pause, "PageUp", 2)  # about 200 ms between weeks: the run lasts a few seconds
+    page.get_by_role("button", name="Play").click()
+    page.locator("canvas.sim-picture[data-week='3']").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # anything still queued would arrive now
+    text = page.locator(".sim-week").inner_text()
+    week = int(text.split()[1])
+    assert 3 <= week < 28, text
+    assert page.locator("canvas.sim-picture").get_attribute("data-week") == str(week)
+    assert page.locator("canvas.sim-charts").get_attribute("data-week") == str(week)
+    page.wait_for_timeout(1000)
+    assert page.locator(".sim-week").inner_text() == text  # paused means paused
+    page.get_by_role("button", name="Step").click()
+    page.locator(".sim-week", has_text=f"week {week + 1} of 28").wait_for(timeout=30_000)
     page.close()

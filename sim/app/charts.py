@@ -1,15 +1,14 @@
 """The dashboard's live charts: dates on the x axis, fixed scales, the design by its label.
 
 One matplotlib figure of three charts (junior turnover, junior engagement, leadership
-fluency), no program beside the design, drawn on the server as a PNG. Its scales are the
+fluency), no program beside the design: axes drawn once on the server, lines drawn
+by the page each week (`sim.app.canvas`). Its scales are the
 picture's: fluency and engagement 0 to 1, turnover 0-40% unless the picture raises it; the
 x axis is the calendar from the start date to the scenario's end, with the launch marked.
 The axes, ticks and titles are drawn once and cached; a week redraws only the lines.
 """
 
 from __future__ import annotations
-
-import io
 
 import matplotlib as mpl
 import numpy as np
@@ -18,8 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 from PIL import Image
 
+from sim.app.canvas import FigureLayers, Layers
 from sim.viz.animation.frame import TURNOVER_FROM_WEEK, week_date
-from sim.viz.animation.stage import canvas_view, rgb_image
+from sim.viz.animation.stage import rgb_image
 from sim.viz.plots import design_colours
 
 CHARTS = (
@@ -32,7 +32,7 @@ DPI = 100.0
 
 
 class LiveCharts:
-    """The three charts of one dashboard model; `jpeg()` draws the weeks run so far.
+    """The three charts of one dashboard model; `picture()` gives the weeks run so far.
 
     Args:
         model: the `WorkshopModel` (its two runs, its scenario and its labels).
@@ -75,8 +75,10 @@ class LiveCharts:
         self.axes[0].legend(loc="upper left", fontsize=points, frameon=False)
         self.fig.tight_layout(pad=0.6)
         self._background = None
+        self.layers = FigureLayers(self.fig, list(self.lines.values()))
 
-    def _update(self) -> None:
+    def update(self) -> None:
+        """Put the weeks run so far into the lines (and the turnover scale)."""
         top = self.model.stage.turnover_top  # the picture's scale
         if top != self.turnover_top:
             self.turnover_top = top
@@ -84,9 +86,9 @@ class LiveCharts:
             self._background = None
         week = self.model.steps
         for side, run in (("baseline", self.model.baseline), ("program", self.model.program)):
-            series = run.recorder.finish()
+            series = run.recorder.finish_columns()
             for column, _title in CHARTS:
-                values = series[column].to_numpy(dtype=float)[: min(week + 1, len(self.dates))]
+                values = np.asarray(series[column], dtype=float)[: min(week + 1, len(self.dates))]
                 if column == "turnover_junior":
                     values = values.copy()
                     values[:TURNOVER_FROM_WEEK] = np.nan  # annualised from too few weeks to show
@@ -98,7 +100,7 @@ class LiveCharts:
         return rgb_image(self.fig.canvas)
 
     def _draw(self) -> None:
-        self._update()
+        self.update()
         canvas = self.fig.canvas
         lines = list(self.lines.values())
         if self._background is None:
@@ -112,19 +114,7 @@ class LiveCharts:
         for line in lines:
             line.axes.draw_artist(line)
 
-    def png(self) -> bytes:
-        """`image()` as PNG bytes (fast compression: it is redrawn every week)."""
-        buffer = io.BytesIO()
-        self.image().save(buffer, format="PNG", compress_level=1)
-        return buffer.getvalue()
-
-    def jpeg(self) -> bytes:
-        """`image()` as JPEG bytes, what the page shows while it plays.
-
-        A third of the time of PNG at 1200x330; quality 92 without chroma subsampling keeps
-        the lines and the type sharp, as the picture's (`WorkshopModel.jpeg`).
-        """
-        self._draw()
-        buffer = io.BytesIO()
-        canvas_view(self.fig.canvas).save(buffer, format="JPEG", quality=92, subsampling=0)
-        return buffer.getvalue()
+    def picture(self) -> Layers:
+        """The charts as the page draws them: axes once, this week's lines as shapes."""
+        self.update()
+        return self.layers.layers()

@@ -8,13 +8,13 @@ validates the scenario as `sim run --set` does, and steps the animation's `Stage
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Any
 
 import mesa
 import numpy as np
 
+from sim.app.canvas import FigureLayers, Layers
 from sim.app.controls import CONTROLS, current_values, design_label, overrides
 from sim.errors import InputError, Problem
 from sim.model.capacity import ProgramCheck
@@ -24,7 +24,6 @@ from sim.scenario.parameters import Scenario
 from sim.viz.animation import Stage, default_seed, resolve_designs
 from sim.viz.animation.frame import TURNOVER_FROM_WEEK, week_date
 from sim.viz.animation.sizing import Typography, frame_size
-from sim.viz.animation.stage import canvas_view
 
 # The picture: drawn at a projector's 1920x1080 with type 1.3 times the animation's, so that
 # the smallest text is 27 px there (24 px or more shown a little smaller, in presenter mode's
@@ -156,6 +155,7 @@ class WorkshopModel(mesa.Model):
         )
         self._name_the_design_in_the_key()
         self.baseline, self.program = (p.model for p in self.stage.panels)
+        self.layers = FigureLayers(self.stage.fig, self.stage.dynamic)
         reporters = {
             measure_name(col, side): self._reporter(col, side) for side in SIDES for col in MEASURES
         }
@@ -188,7 +188,7 @@ class WorkshopModel(mesa.Model):
             week = run.steps
             if column == "turnover_junior" and week < TURNOVER_FROM_WEEK:
                 return np.nan  # annualised from too few weeks to show
-            return float(run.recorder.finish()[column].iloc[-1])
+            return float(run.recorder.finish_columns()[column][-1])
 
         return read
 
@@ -209,39 +209,28 @@ class WorkshopModel(mesa.Model):
         if self.steps >= self.weeks:
             self.running = False
 
-    def png(self) -> bytes:
-        """The org-chart frame of this week (the animation's drawing), as PNG bytes."""
-        buffer = io.BytesIO()
-        self.stage.render().save(buffer, format="PNG", compress_level=1)
-        return buffer.getvalue()
+    def picture(self) -> Layers:
+        """This week's org-chart frame as the page draws it: the still image and the shapes.
 
-    def jpeg(self) -> bytes:
-        """The frame as JPEG bytes: what the page shows while it plays.
-
-        At 1920x1080 PNG took 50-70 ms a frame (compress level 1) and JPEG 15 ms; quality
-        92 without chroma subsampling keeps the type and the thin coloured lines sharp
-        (docs/app.md, "Speed"). Encoded from the canvas's own memory: the same bytes as
-        from `Stage.render()`'s RGB copy, 2-3 ms sooner.
+        The still parts (titles, departments, reporting lines, legend, chart axes) are
+        rendered once per run, and again only when the turnover chart's scale grows; each
+        week sends only the people, the pairs, the numbers, the lines and the date
+        (`sim.app.canvas`).
         """
-        self.stage.draw()
-        buffer = io.BytesIO()
-        canvas_view(self.stage.fig.canvas).save(buffer, format="JPEG", quality=92, subsampling=0)
-        return buffer.getvalue()
+        return self.layers.layers()
 
     def numbers(self) -> dict[str, dict[str, Any]]:
         """This week's headline numbers, per side: what the two panels show."""
         out = {}
         for side, run in (("baseline", self.baseline), ("program", self.program)):
-            last = run.recorder.finish().iloc[-1]
-            turnover = float(last["turnover_junior"]) if run.steps >= TURNOVER_FROM_WEEK else np.nan
+            columns = run.recorder.finish_columns()  # numpy, not a DataFrame a week
+            turnover = columns["turnover_junior"][-1] if run.steps >= TURNOVER_FROM_WEEK else np.nan
             out[side] = {
-                "junior turnover": turnover,
-                "junior engagement": float(last["engagement_junior"]),
-                "leadership fluency": float(last["leadership_fluency"]),
-                "pairs": int(last["pairs_active"]),
-                "exits so far": int(
-                    run.recorder.finish()[["exits_junior", "exits_senior"]].sum().sum()
-                ),
+                "junior turnover": float(turnover),
+                "junior engagement": float(columns["engagement_junior"][-1]),
+                "leadership fluency": float(columns["leadership_fluency"][-1]),
+                "pairs": int(columns["pairs_active"][-1]),
+                "exits so far": int(columns["exits_junior"].sum() + columns["exits_senior"].sum()),
             }
         return out
 

@@ -155,6 +155,7 @@ STYLE = """
 .sim-controls-column {width: 340px; flex: 0 0 340px}
 .sim-main {flex: 1 1 0; min-width: 0}
 .v-btn {text-transform: none !important}
+canvas.sim-picture, canvas.sim-charts {width: 100%; height: auto; display: block}
 """
 
 

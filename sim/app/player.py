@@ -48,22 +48,27 @@ def use_player(
     """The Step action and the playing flag; while playing, a thread steps and shows weeks."""
     playing = solara.use_reactive(False)
 
-    def advance() -> None:
+    def advance() -> int:
         m = model.value
         for _ in range(weeks_per_step.value):
             if not m.running:
                 break
             m.step()
-        view.show(make())
+        return view.show(make())
 
     def loop() -> None:
         if not playing.value:
             return
         m = model.value
         while playing.value and m.running and model.value is m:
-            advance()
-            time.sleep(max(pause_ms.value, 5) / 1000)  # lets the server send the frame
+            shown = advance()
+            # the next week once the page has drawn this one (or after a second): never
+            # faster than the browser paints, so a click waits behind no backlog of frames
+            view.wait_drawn(shown, timeout=1.0)
+            time.sleep(pause_ms.value / 1000)
         playing.set(False)
 
-    solara.use_thread(loop, dependencies=[playing.value, id(model.value)])
+    # Not intrusive: Solara's intrusive cancel traces every line the thread runs (sys.settrace),
+    # which tripled the CPU a week took; the loop checks `playing` itself each week instead.
+    solara.use_thread(loop, dependencies=[playing.value, id(model.value)], intrusive_cancel=False)
     return advance, playing

@@ -31,7 +31,7 @@ STYLE = f"""
 .sim-present > * {{margin: 0 !important}}
 .sim-present-stage {{flex: 1 1 0; min-height: 0; display: flex; justify-content: center;
  align-items: center; overflow: hidden}}
-.sim-present-stage img {{height: 100% !important; width: 100% !important;
+.sim-present-stage canvas {{height: 100% !important; width: 100% !important;
  object-fit: contain; margin: 0 !important}}
 .sim-drawer {{position: fixed; top: {BAR_VH}vh; left: 0; bottom: 0; width: 380px;
  overflow-y: auto; background: white; box-shadow: 2px 0 8px rgba(0,0,0,.3); padding: 8px;

@@ -65,6 +65,7 @@ class Panel:
     turnover_line: Line2D
     fluency_line: Line2D
     tie_pairs: list[tuple[int, int]] = field(default_factory=list)
+    node_widths: np.ndarray | None = None  # the markers' edge widths last set
 
 
 def canvas_view(canvas: FigureCanvasAgg) -> Image.Image:
@@ -677,7 +678,10 @@ class Stage:
         edge[~filled] = VACANT_EDGE
         panel.nodes.set_facecolor(face)
         panel.nodes.set_edgecolor(edge)
-        panel.nodes.set_linewidths(np.where(filled & ~self.is_senior, 0.3, 0.9))
+        widths = np.where(filled & ~self.is_senior, 0.3, 0.9)
+        if not np.array_equal(widths, panel.node_widths):  # setting them costs, even unchanged
+            panel.nodes.set_linewidths(widths)
+            panel.node_widths = widths
         full = self.sizes
         panel.nodes.set_sizes(np.where(filled, full, 0.6 * full))
         before = set(panel.tie_pairs)
@@ -692,13 +696,14 @@ class Stage:
         panel.ties.set_linewidths(np.where(new, 2.3 * width, width) if len(pairs) else width)
         panel.ended.set_segments(xy[np.array(ended, dtype=np.int64).reshape(-1, 2)])
         panel.tie_pairs = pairs
-        series = model.series()
-        last = series.iloc[-1]
-        dates = np.array(series["date"], dtype="datetime64[D]")
-        turnover = series["turnover_junior"].to_numpy(dtype=float).copy()
-        turnover[series["week"].to_numpy() < TURNOVER_FROM_WEEK] = np.nan
+        # numpy columns, not a DataFrame a week: the same numbers at a fraction of the cost
+        series = model.recorder.finish_columns()
+        last = {name: column[-1] for name, column in series.items()}
+        dates = np.asarray(series["date"], dtype="datetime64[D]")
+        turnover = np.array(series["turnover_junior"], dtype=float)
+        turnover[np.asarray(series["week"]) < TURNOVER_FROM_WEEK] = np.nan
         panel.turnover_line.set_data(dates, turnover)
-        panel.fluency_line.set_data(dates, series["leadership_fluency"].to_numpy(dtype=float))
+        panel.fluency_line.set_data(dates, np.asarray(series["leadership_fluency"], dtype=float))
         t = last["turnover_junior"]
         t_text = f"{t:.0%}" if int(last["week"]) >= TURNOVER_FROM_WEEK else "n/a yet"
         panel.headline.set_text(
