@@ -384,3 +384,17 @@ def test_the_play_loop_waits_for_the_page_to_draw_each_frame():
     assert view.wait_drawn(serial, timeout=10.0)
     assert time.monotonic() - start < 5.0  # woken by the message, not the timeout
     rc.close()
+
+
+def test_a_frame_of_a_run_replaced_by_a_reset_is_dropped():
+    """The play loop may finish a week of the old run just after Reset showed the new one."""
+    from sim.app.pictures import FrameView
+
+    old, new = object(), object()
+    view = FrameView(_frame(0), source=old)
+    view.show(_frame(5), source=old)
+    view.restart(_frame(0), source=new)
+    view.show(_frame(6), source=old)  # late: the old run's next week
+    assert view.frame.week == 0 and view.source is new
+    view.show(_frame(1), source=new)
+    assert view.frame.week == 1

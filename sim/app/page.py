@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import weakref
 from typing import Any
 
 import numpy as np
@@ -275,17 +276,16 @@ def Page():
     router = solara.use_router()
     presenting = solara.use_reactive(present.wanted(router.search))
     drawer = solara.use_reactive(False)
-    charts = solara.use_memo(dict, [])  # the live charts of the model on screen
+    charts = solara.use_memo(weakref.WeakKeyDictionary, [])  # each run's live charts
 
-    def make():
-        m = model.value
-        if charts.get("model") is not m:
-            charts.update(model=m, charts=LiveCharts(m))
-        return make_frame(m, charts["charts"], numbers_html)
+    def make(m: WorkshopModel):
+        if m not in charts:
+            charts[m] = LiveCharts(m)
+        return make_frame(m, charts[m], numbers_html)
 
     # The widgets that show the frame, fed straight by whoever makes a frame: a new week
     # re-renders nothing (sim.app.pictures.FrameView).
-    view = solara.use_memo(lambda: FrameView(make()), [])
+    view = solara.use_memo(lambda: FrameView(make(first), source=first), [])
     step, playing = use_player(model, view, make, weeks_per_step, pause_ms)
 
     base = {k: v for k, v in settings.items() if k != "seed"}
@@ -303,8 +303,9 @@ def Page():
 
     def apply() -> None:
         playing.set(False)
-        model.set(WorkshopModel(**wanted))
-        view.show(make())
+        new = WorkshopModel(**wanted)
+        model.set(new)
+        view.restart(make(new), source=new)  # a frame of the old run still on its way is dropped
 
     def controls() -> None:
         DesignControls(model.value, values, seed, refusals, pending, apply)

@@ -82,16 +82,29 @@ class FrameView:
     }
     CANVASES = ("picture", "charts")
 
-    def __init__(self, frame: Frame) -> None:
+    def __init__(self, frame: Frame, source: object = None) -> None:
         self.frame = frame
+        self.source = source  # the run the frames come from (None: any)
         self.serial = 0  # frames shown so far: what a canvas says it has drawn
         self._widgets: dict[str, set] = {part: set() for part in self.PARTS}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # restart() shows under it
         self._drawn = threading.Condition()
 
-    def show(self, frame: Frame) -> int:
-        """Show `frame` in every widget of the tab; returns its serial number."""
+    def restart(self, frame: Frame, source: object) -> int:
+        """Show the first frame of a new run (a Reset); frames of any other run are dropped."""
         with self._lock:
+            self.source = source
+            return self.show(frame, source)
+
+    def show(self, frame: Frame, source: object = None) -> int:
+        """Show `frame` in every widget of the tab; returns its serial number.
+
+        A frame of a run that is no longer the tab's (`source`, when given) is dropped: the
+        play loop may finish a week of the old run just after a Reset showed the new one.
+        """
+        with self._lock:
+            if source is not None and self.source is not None and source is not self.source:
+                return self.serial
             self.frame = frame
             self.serial += 1
             for part, widgets in self._widgets.items():

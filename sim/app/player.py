@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import solara
 
@@ -41,7 +42,7 @@ def RunButtons(
 def use_player(
     model: solara.Reactive,
     view: FrameView,
-    make: Callable[[], Frame],
+    make: Callable[[Any], Frame],
     weeks_per_step: solara.Reactive[int],
     pause_ms: solara.Reactive[int],
 ) -> tuple[Callable[[], None], solara.Reactive[bool]]:
@@ -54,7 +55,7 @@ def use_player(
             if not m.running:
                 break
             m.step()
-        return view.show(make())
+        return view.show(make(m), source=m)  # dropped if a Reset replaced `m` meanwhile
 
     def loop() -> None:
         if not playing.value:
