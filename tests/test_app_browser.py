@@ -386,6 +386,7 @@ def test_reset_while_playing_shows_the_new_run_from_week_0(served):
     )
     page.get_by_role("button", name="Reset").click()
     page.get_by_role("button", name="Play").wait_for(timeout=30_000)  # stopped playing
+    page.locator(".sim-week", has_text="week 0 of 28").wait_for(timeout=30_000)  # the new run
     page.wait_for_timeout(1500)  # a late week of the old run would arrive now
     assert page.locator(".sim-week").inner_text().startswith("week 0 of 28")
     assert page.locator("canvas.sim-picture").get_attribute("data-week") == "0"

@@ -49,8 +49,8 @@ def use_player(
     """The Step action and the playing flag; while playing, a thread steps and shows weeks."""
     playing = solara.use_reactive(False)
 
-    def advance() -> int:
-        m = model.value
+    def advance(run=None) -> int:
+        m = run if run is not None else model.value  # the play loop's own run, or Step's
         for _ in range(weeks_per_step.value):
             if not m.running:
                 break
@@ -62,12 +62,13 @@ def use_player(
             return
         m = model.value
         while playing.value and m.running and model.value is m:
-            shown = advance()
+            shown = advance(m)
             # the next week once the page has drawn this one (or after a second): never
             # faster than the browser paints, so a click waits behind no backlog of frames
             view.wait_drawn(shown, timeout=1.0)
             time.sleep(pause_ms.value / 1000)
-        playing.set(False)
+        if model.value is m:  # after a Reset, the new run's Play is not this loop's to stop
+            playing.set(False)
 
     # Not intrusive: Solara's intrusive cancel traces every line the thread runs (sys.settrace),
     # which tripled the CPU a week took; the loop checks `playing` itself each week instead.
