@@ -1,9 +1,9 @@
-"""Published sensitivity of model v3 and the network ablation (docs/ODD.md section 11).
+"""Published sensitivity of model v4 and the network ablation (docs/ODD.md section 11).
 
 Two parts, both on the built-in 500-person division with its formal, focused, ongoing
 program for every senior (2 years):
 
-  sensitivity  Morris screening of the 19 uncertain behavioural parameters of
+  sensitivity  Morris screening of the 21 uncertain behavioural parameters of
                sim.studies.sensitivity.PUBLISHED_RANGES (each range commented there), then
                Sobol indices (S1, ST, 95% bootstrap intervals) of those whose mu* is at
                least 10% of the largest for some outcome (at most 4 quick, 6 full), the

@@ -168,3 +168,13 @@ def test_published_ranges_are_the_calibration_priors_where_there_is_one():
     assert {"dynamics.sessions.tau", "dynamics.knowledge.phi"} <= others
     for key, r in PUBLISHED_RANGES.items():
         assert r.low < r.high, key
+
+
+@pytest.mark.parametrize("end", ["low", "high"])
+def test_every_published_range_end_makes_a_valid_scenario_together(end):
+    """A sample point may put every parameter at the same end at once: the scenario must take
+    it (w_chain + w_net <= 1 refused the whole study when w_chain went up to 1)."""
+    from sim.scenario.loading import default_with_overrides
+
+    values = {key: getattr(r, end) for key, r in PUBLISHED_RANGES.items()}
+    default_with_overrides([f"{key}={value}" for key, value in values.items()])

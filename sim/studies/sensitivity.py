@@ -144,7 +144,7 @@ PUBLISHED_OUTCOMES = {
     "engagement_junior_y2": "junior engagement, year 2 (mean)",
     "leadership_fluency_end": "leadership fluency at the end",
 }
-# The uncertain behavioural parameters of model v3 and the ranges they are varied over. A
+# The uncertain behavioural parameters of model v4 and the ranges they are varied over. A
 # parameter the joint calibration fits is varied over its prior (`sim.scenario.priors`, each
 # with its evidence; docs/ODD.md section 8), so the sensitivity and the calibration look at the
 # same ranges; the others over half to twice the default, or 0 (the mechanism off) to twice
@@ -173,10 +173,11 @@ PUBLISHED_RANGES: dict[str, Range] = {
     # Growth (two-way designs only): 0 to twice the default.
     "dynamics.engagement.a_growth": Range(0.0, 0.2),
     # Calibration priors of the listening and voice stocks' memory and half-point; the
-    # chain's weight in the climate over its whole range.
+    # chain's weight in the climate over what the network's weight leaves (w_chain + w_net
+    # <= 1, and w_net's prior reaches 0.4; over 0..1, a sample refused the whole study).
     "dynamics.engagement.h": _prior_range("dynamics.engagement.h"),
     "dynamics.engagement.l_half": _prior_range("dynamics.engagement.l_half"),
-    "dynamics.engagement.w_chain": Range(0.0, 1.0),
+    "dynamics.engagement.w_chain": Range(0.0, 1.0 - prior_for("dynamics.engagement.w_net").hi),
     # Calibration priors of the network pathways (model v4).
     "dynamics.engagement.w_net": _prior_range("dynamics.engagement.w_net"),
     "dynamics.engagement.rho_v": _prior_range("dynamics.engagement.rho_v"),
