@@ -105,6 +105,10 @@ class WorkshopModel(mesa.Model):
         seed: the run's seed (default: replicate 0 of `sim run`); text is read as an integer.
         rng: Mesa's seed keyword, used when `seed` is not given.
         **controls: control values (`sim.app.controls.CONTROLS`); None keeps the scenario's.
+        prepared: the scenario and design the controls make, already loaded, labelled and
+            validated (`try_controls`, which the page runs when a slider moves): a Reset
+            then skips loading it again (about 0.1 s). `source`, `sets`, `design` and the
+            controls are not read.
 
     A control value the scenario refuses (e.g. a coverage that pairs no one) is not applied:
     the run uses the scenario without the controls, and `problems` says why.
@@ -130,17 +134,21 @@ class WorkshopModel(mesa.Model):
         a_climate: float | None = None,
         a_voice: float | None = None,
         tau: float | None = None,
+        prepared: tuple[Scenario, str] | None = None,
     ) -> None:
         given = {k: v for k, v in locals().items() if k in {c.name for c in CONTROLS}}
         self.problems: list[str] = []
-        base = load(source, sets)
-        self.design_name = resolve_designs(base, design, compare=True)[1]
-        scenario = base
-        try:
-            scenario = load(source, [*sets, *overrides(self.design_name, given)])
-        except InputError as err:
-            self.problems = [str(p) for p in err.problems]
-        scenario = labelled(base, scenario, self.design_name)
+        if prepared is not None:
+            scenario, self.design_name = prepared
+        else:
+            base = load(source, sets)
+            self.design_name = resolve_designs(base, design, compare=True)[1]
+            scenario = base
+            try:
+                scenario = load(source, [*sets, *overrides(self.design_name, given)])
+            except InputError as err:
+                self.problems = [str(p) for p in err.problems]
+            scenario = labelled(base, scenario, self.design_name)
         self.run_seed = self._seed(seed if seed not in (None, "") else rng, scenario)
         super().__init__(rng=self.run_seed)
         self.config = scenario

@@ -303,7 +303,10 @@ def Page():
 
     def apply() -> None:
         playing.set(False)
-        new = WorkshopModel(**wanted)
+        if refusals or scenario is None:
+            new = WorkshopModel(**wanted)
+        else:  # the sliders' scenario is loaded and checked already: no second load
+            new = WorkshopModel(seed=seed_value, prepared=(scenario, first.design_name))
         model.set(new)
         view.restart(make(new), source=new)  # a frame of the old run still on its way is dropped
 
