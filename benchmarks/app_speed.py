@@ -218,7 +218,7 @@ def measure(seconds: float = 15.0, repeats: int = 3) -> list[Row]:
             command,
         ),
         Row(
-            "sim app: Reset (median)",
+            "sim app: Reset to a new design (median)",
             f"{reset_s:.2f} s",
             f"<= {TARGETS['reset']:.0f} s",
             reset_s <= TARGETS["reset"],
