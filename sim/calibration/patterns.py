@@ -40,10 +40,11 @@ MILLENNIALS = 210
 # Secular shift of turnover between two consecutive years, relative to its level: a normal
 # prior with mean 0 and SD 10% of the level. BLS JOLTS (total nonfarm quits): 36.3 million
 # quits in 2016, 38.2 million in 2017 (Monthly Labor Review, 2018), +5% on an employment
-# growth of about 1.5%, i.e. about +3.5% in the rate, typical of expansion years; the
-# monthly quits rate averaged about 2.1% in 2020 and about 2.8% in 2021 (+30%, the "great
-# resignation") and fell about 25% from 2008 to 2009. SD 10% puts ordinary years within one
-# SD and those turning years at 2.5-3 SD. (A US series for an Indonesian division: the width
+# growth of about 1.5% (not re-checked), i.e. about +3.5% in the rate, typical of expansion
+# years; in turning years quits moved by a quarter or more: 2.9 million in December 2007,
+# 2.1 million in December 2008 (Monthly Labor Review, 2009), and a monthly rate of 2.7-3.0%
+# through 2021 (the "great resignation"). SD 10% puts ordinary years within one SD and those
+# turning years at 2.5-3 SD. (A US series for an Indonesian division: the width
 # is a judgment informed by it, not a measurement of that market.)
 SECULAR_SD_RELATIVE = 0.10
 # Gallup's 29% is a national survey's share, applied to one division: the binomial error of

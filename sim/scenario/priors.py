@@ -76,9 +76,10 @@ BETA_E_EVIDENCE = TransferFactor(
     "of A is about 0.85-0.95 of the log hazard ratio, so the lower end is 0.85 x the fit; "
     "(2) the 1-10 sentiment score is one survey item mapped linearly onto engagement; an item "
     "measured with error attenuates its coefficient by its reliability (regression dilution), "
-    "and single-item job-attitude measures have reliabilities of about 0.65-0.7 and above "
-    f"(Wanous, Reichers & Hudy 1997), so the upper end is 1 / {RELIABILITY_LO} x the fit. "
-    "The factor's range is a judgment; within it the prior is uniform.",
+    "and Wanous, Reichers & Hudy (1997) estimate the minimum reliability of single-item "
+    "job-satisfaction measures at 0.45 to 0.69, depending on their assumptions; the upper "
+    f"end takes {RELIABILITY_LO} from that range, 1 / {RELIABILITY_LO} x the fit (at 0.45 it "
+    "would be 2.2 x). The factor's range is a judgment; within it the prior is uniform.",
 )
 # Gallup's unit-level relation, a prior predictive check of beta_e (not a fitted pattern):
 # turnover of top- vs bottom-quartile units, and the gap of unit-mean engagement assumed
@@ -123,9 +124,11 @@ PRIORS: tuple[Prior, ...] = (
         "dynamics.exits.beta_c",
         0.0,
         0.30,
-        "Felps et al. (2009): co-workers' exits raise a person's own exit (turnover "
-        "contagion) beyond their own attitudes; the size per neighbour's exit is not "
-        "measured on this scale: 0 (none) to 0.3 (a judgment).",
+        "Felps et al. (2009): co-workers' low job embeddedness and job search predict a "
+        "person's own quitting beyond their own attitudes (turnover contagion); the model "
+        "carries it by neighbours' recent exits, a step beyond what they measured, and its "
+        "size per neighbour's exit is not measured on this scale: 0 (none) to 0.3 (a "
+        "judgment).",
     ),
     Prior(
         "dynamics.engagement.a_climate",
@@ -204,7 +207,8 @@ PRIORS: tuple[Prior, ...] = (
         1.0,
         "How much less the listening of the k-th leader up the chain counts: leadership "
         "research finds the direct manager the strongest single driver of engagement (Gallup: "
-        "managers account for at least 70% of the variance in team engagement), so higher "
+        "managers account for at least 70% of the variance in engagement scores across "
+        "business units, State of the American Manager 2015), so higher "
         "levels count less, from a quarter per level to equally (a judgment). Not fitted: in "
         "the division-wide case every senior is a mentee, so the weights of the chain hardly "
         "change a junior's climate; drawn from its prior in the fit and in every prediction.",
