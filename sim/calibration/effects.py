@@ -28,11 +28,13 @@ from sim.scenario.parameters import Scenario
 # Published ranges the prior predictive checks hold the program to (docs/ODD.md 11.2).
 # Bystanders: at most d = 0.4 of juniors' engagement SD (0.114 in the telecom division, no
 # program), the top of the small attitude effects mentoring meta-analyses report for
-# protégés themselves (Eby et al. 2008; Allen et al. 2004: r about 0.1-0.2).
+# protégés themselves (Eby et al. 2008: "generally small"; d = 0.4 is our reading of small,
+# not a figure the meta-analyses give).
 BYSTANDER_ENGAGEMENT_BOUND = 0.045
 # Turnover: a year-1 effect of at most 5 points on the division's Millennial turnover (Allen
-# et al. 2004: intention to stay r about 0.1 for protégés, about 5-8 points on a turnover of
-# 18%; a division where most juniors take no part should not exceed that; a judgment).
+# et al. 2004 report small effects of mentoring for protégés; we read that as a few points of
+# turnover at 18%, and a division where most juniors take no part should not exceed it: a
+# judgment; the papers' own figures were not re-checked).
 TURNOVER_EFFECT_BOUND = 0.05
 CHECK_BOUNDS = {
     "engagement_bystanders_y1_effect": BYSTANDER_ENGAGEMENT_BOUND,
