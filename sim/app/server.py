@@ -87,8 +87,9 @@ def serve(settings: dict[str, Any], host: str, port: int, app: str = "sim.app.pa
         log_level="warning",
         access_log=False,
         ws_max_size=64 * 1024 * 1024,
-        # Each week's frame is a JPEG, which deflate cannot shrink (0.51 MB to 0.48 MB)
-        # but which cost the server about 30 ms of CPU a frame, and the browser as much
-        # to inflate (docs/app.md, "Speed").
+        # No deflate: the picture's still image is a JPEG, which deflate cannot shrink, and
+        # each week's shapes are about 25 kB, mostly base64, on a local network. When every
+        # frame was a 0.5 MB JPEG, deflate cost the server about 30 ms of CPU a frame and
+        # the browser as much to inflate (docs/app.md, "Speed").
         ws_per_message_deflate=False,
     )
